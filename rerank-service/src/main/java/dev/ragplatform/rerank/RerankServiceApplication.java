@@ -1,0 +1,13 @@
+package dev.ragplatform.rerank;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class RerankServiceApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(RerankServiceApplication.class, args);
+	}
+
+}

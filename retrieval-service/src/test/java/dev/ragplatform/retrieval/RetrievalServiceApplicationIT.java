@@ -1,0 +1,43 @@
+package dev.ragplatform.retrieval;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import dev.ragplatform.testsupport.ActuatorProbe;
+import dev.ragplatform.testsupport.PostgresDatabase;
+import dev.ragplatform.testsupport.RealPostgres;
+import dev.ragplatform.testsupport.RealKafka;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Boots the service on a real port against real PostgreSQL and Kafka and probes it as Kubernetes and Prometheus would. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@RealPostgres
+@RealKafka
+class RetrievalServiceApplicationIT {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void isLiveReadyAndExportsMetrics() {
+		new ActuatorProbe(this.port).assertLiveReadyAndScraped("retrieval-service");
+	}
+
+	@Test
+	void readinessIncludesTheDatabaseAndFlywayOwnsTheSchema(PostgresDatabase db) throws Exception {
+		assertThat(new ActuatorProbe(this.port).get("/actuator/health/readiness").body()).contains("\"db\"");
+		try (Connection c = db.connect(); Statement s = c.createStatement();
+				ResultSet rs = s.executeQuery("SELECT count(*) FROM retrieval.flyway_schema_history WHERE success")) {
+			assertThat(rs.next()).isTrue();
+			assertThat(rs.getInt(1)).isPositive();
+		}
+	}
+
+}
