@@ -4,7 +4,7 @@
 #   - PostgreSQL >= 15 server binaries (no cluster is created or started: ./rag runs its own under .rag/pg)
 #   - pgvector >= 0.8 for that PostgreSQL: the apt package when it is new enough, otherwise built from the
 #     Debian source package of suite trixie (make && make install with that server's pg_config)
-# A JDK >= 21 is only looked for (JAVA_HOME, then /usr/lib/jvm); the script says how to get one.
+# RAG_NO_INSTALL=1: install nothing, only report. A JDK >= 21 is only looked for (JAVA_HOME, then /usr/lib/jvm); the script says how to get one.
 # Kafka needs nothing here: ./rag runs a KRaft broker from the Kafka jars on Maven Central.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +15,7 @@ SUDO=""
 if ! is_root; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; fi
 fi
-can_install() { is_root || [ -n "$SUDO" ]; }
+can_install() { [ -z "${RAG_NO_INSTALL:-}" ] && { is_root || [ -n "$SUDO" ]; }; }
 apt_updated=""
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "no apt-get: install $* with this system's package manager"

@@ -25,12 +25,13 @@ find_jdk() {
     v=$(java_feature_version "$JAVA_HOME")
     if [ -n "$v" ] && [ "$v" -ge "$RAG_MIN_JAVA" ]; then printf '%s\n' "$JAVA_HOME"; return 0; fi
   fi
-  for home in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
+  # RAG_JDK_DIRS (space-separated globs) replaces the usual places
+  for home in ${RAG_JDK_DIRS:-/usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* ${HOME:-/root}/.sdkman/candidates/java/*}; do
     [ -d "$home" ] && [ ! -L "$home" ] || continue
     v=$(java_feature_version "$home")
     if [ -n "$v" ] && [ "$v" -ge "$RAG_MIN_JAVA" ] && [ "$v" -gt "$best_v" ]; then best=$home; best_v=$v; fi
   done
-  if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
+  if [ -z "$best" ] && [ -z "${RAG_JDK_DIRS:-}" ] && command -v javac >/dev/null 2>&1; then
     home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
     v=$(java_feature_version "$home")
     if [ -n "$v" ] && [ "$v" -ge "$RAG_MIN_JAVA" ]; then best=$home; fi
@@ -50,7 +51,8 @@ TXT
 # Prints the bin directory of the newest PostgreSQL >= RAG_MIN_PG (RAG_PG_BIN wins), or nothing.
 find_pg_bin() {
   local d v best="" best_v=0
-  for d in ${RAG_PG_BIN:-} /usr/lib/postgresql/*/bin /usr/pgsql-*/bin /usr/local/pgsql/bin; do
+  # RAG_PG_DIRS (space-separated globs) replaces the usual places
+  for d in ${RAG_PG_BIN:-} ${RAG_PG_DIRS:-/usr/lib/postgresql/*/bin /usr/pgsql-*/bin /usr/local/pgsql/bin}; do
     [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] || continue
     v=$("$d/initdb" --version 2>/dev/null | sed -n 's/.*(PostgreSQL) \([0-9]*\).*/\1/p')
     [ -n "$v" ] || continue

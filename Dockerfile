@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1.7
+# One image pattern for all six services: docker build --build-arg MODULE=retrieval-service .
+# The build stage does not depend on MODULE, so BuildKit builds the reactor once for all services.
+FROM eclipse-temurin:25-jdk-noble AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
+
+FROM eclipse-temurin:25-jdk-noble AS layers
+ARG MODULE
+WORKDIR /layers
+COPY --from=build /src/${MODULE}/target/${MODULE}-*.jar app.jar
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+
+FROM eclipse-temurin:25-jre-noble
+ARG MODULE
+LABEL org.opencontainers.image.title="rag-platform ${MODULE}" \
+      org.opencontainers.image.source="https://github.com/ragplatform/rag-platform"
+RUN groupadd --system --gid 10001 rag && useradd --system --uid 10001 --gid rag --no-create-home rag
+WORKDIR /app
+# least-changing layers first, so a code change rebuilds only the last one
+COPY --from=layers /layers/extracted/dependencies/ ./
+COPY --from=layers /layers/extracted/spring-boot-loader/ ./
+COPY --from=layers /layers/extracted/snapshot-dependencies/ ./
+COPY --from=layers /layers/extracted/application/ ./
+USER 10001:10001
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
