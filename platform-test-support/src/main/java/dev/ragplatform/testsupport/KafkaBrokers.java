@@ -5,23 +5,16 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /** One real broker per JVM: {@code RAG_TEST_KAFKA_BOOTSTRAP}, or a single-node KRaft broker in this JVM. */
 final class KafkaBrokers {
 
-	private static volatile KafkaBroker shared;
+	private static KafkaBroker shared;
 
 	private KafkaBrokers() {
 	}
 
-	static KafkaBroker shared() {
-		KafkaBroker broker = shared;
-		if (broker == null) {
-			synchronized (KafkaBrokers.class) {
-				broker = shared;
-				if (broker == null) {
-					broker = start();
-					shared = broker;
-				}
-			}
+	static synchronized KafkaBroker shared() {
+		if (shared == null) {
+			shared = start();
 		}
-		return broker;
+		return shared;
 	}
 
 	private static KafkaBroker start() {

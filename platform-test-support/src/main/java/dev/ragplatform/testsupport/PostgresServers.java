@@ -12,7 +12,7 @@ final class PostgresServers {
 
 	static final String PGVECTOR_IMAGE = "pgvector/pgvector:0.8.1-pg17";
 
-	private static volatile PostgresServer shared;
+	private static PostgresServer shared;
 
 	private static final Map<String, PostgresDatabase> DATABASES = new ConcurrentHashMap<>();
 
@@ -23,18 +23,11 @@ final class PostgresServers {
 		return DATABASES.computeIfAbsent(testClass.getName(), (name) -> shared().createDatabase(name));
 	}
 
-	static PostgresServer shared() {
-		PostgresServer server = shared;
-		if (server == null) {
-			synchronized (PostgresServers.class) {
-				server = shared;
-				if (server == null) {
-					server = choose();
-					shared = server;
-				}
-			}
+	static synchronized PostgresServer shared() {
+		if (shared == null) {
+			shared = choose();
 		}
-		return server;
+		return shared;
 	}
 
 	private static PostgresServer choose() {
