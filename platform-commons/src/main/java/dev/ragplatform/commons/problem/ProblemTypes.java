@@ -28,6 +28,9 @@ public final class ProblemTypes {
 	/** The caller sent too many requests (429). */
 	public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
 
+	/** The service is at capacity or the request's deadline passed in its queue; retry after Retry-After (429, 503). */
+	public static final URI OVERLOADED = URI.create(BASE + "overloaded");
+
 	/** A service this request depends on is unavailable; retry later (503). */
 	public static final URI DEPENDENCY_UNAVAILABLE = URI.create(BASE + "dependency-unavailable");
 

@@ -1,0 +1,239 @@
+package dev.ragplatform.embedding.batching;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Dynamic batching across concurrent requests under a token budget, in the manner of TEI.
+ * <p>
+ * Inputs of all requests wait in one queue. A single worker takes what is queued (up to a window of a few
+ * batches' worth of tokens), drops what is past its deadline or no longer awaited, sorts the rest by length so
+ * that sequences of similar length share a batch (little padding), and cuts batches whose padded size
+ * ({@code count × longest}) stays within {@code maxBatchTokens}. The queue is bounded in tokens: a request that
+ * does not fit is refused at once with an estimate of when to retry, instead of waiting without bound.
+ */
+public final class TokenBudgetBatcher<R> implements AutoCloseable {
+
+	/** How many batches' worth of queued tokens one scheduling round considers (room to sort by length). */
+	static final int WINDOW_BATCHES = 4;
+
+	private final String name;
+
+	private final Function<List<long[]>, List<R>> encoder;
+
+	private final int maxBatchTokens;
+
+	private final int maxBatchSize;
+
+	private final long maxQueuedTokens;
+
+	private final BlockingQueue<Item<R>> queue = new LinkedBlockingQueue<>();
+
+	private final AtomicLong queuedTokens = new AtomicLong();
+
+	/** Exponentially weighted tokens per second of inference, for Retry-After estimates. */
+	private volatile double tokensPerSecond = 2000;
+
+	private final Thread worker;
+
+	private volatile boolean running = true;
+
+	private final Timer queueTime;
+
+	private final Timer inferenceTime;
+
+	private final DistributionSummary batchSize;
+
+	private final DistributionSummary batchTokens;
+
+	private final DistributionSummary paddingRatio;
+
+	public TokenBudgetBatcher(String name, Function<List<long[]>, List<R>> encoder, int maxBatchTokens, int maxBatchSize,
+			long maxQueuedTokens, MeterRegistry meters) {
+		if (maxBatchTokens < 1 || maxBatchSize < 1 || maxQueuedTokens < maxBatchTokens) {
+			throw new IllegalArgumentException("need maxBatchTokens >= 1, maxBatchSize >= 1 and "
+					+ "maxQueuedTokens >= maxBatchTokens");
+		}
+		this.name = name;
+		this.encoder = encoder;
+		this.maxBatchTokens = maxBatchTokens;
+		this.maxBatchSize = maxBatchSize;
+		this.maxQueuedTokens = maxQueuedTokens;
+		this.queueTime = Timer.builder("rag.embedding.queue.time").description("Time inputs wait for a batch")
+			.tag("model", name).publishPercentileHistogram().register(meters);
+		this.inferenceTime = Timer.builder("rag.embedding.inference.time").description("Time of one batch's inference")
+			.tag("model", name).publishPercentileHistogram().register(meters);
+		this.batchSize = DistributionSummary.builder("rag.embedding.batch.size").description("Inputs per batch")
+			.tag("model", name).register(meters);
+		this.batchTokens = DistributionSummary.builder("rag.embedding.batch.tokens")
+			.description("Padded tokens per batch (inputs × longest)").tag("model", name).register(meters);
+		this.paddingRatio = DistributionSummary.builder("rag.embedding.batch.padding.ratio")
+			.description("Share of a batch's tokens that are padding").tag("model", name).register(meters);
+		meters.gauge("rag.embedding.queue.tokens", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", name)),
+				this.queuedTokens, AtomicLong::get);
+		this.worker = Thread.ofPlatform().name("batcher-" + name).daemon().start(this::run);
+	}
+
+	/**
+	 * Queues one request's inputs; each future completes with its input's result, or exceptionally with
+	 * {@link DeadlineExceededException}. Cancel the futures when the caller stops waiting.
+	 * @throws QueueFullException when the inputs do not fit in the queue now
+	 */
+	public List<CompletableFuture<R>> submit(List<long[]> inputs, long deadlineNanos) {
+		long tokens = 0;
+		for (long[] input : inputs) {
+			tokens += input.length;
+		}
+		reserve(tokens);
+		long now = System.nanoTime();
+		List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
+		for (long[] input : inputs) {
+			Item<R> item = new Item<>(input, now, deadlineNanos, new CompletableFuture<>());
+			futures.add(item.result());
+			this.queue.add(item);
+		}
+		return futures;
+	}
+
+	private void reserve(long tokens) {
+		while (true) {
+			long queued = this.queuedTokens.get();
+			// one oversized request is let through an empty queue, so no valid request can never run
+			if (queued > 0 && queued + tokens > this.maxQueuedTokens) {
+				throw new QueueFullException(retryAfterSeconds(queued));
+			}
+			if (this.queuedTokens.compareAndSet(queued, queued + tokens)) {
+				return;
+			}
+		}
+	}
+
+	private long retryAfterSeconds(long queued) {
+		return Math.max(1, (long) Math.ceil(queued / Math.max(1.0, this.tokensPerSecond)));
+	}
+
+	private void run() {
+		List<Item<R>> window = new ArrayList<>();
+		while (this.running) {
+			try {
+				Item<R> first = this.queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				window.add(first);
+				long windowTokens = first.ids().length;
+				Item<R> next;
+				while (windowTokens < (long) WINDOW_BATCHES * this.maxBatchTokens && (next = this.queue.poll()) != null) {
+					window.add(next);
+					windowTokens += next.ids().length;
+				}
+				process(window);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				window.forEach((item) -> item.result().completeExceptionally(ex));
+			}
+			finally {
+				window.forEach((item) -> this.queuedTokens.addAndGet(-item.ids().length));
+				window.clear();
+			}
+		}
+	}
+
+	private void process(List<Item<R>> window) {
+		long now = System.nanoTime();
+		List<Item<R>> live = new ArrayList<>(window.size());
+		for (Item<R> item : window) {
+			if (item.result().isDone()) {
+				continue; // the caller gave up (cancelled)
+			}
+			if (now - item.deadlineNanos() > 0) {
+				item.result().completeExceptionally(new DeadlineExceededException());
+				continue;
+			}
+			live.add(item);
+		}
+		live.sort(Comparator.comparingInt((Item<R> item) -> item.ids().length));
+		int start = 0;
+		while (start < live.size()) {
+			int end = start;
+			int longest = 0;
+			while (end < live.size() && end - start < this.maxBatchSize) {
+				int candidate = Math.max(longest, live.get(end).ids().length);
+				if (end > start && (long) candidate * (end - start + 1) > this.maxBatchTokens) {
+					break;
+				}
+				longest = candidate;
+				end++;
+			}
+			runBatch(live.subList(start, end), longest);
+			start = end;
+		}
+	}
+
+	private void runBatch(List<Item<R>> batch, int longest) {
+		long started = System.nanoTime();
+		List<long[]> ids = new ArrayList<>(batch.size());
+		long real = 0;
+		for (Item<R> item : batch) {
+			this.queueTime.record(started - item.enqueuedNanos(), TimeUnit.NANOSECONDS);
+			ids.add(item.ids());
+			real += item.ids().length;
+		}
+		List<R> results;
+		try {
+			results = this.encoder.apply(ids);
+		}
+		catch (RuntimeException ex) {
+			batch.forEach((item) -> item.result().completeExceptionally(ex));
+			return;
+		}
+		long elapsed = System.nanoTime() - started;
+		this.inferenceTime.record(elapsed, TimeUnit.NANOSECONDS);
+		long padded = (long) longest * batch.size();
+		this.batchSize.record(batch.size());
+		this.batchTokens.record(padded);
+		this.paddingRatio.record(1.0 - (double) real / padded);
+		double observed = real / (elapsed / 1e9);
+		this.tokensPerSecond = 0.8 * this.tokensPerSecond + 0.2 * observed;
+		for (int i = 0; i < batch.size(); i++) {
+			batch.get(i).result().complete(results.get(i));
+		}
+	}
+
+	public int maxBatchTokens() {
+		return this.maxBatchTokens;
+	}
+
+	public int maxBatchSize() {
+		return this.maxBatchSize;
+	}
+
+	@Override
+	public void close() {
+		this.running = false;
+		this.worker.interrupt();
+		Item<R> item;
+		while ((item = this.queue.poll()) != null) {
+			item.result().completeExceptionally(new IllegalStateException(this.name + " is shutting down"));
+		}
+	}
+
+	private record Item<R>(long[] ids, long enqueuedNanos, long deadlineNanos, CompletableFuture<R> result) {
+	}
+
+}

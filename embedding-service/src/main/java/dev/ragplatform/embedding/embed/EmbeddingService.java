@@ -1,0 +1,213 @@
+package dev.ragplatform.embedding.embed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.ragplatform.embedding.batching.DeadlineExceededException;
+import dev.ragplatform.embedding.batching.QueueFullException;
+import dev.ragplatform.embedding.config.EmbeddingProperties;
+import dev.ragplatform.embedding.model.EmbeddingModels;
+import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;
+import dev.ragplatform.embedding.model.InputTooLongException;
+import dev.ragplatform.embedding.model.InputType;
+import dev.ragplatform.embedding.model.ModelDescriptor;
+import dev.ragplatform.embedding.model.TaskInstruction;
+import dev.ragplatform.embedding.model.UnknownModelException;
+import dev.ragplatform.embedding.model.Vectors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Turns a request into vectors: checks it, prepends the instruction of its task and side, tokenises with the
+ * model's tokenizer, queues the inputs for dynamic batching and waits for them within the request deadline.
+ */
+@Service
+class EmbeddingService {
+
+	private final EmbeddingModels models;
+
+	private final EmbeddingProperties properties;
+
+	private final MeterRegistry meters;
+
+	private final Timer tokenizeTime;
+
+	EmbeddingService(EmbeddingModels models, EmbeddingProperties properties, MeterRegistry meters) {
+		this.models = models;
+		this.properties = properties;
+		this.meters = meters;
+		this.tokenizeTime = Timer.builder("rag.embedding.tokenize.time").description("Time to tokenise a request")
+			.register(meters);
+	}
+
+	Embeddings embed(EmbedCommand command, String api) {
+		String outcome = "error";
+		try {
+			Embeddings result = doEmbed(command);
+			outcome = "success";
+			return result;
+		}
+		catch (EmbeddingProblem problem) {
+			outcome = problem.outcome();
+			throw problem;
+		}
+		finally {
+			this.meters.counter("rag.embedding.requests", "api", api, "outcome", outcome).increment();
+		}
+	}
+
+	private Embeddings doEmbed(EmbedCommand command) {
+		LoadedModel model = model(command.model());
+		ModelDescriptor descriptor = model.descriptor();
+		checkInputs(command.inputs());
+		String instruction = instruction(descriptor, command);
+		int dimensions = dimensions(descriptor, command.dimensions());
+
+		List<String> texts = new ArrayList<>(command.inputs().size());
+		for (String input : command.inputs()) {
+			texts.add(instruction.isEmpty() ? input : instruction + input);
+		}
+		List<long[]> ids;
+		Timer.Sample sample = Timer.start();
+		try {
+			ids = model.tokenizer().encode(texts, command.truncate());
+		}
+		catch (InputTooLongException ex) {
+			throw EmbeddingProblem.tooLarge(ex.getMessage());
+		}
+		finally {
+			sample.stop(this.tokenizeTime);
+		}
+		int tokens = 0;
+		for (long[] input : ids) {
+			tokens += input.length;
+		}
+
+		List<float[]> vectors = await(model, ids);
+		boolean normalize = descriptor.normalize() && command.normalize();
+		List<float[]> out = new ArrayList<>(vectors.size());
+		for (float[] vector : vectors) {
+			float[] v = vector.clone();
+			if (normalize) {
+				Vectors.normalize(v);
+			}
+			out.add(Vectors.truncate(v, dimensions, normalize));
+		}
+		return new Embeddings(descriptor.name(), out, tokens);
+	}
+
+	private List<float[]> await(LoadedModel model, List<long[]> ids) {
+		long timeout = this.properties.batching().requestTimeout().toNanos();
+		long deadline = System.nanoTime() + timeout;
+		List<CompletableFuture<float[]>> futures;
+		try {
+			futures = model.batcher().submit(ids, deadline);
+		}
+		catch (QueueFullException ex) {
+			throw EmbeddingProblem.overloaded(ex.retryAfterSeconds());
+		}
+		List<float[]> vectors = new ArrayList<>(futures.size());
+		try {
+			for (CompletableFuture<float[]> future : futures) {
+				vectors.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+			}
+			return vectors;
+		}
+		catch (TimeoutException | CancellationException ex) {
+			throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof DeadlineExceededException) {
+				throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
+			}
+			throw new IllegalStateException("embedding failed: " + ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
+		}
+		finally {
+			futures.forEach((future) -> future.cancel(false)); // work nobody waits for is dropped by the batcher
+		}
+	}
+
+	LoadedModel model(String name) {
+		try {
+			return this.models.get(name);
+		}
+		catch (UnknownModelException ex) {
+			throw EmbeddingProblem.badRequest(ex.getMessage());
+		}
+	}
+
+	private void checkInputs(List<String> inputs) {
+		if (inputs == null || inputs.isEmpty()) {
+			throw EmbeddingProblem.unprocessable("input must not be empty");
+		}
+		EmbeddingProperties.Limits limits = this.properties.limits();
+		if (inputs.size() > limits.maxInputs()) {
+			throw EmbeddingProblem.tooLarge(
+					inputs.size() + " inputs in one request; at most " + limits.maxInputs() + " are allowed");
+		}
+		for (int i = 0; i < inputs.size(); i++) {
+			String input = inputs.get(i);
+			if (input == null || input.isBlank()) {
+				throw EmbeddingProblem.unprocessable("input " + i + " is empty");
+			}
+			if (input.length() > limits.maxInputChars()) {
+				throw EmbeddingProblem.tooLarge("input " + i + " has " + input.length() + " characters; at most "
+						+ limits.maxInputChars() + " are allowed");
+			}
+		}
+	}
+
+	/** The text prepended to every input: a free-form instruction, a task's, or the model's native one. */
+	static String instruction(ModelDescriptor descriptor, EmbedCommand command) {
+		InputType side;
+		try {
+			side = (command.inputType() != null) ? InputType.parse(command.inputType()) : InputType.DOCUMENT;
+		}
+		catch (IllegalArgumentException ex) {
+			throw EmbeddingProblem.badRequest(ex.getMessage());
+		}
+		if (command.instruction() != null) {
+			if (command.task() != null) {
+				throw EmbeddingProblem.badRequest("give either task or instruction, not both");
+			}
+			return command.instruction();
+		}
+		if (command.task() == null) {
+			return descriptor.nativeInstruction().forSide(side);
+		}
+		TaskInstruction task = descriptor.tasks().get(command.task());
+		if (task == null) {
+			throw EmbeddingProblem.badRequest("unknown task '" + command.task() + "' for " + descriptor.name()
+					+ "; valid tasks are " + String.join(", ", new java.util.TreeSet<>(descriptor.tasks().keySet()))
+					+ " (or none, for the model's own instruction)");
+		}
+		return task.forSide(side);
+	}
+
+	private static int dimensions(ModelDescriptor descriptor, Integer requested) {
+		if (requested == null) {
+			return descriptor.dimensions();
+		}
+		if (requested < 1 || requested > descriptor.dimensions()) {
+			throw EmbeddingProblem.badRequest("dimensions must be between 1 and " + descriptor.dimensions() + " for "
+					+ descriptor.name() + ", not " + requested);
+		}
+		return requested;
+	}
+
+	/** The vectors of one request, in input order, and how many tokens they took. */
+	record Embeddings(String model, List<float[]> vectors, int promptTokens) {
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.ragplatform.embedding.model;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+
+/**
+ * Runs a transformer encoder exported to ONNX on a batch of token id sequences and pools each into one vector.
+ * Feeds {@code input_ids}, {@code attention_mask} and, when the graph has it, {@code token_type_ids}; reads the first
+ * output, either token vectors {@code [batch, tokens, width]} (pooled here) or sentence vectors {@code [batch, width]}.
+ */
+public final class OnnxEncoder implements AutoCloseable {
+
+	private final OrtEnvironment env;
+
+	private final OrtSession session;
+
+	private final ModelDescriptor descriptor;
+
+	private final boolean takesTokenTypes;
+
+	private final String output;
+
+	private final boolean pooledOutput;
+
+	OnnxEncoder(OrtEnvironment env, OrtSession session, ModelDescriptor descriptor) throws OrtException {
+		this.env = env;
+		this.session = session;
+		this.descriptor = descriptor;
+		Set<String> inputs = session.getInputNames();
+		if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
+			throw new IllegalArgumentException(descriptor.name() + ": the ONNX graph must take input_ids and "
+					+ "attention_mask, it takes " + inputs);
+		}
+		this.takesTokenTypes = inputs.contains("token_type_ids");
+		Map.Entry<String, NodeInfo> first = session.getOutputInfo().entrySet().iterator().next();
+		this.output = first.getKey();
+		this.pooledOutput = ((TensorInfo) first.getValue().getInfo()).getShape().length == 2;
+	}
+
+	public ModelDescriptor descriptor() {
+		return this.descriptor;
+	}
+
+	/** One vector per sequence, pooled as the descriptor says (not normalised: callers decide). */
+	public float[][] encode(List<long[]> batch) {
+		int size = batch.size();
+		int length = 0;
+		for (long[] ids : batch) {
+			length = Math.max(length, ids.length);
+		}
+		long[] ids = new long[size * length];
+		long[] mask = new long[size * length];
+		for (int b = 0; b < size; b++) {
+			long[] sequence = batch.get(b);
+			System.arraycopy(sequence, 0, ids, b * length, sequence.length);
+			java.util.Arrays.fill(mask, b * length, b * length + sequence.length, 1L);
+		}
+		long[] shape = { size, length };
+		Map<String, OnnxTensor> inputs = new HashMap<>(4);
+		try {
+			inputs.put("input_ids", OnnxTensor.createTensor(this.env, LongBuffer.wrap(ids), shape));
+			inputs.put("attention_mask", OnnxTensor.createTensor(this.env, LongBuffer.wrap(mask), shape));
+			if (this.takesTokenTypes) {
+				inputs.put("token_type_ids", OnnxTensor.createTensor(this.env, LongBuffer.wrap(new long[size * length]), shape));
+			}
+			try (OrtSession.Result result = this.session.run(inputs, Set.of(this.output))) {
+				OnnxTensor tensor = (OnnxTensor) result.get(0);
+				FloatBuffer hidden = tensor.getFloatBuffer();
+				long[] outShape = tensor.getInfo().getShape();
+				int width = (int) outShape[outShape.length - 1];
+				float[][] vectors = new float[size][width];
+				for (int b = 0; b < size; b++) {
+					if (this.pooledOutput) {
+						hidden.get(b * width, vectors[b], 0, width);
+					}
+					else {
+						this.descriptor.pooling().pool(hidden, b * length * width, batch.get(b).length, width, vectors[b]);
+					}
+				}
+				return vectors;
+			}
+		}
+		catch (OrtException ex) {
+			throw new IllegalStateException(this.descriptor.name() + ": inference failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			inputs.values().forEach(OnnxTensor::close);
+		}
+	}
+
+	@Override
+	public void close() throws OrtException {
+		this.session.close();
+	}
+
+}

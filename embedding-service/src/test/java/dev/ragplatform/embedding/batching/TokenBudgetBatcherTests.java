@@ -1,0 +1,120 @@
+package dev.ragplatform.embedding.batching;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TokenBudgetBatcherTests {
+
+	private static final long LATER = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+
+	private final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+
+	/** Records each batch's lengths and answers each input with the sum of its ids. */
+	private final Function<List<long[]>, List<Long>> summing = (ids) -> {
+		this.batches.add(ids.stream().map((a) -> a.length).toList());
+		return ids.stream().map((a) -> java.util.Arrays.stream(a).sum()).toList();
+	};
+
+	@Test
+	void everyInputGetsItsOwnResultAndBatchesStayWithinTheBudgetSortedByLength() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Function<List<long[]>, List<Long>> gated = (ids) -> {
+			await(release);
+			return this.summing.apply(ids);
+		};
+		try (var batcher = new TokenBudgetBatcher<>("t", gated, 40, 4, 10_000, new SimpleMeterRegistry())) {
+			List<long[]> inputs = new ArrayList<>();
+			for (int len : new int[] { 9, 2, 7, 3, 10, 1, 5, 8, 4, 6 }) {
+				inputs.add(sequence(len));
+			}
+			// a first input occupies the worker so that all the others are queued together
+			List<CompletableFuture<Long>> warm = batcher.submit(List.of(sequence(1)), LATER);
+			List<CompletableFuture<Long>> futures = batcher.submit(inputs, LATER);
+			release.countDown();
+			warm.get(0).get(5, TimeUnit.SECONDS);
+			for (int i = 0; i < inputs.size(); i++) {
+				assertThat(futures.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(java.util.Arrays.stream(inputs.get(i)).sum());
+			}
+		}
+		assertThat(this.batches).allSatisfy((batch) -> {
+			assertThat(batch).hasSizeLessThanOrEqualTo(4).isSorted();
+			assertThat(batch.size() * java.util.Collections.max(batch)).isLessThanOrEqualTo(40);
+		});
+		assertThat(this.batches.stream().flatMap(List::stream).toList())
+			.containsExactlyInAnyOrder(1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+		// what queued while the worker was busy formed one window: its batches run shortest first
+		assertThat(this.batches.subList(1, this.batches.size()).stream().flatMap(List::stream).toList()).isSorted();
+	}
+
+	@Test
+	void aRequestThatDoesNotFitTheQueueIsRefusedWithARetryAfter() {
+		CountDownLatch release = new CountDownLatch(1);
+		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
+			await(release);
+			return this.summing.apply(ids);
+		}, 10, 4, 20, new SimpleMeterRegistry())) {
+			batcher.submit(List.of(sequence(15)), LATER);
+			assertThatThrownBy(() -> batcher.submit(List.of(sequence(6)), LATER)).isInstanceOf(QueueFullException.class)
+				.satisfies((ex) -> assertThat(((QueueFullException) ex).retryAfterSeconds()).isPositive());
+			release.countDown();
+		}
+	}
+
+	@Test
+	void anOversizedRequestStillRunsThroughAnEmptyQueue() throws Exception {
+		try (var batcher = new TokenBudgetBatcher<>("t", this.summing, 10, 4, 20, new SimpleMeterRegistry())) {
+			assertThat(batcher.submit(List.of(sequence(30)), LATER).get(0).get(5, TimeUnit.SECONDS)).isEqualTo(465L);
+		}
+	}
+
+	@Test
+	void workPastItsDeadlineOrCancelledIsDroppedBeforeInference() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
+			await(release);
+			return this.summing.apply(ids);
+		}, 100, 8, 1000, new SimpleMeterRegistry())) {
+			CompletableFuture<Long> blocker = batcher.submit(List.of(sequence(1)), LATER).get(0);
+			CompletableFuture<Long> expired = batcher.submit(List.of(sequence(2)), System.nanoTime() - 1).get(0);
+			CompletableFuture<Long> cancelled = batcher.submit(List.of(sequence(3)), LATER).get(0);
+			CompletableFuture<Long> live = batcher.submit(List.of(sequence(4)), LATER).get(0);
+			cancelled.cancel(false);
+			release.countDown();
+			blocker.get(5, TimeUnit.SECONDS);
+			assertThat(live.get(5, TimeUnit.SECONDS)).isEqualTo(10L);
+			assertThatThrownBy(() -> expired.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+				.hasCauseInstanceOf(DeadlineExceededException.class);
+		}
+		assertThat(this.batches.stream().flatMap(List::stream).toList()).containsExactly(1, 4);
+	}
+
+	private static long[] sequence(int length) {
+		long[] ids = new long[length];
+		for (int i = 0; i < length; i++) {
+			ids[i] = i + 1;
+		}
+		return ids;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
