@@ -17,7 +17,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Dynamic batching across concurrent requests under a token budget, in the manner of TEI.
  * <p>
- * Inputs of all requests wait in one queue. A single worker takes what is queued (up to a window of a few
+ * Inputs of all requests wait in one queue. Each worker (one or a few threads, each running inferences of its
+ * own) takes what is queued (up to a window of a few
  * batches' worth of tokens), drops what is past its deadline or no longer awaited, sorts the rest by length so
  * that sequences of similar length share a batch (little padding), and cuts batches whose padded size
  * ({@code count × longest}) stays within {@code maxBatchTokens}. The queue is bounded in tokens: a request that
@@ -42,10 +43,10 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 
 	private final AtomicLong queuedTokens = new AtomicLong();
 
-	/** Exponentially weighted tokens per second of inference, for Retry-After estimates. */
+	/** Exponentially weighted tokens per second of one worker's inference, for Retry-After estimates. */
 	private volatile double tokensPerSecond = 2000;
 
-	private final Thread worker;
+	private final List<Thread> workers;
 
 	private volatile boolean running = true;
 
@@ -60,9 +61,9 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 	private final DistributionSummary paddingRatio;
 
 	public TokenBudgetBatcher(String name, Function<List<long[]>, List<R>> encoder, int maxBatchTokens, int maxBatchSize,
-			long maxQueuedTokens, MeterRegistry meters) {
-		if (maxBatchTokens < 1 || maxBatchSize < 1 || maxQueuedTokens < maxBatchTokens) {
-			throw new IllegalArgumentException("need maxBatchTokens >= 1, maxBatchSize >= 1 and "
+			long maxQueuedTokens, int workers, MeterRegistry meters) {
+		if (maxBatchTokens < 1 || maxBatchSize < 1 || maxQueuedTokens < maxBatchTokens || workers < 1) {
+			throw new IllegalArgumentException("need maxBatchTokens >= 1, maxBatchSize >= 1, workers >= 1 and "
 					+ "maxQueuedTokens >= maxBatchTokens");
 		}
 		this.name = name;
@@ -82,7 +83,11 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 			.description("Share of a batch's tokens that are padding").tag("model", name).register(meters);
 		meters.gauge("rag.embedding.queue.tokens", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", name)),
 				this.queuedTokens, AtomicLong::get);
-		this.worker = Thread.ofPlatform().name("batcher-" + name).daemon().start(this::run);
+		List<Thread> threads = new ArrayList<>(workers);
+		for (int i = 0; i < workers; i++) {
+			threads.add(Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon().start(this::run));
+		}
+		this.workers = List.copyOf(threads);
 	}
 
 	/**
@@ -120,7 +125,7 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 	}
 
 	private long retryAfterSeconds(long queued) {
-		return Math.max(1, (long) Math.ceil(queued / Math.max(1.0, this.tokensPerSecond)));
+		return Math.max(1, (long) Math.ceil(queued / Math.max(1.0, this.tokensPerSecond * this.workers.size())));
 	}
 
 	private void run() {
@@ -226,7 +231,7 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 	@Override
 	public void close() {
 		this.running = false;
-		this.worker.interrupt();
+		this.workers.forEach(Thread::interrupt);
 		Item<R> item;
 		while ((item = this.queue.poll()) != null) {
 			item.result().completeExceptionally(new IllegalStateException(this.name + " is shutting down"));

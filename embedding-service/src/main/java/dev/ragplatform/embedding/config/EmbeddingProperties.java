@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * {@code descriptor.json}
  * @param device {@code cpu}, or {@code cuda} (needs the build's {@code gpu} profile and an NVIDIA GPU)
  * @param cudaDeviceId which GPU, with {@code cuda}
- * @param intraOpThreads ONNX Runtime threads per inference; 0 = one per core
+ * @param intraOpThreads ONNX Runtime threads per inference; 0 = the cores divided among the batching workers
  */
 @Validated
 @ConfigurationProperties("rag.embedding")
@@ -36,7 +36,8 @@ public record EmbeddingProperties(@NotBlank String defaultModel, List<String> bu
 	}
 
 	public int effectiveIntraOpThreads() {
-		return (this.intraOpThreads > 0) ? this.intraOpThreads : Runtime.getRuntime().availableProcessors();
+		return (this.intraOpThreads > 0) ? this.intraOpThreads
+				: Math.max(1, Runtime.getRuntime().availableProcessors() / this.batching.workers());
 	}
 
 	/** Where inference runs. */
@@ -51,9 +52,10 @@ public record EmbeddingProperties(@NotBlank String defaultModel, List<String> bu
 	 * @param maxBatchSize the most inputs one batch may hold
 	 * @param maxQueuedTokens how many tokens may wait; beyond it requests get 429 with Retry-After
 	 * @param requestTimeout how long a request may wait for its vectors; then its work is dropped (503)
+	 * @param workers inference threads per model, each taking batches from the shared queue
 	 */
 	public record Batching(@Min(1) int maxBatchTokens, @Min(1) int maxBatchSize, @Min(1) long maxQueuedTokens,
-			@NotNull Duration requestTimeout) {
+			@NotNull Duration requestTimeout, @Min(1) int workers) {
 	}
 
 	/**

@@ -85,11 +85,12 @@ public class EmbeddingModels implements DisposableBean {
 		EmbeddingProperties.Batching batching = properties.batching();
 		TokenBudgetBatcher<float[]> batcher = new TokenBudgetBatcher<>(descriptor.name(),
 				(ids) -> Arrays.asList(encoder.encode(ids)), batching.maxBatchTokens(), batching.maxBatchSize(),
-				Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()), meters);
+				Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()), batching.workers(), meters);
 		this.models.put(descriptor.name(), new LoadedModel(descriptor, tokenizer, encoder, batcher));
-		log.info("Loaded {} ({}, {} dims, {} pooling) on {} with {} threads in {} ms", descriptor.name(),
-				descriptor.dtype(), descriptor.dimensions(), descriptor.pooling(), properties.device(),
-				properties.effectiveIntraOpThreads(), (System.nanoTime() - started) / 1_000_000);
+		log.info("Loaded {} ({}, {} dims, {} pooling) on {}: {} worker(s) × {} thread(s), batches of <= {} tokens, "
+				+ "in {} ms", descriptor.name(), descriptor.dtype(), descriptor.dimensions(), descriptor.pooling(),
+				properties.device(), batching.workers(), properties.effectiveIntraOpThreads(), batching.maxBatchTokens(),
+				(System.nanoTime() - started) / 1_000_000);
 	}
 
 	static OrtSession.SessionOptions sessionOptions(EmbeddingProperties properties) throws OrtException {

@@ -34,7 +34,7 @@ class TokenBudgetBatcherTests {
 			await(release);
 			return this.summing.apply(ids);
 		};
-		try (var batcher = new TokenBudgetBatcher<>("t", gated, 40, 4, 10_000, new SimpleMeterRegistry())) {
+		try (var batcher = new TokenBudgetBatcher<>("t", gated, 40, 4, 10_000, 1, new SimpleMeterRegistry())) {
 			List<long[]> inputs = new ArrayList<>();
 			for (int len : new int[] { 9, 2, 7, 3, 10, 1, 5, 8, 4, 6 }) {
 				inputs.add(sequence(len));
@@ -64,7 +64,7 @@ class TokenBudgetBatcherTests {
 		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
 			await(release);
 			return this.summing.apply(ids);
-		}, 10, 4, 20, new SimpleMeterRegistry())) {
+		}, 10, 4, 20, 1, new SimpleMeterRegistry())) {
 			batcher.submit(List.of(sequence(15)), LATER);
 			assertThatThrownBy(() -> batcher.submit(List.of(sequence(6)), LATER)).isInstanceOf(QueueFullException.class)
 				.satisfies((ex) -> assertThat(((QueueFullException) ex).retryAfterSeconds()).isPositive());
@@ -74,7 +74,7 @@ class TokenBudgetBatcherTests {
 
 	@Test
 	void anOversizedRequestStillRunsThroughAnEmptyQueue() throws Exception {
-		try (var batcher = new TokenBudgetBatcher<>("t", this.summing, 10, 4, 20, new SimpleMeterRegistry())) {
+		try (var batcher = new TokenBudgetBatcher<>("t", this.summing, 10, 4, 20, 1, new SimpleMeterRegistry())) {
 			assertThat(batcher.submit(List.of(sequence(30)), LATER).get(0).get(5, TimeUnit.SECONDS)).isEqualTo(465L);
 		}
 	}
@@ -85,7 +85,7 @@ class TokenBudgetBatcherTests {
 		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
 			await(release);
 			return this.summing.apply(ids);
-		}, 100, 8, 1000, new SimpleMeterRegistry())) {
+		}, 100, 8, 1000, 1, new SimpleMeterRegistry())) {
 			CompletableFuture<Long> blocker = batcher.submit(List.of(sequence(1)), LATER).get(0);
 			CompletableFuture<Long> expired = batcher.submit(List.of(sequence(2)), System.nanoTime() - 1).get(0);
 			CompletableFuture<Long> cancelled = batcher.submit(List.of(sequence(3)), LATER).get(0);
