@@ -23,11 +23,13 @@ import org.springframework.validation.annotation.Validated;
  * @param device {@code cpu}, or {@code cuda} (needs the build's {@code gpu} profile and an NVIDIA GPU)
  * @param cudaDeviceId which GPU, with {@code cuda}
  * @param intraOpThreads ONNX Runtime threads per inference; 0 = the cores divided among the batching workers
+ * @param allowSpinning whether ONNX Runtime's threads busy-wait for work (faster alone, slower beside a web server)
  */
 @Validated
 @ConfigurationProperties("rag.embedding")
 public record EmbeddingProperties(@NotBlank String defaultModel, List<String> builtInModels, Map<String, Path> models,
-		@NotNull Device device, @Min(0) int cudaDeviceId, @Min(0) int intraOpThreads, @Valid @NotNull Batching batching,
+		@NotNull Device device, @Min(0) int cudaDeviceId, @Min(0) int intraOpThreads, boolean allowSpinning,
+		@Valid @NotNull Batching batching,
 		@Valid @NotNull Limits limits) {
 
 	public EmbeddingProperties {

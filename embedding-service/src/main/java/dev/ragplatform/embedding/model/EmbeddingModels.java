@@ -99,6 +99,8 @@ public class EmbeddingModels implements DisposableBean {
 		options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
 		options.setIntraOpNumThreads(properties.effectiveIntraOpThreads());
 		options.setInterOpNumThreads(1);
+		// spinning ONNX Runtime threads burn the cores that HTTP, JSON and tokenisation need between batches
+		options.addConfigEntry("session.intra_op.allow_spinning", properties.allowSpinning() ? "1" : "0");
 		if (properties.device() == EmbeddingProperties.Device.CUDA) {
 			try {
 				options.addCUDA(properties.cudaDeviceId());
