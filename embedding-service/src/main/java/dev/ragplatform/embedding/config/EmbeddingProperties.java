@@ -24,17 +24,19 @@ import org.springframework.validation.annotation.Validated;
  * @param cudaDeviceId which GPU, with {@code cuda}
  * @param intraOpThreads ONNX Runtime threads per inference; 0 = the cores divided among the batching workers
  * @param allowSpinning whether ONNX Runtime's threads busy-wait for work (faster alone, slower beside a web server)
+ * @param queryModels model → model that embeds its queries instead (e.g. the int8 model's queries by the fp32 one)
  */
 @Validated
 @ConfigurationProperties("rag.embedding")
 public record EmbeddingProperties(@NotBlank String defaultModel, List<String> builtInModels, Map<String, Path> models,
 		@NotNull Device device, @Min(0) int cudaDeviceId, @Min(0) int intraOpThreads, boolean allowSpinning,
-		@Valid @NotNull Batching batching,
+		Map<String, String> queryModels, @Valid @NotNull Batching batching,
 		@Valid @NotNull Limits limits) {
 
 	public EmbeddingProperties {
 		builtInModels = (builtInModels != null) ? List.copyOf(builtInModels) : List.of();
 		models = (models != null) ? Map.copyOf(models) : Map.of();
+		queryModels = (queryModels != null) ? Map.copyOf(queryModels) : Map.of();
 	}
 
 	public int effectiveIntraOpThreads() {

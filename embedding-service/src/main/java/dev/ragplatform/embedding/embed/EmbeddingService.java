@@ -65,6 +65,9 @@ class EmbeddingService {
 
 	private Embeddings doEmbed(EmbedCommand command) {
 		LoadedModel model = model(command.model());
+		if (side(command) == InputType.QUERY) {
+			model = this.models.forQueries(model);
+		}
 		ModelDescriptor descriptor = model.descriptor();
 		checkInputs(command.inputs());
 		String instruction = instruction(descriptor, command);
@@ -170,13 +173,7 @@ class EmbeddingService {
 
 	/** The text prepended to every input: a free-form instruction, a task's, or the model's native one. */
 	static String instruction(ModelDescriptor descriptor, EmbedCommand command) {
-		InputType side;
-		try {
-			side = (command.inputType() != null) ? InputType.parse(command.inputType()) : InputType.DOCUMENT;
-		}
-		catch (IllegalArgumentException ex) {
-			throw EmbeddingProblem.badRequest(ex.getMessage());
-		}
+		InputType side = side(command);
 		if (command.instruction() != null) {
 			if (command.task() != null) {
 				throw EmbeddingProblem.badRequest("give either task or instruction, not both");
@@ -193,6 +190,15 @@ class EmbeddingService {
 					+ " (or none, for the model's own instruction)");
 		}
 		return task.forSide(side);
+	}
+
+	private static InputType side(EmbedCommand command) {
+		try {
+			return (command.inputType() != null) ? InputType.parse(command.inputType()) : InputType.DOCUMENT;
+		}
+		catch (IllegalArgumentException ex) {
+			throw EmbeddingProblem.badRequest(ex.getMessage());
+		}
 	}
 
 	private static int dimensions(ModelDescriptor descriptor, Integer requested) {

@@ -41,6 +41,9 @@ public class EmbeddingModels implements DisposableBean {
 
 	private final String defaultModel;
 
+	/** Model → the model that embeds its queries (same vector space, better precision). */
+	private final Map<String, LoadedModel> queryModels = new LinkedHashMap<>();
+
 	public EmbeddingModels(EmbeddingProperties properties, MeterRegistry meters) {
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
 		try {
@@ -74,6 +77,25 @@ public class EmbeddingModels implements DisposableBean {
 					+ "' is not among the loaded models " + this.models.keySet());
 		}
 		this.defaultModel = properties.defaultModel();
+		properties.queryModels().forEach((model, queryModel) -> {
+			LoadedModel from = this.models.get(model);
+			LoadedModel to = this.models.get(queryModel);
+			if (from == null || to == null) {
+				log.info("rag.embedding.query-models.{}={} not applied: both models must be loaded", model, queryModel);
+				return;
+			}
+			if (from.descriptor().dimensions() != to.descriptor().dimensions()) {
+				destroy();
+				throw new IllegalArgumentException("rag.embedding.query-models." + model + "=" + queryModel
+						+ ": the models' dimensions differ");
+			}
+			this.queryModels.put(model, to);
+		});
+	}
+
+	/** The model that embeds queries for {@code model}: itself, or the one set in {@code rag.embedding.query-models}. */
+	public LoadedModel forQueries(LoadedModel model) {
+		return this.queryModels.getOrDefault(model.descriptor().name(), model);
 	}
 
 	private void add(OrtEnvironment env, ModelDescriptor descriptor, byte[] onnx, InputStream tokenizerJson,

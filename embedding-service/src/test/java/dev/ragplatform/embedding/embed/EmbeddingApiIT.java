@@ -189,6 +189,18 @@ class EmbeddingApiIT {
 	}
 
 	@Test
+	void queriesToTheInt8ModelAreEmbeddedByTheFp32ModelDocumentsAreNot() throws Exception {
+		JsonNode query = post("/v1/embeddings", Map.of("input", TEXTS.get(1), "model", "bge-small-en-v1.5-int8",
+				"input_type", "query")).json();
+		JsonNode fp32Query = post("/v1/embeddings", Map.of("input", TEXTS.get(1), "input_type", "query")).json();
+		assertThat(query.get("model").stringValue()).isEqualTo("bge-small-en-v1.5");
+		assertThat(vectors(new Response(200, query)).get(0))
+			.containsExactly(vectors(new Response(200, fp32Query)).get(0), within(2e-5f));
+		JsonNode document = post("/v1/embeddings", Map.of("input", TEXTS.get(1), "model", "bge-small-en-v1.5-int8")).json();
+		assertThat(document.get("model").stringValue()).isEqualTo("bge-small-en-v1.5-int8");
+	}
+
+	@Test
 	void badRequestsGetProblemDetailsWithTheRightStatus() throws Exception {
 		assertProblem(post("/v1/embeddings", Map.of("input", List.of())), 422, "input must not be empty");
 		assertProblem(post("/v1/embeddings", Map.of("input", List.of("ok", " "))), 422, "input 1 is empty");
