@@ -1,10 +1,13 @@
 # syntax=docker/dockerfile:1.7
 # One image pattern for all six services: docker build --build-arg MODULE=retrieval-service .
 # The build stage does not depend on MODULE, so BuildKit builds the reactor once for all services.
+# MAVEN_PROFILES=gpu builds embedding/rerank with ONNX Runtime for CUDA (the runtime image then needs CUDA 12
+# and cuDNN 9 libraries, e.g. an nvidia/cuda runtime base).
 FROM eclipse-temurin:25-jdk-noble AS build
+ARG MAVEN_PROFILES=""
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests ${MAVEN_PROFILES:+-P$MAVEN_PROFILES} package
 
 FROM eclipse-temurin:25-jdk-noble AS layers
 ARG MODULE
