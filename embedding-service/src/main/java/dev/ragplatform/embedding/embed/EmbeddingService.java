@@ -96,12 +96,11 @@ class EmbeddingService {
 		List<float[]> vectors = await(model, ids);
 		boolean normalize = descriptor.normalize() && command.normalize();
 		List<float[]> out = new ArrayList<>(vectors.size());
-		for (float[] vector : vectors) {
-			float[] v = vector.clone();
+		for (float[] vector : vectors) { // each input's own array, fresh from the encoder
 			if (normalize) {
-				Vectors.normalize(v);
+				Vectors.normalize(vector);
 			}
-			out.add(Vectors.truncate(v, dimensions, normalize));
+			out.add(Vectors.truncate(vector, dimensions, normalize));
 		}
 		return new Embeddings(descriptor.name(), out, tokens);
 	}
