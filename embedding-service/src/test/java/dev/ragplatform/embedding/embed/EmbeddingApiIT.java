@@ -155,6 +155,23 @@ class EmbeddingApiIT {
 	}
 
 	@Test
+	void langChain4jsOpenAiClientWorksUnchanged() throws Exception {
+		var client = dev.langchain4j.model.openai.OpenAiEmbeddingModel.builder()
+			.baseUrl("http://127.0.0.1:" + this.port + "/v1")
+			.apiKey("not-needed")
+			.modelName("bge-small-en-v1.5")
+			.build();
+		List<dev.langchain4j.data.embedding.Embedding> embeddings = client
+			.embedAll(TEXTS.subList(0, 3).stream().map(dev.langchain4j.data.segment.TextSegment::from).toList())
+			.content();
+		List<float[]> ours = vectors(post("/v1/embeddings", Map.of("input", TEXTS.subList(0, 3))));
+		assertThat(embeddings).hasSize(3);
+		for (int i = 0; i < 3; i++) {
+			assertThat(embeddings.get(i).vector()).containsExactly(ours.get(i), within(2e-5f));
+		}
+	}
+
+	@Test
 	void teiEmbedTokenizeAndInfoSpeakTeisApi() throws Exception {
 		Response embed = post("/embed", Map.of("inputs", TEXTS.subList(0, 2)));
 		assertThat(embed.status()).isEqualTo(200);
