@@ -439,8 +439,4 @@ public final class EmbeddingBenchmark {
 
 	}
 
-	static {
-		System.setProperty("ai.djl.offline", "true");
-	}
-
 }

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -81,8 +82,7 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 			.description("Padded tokens per batch (inputs × longest)").tag("model", name).register(meters);
 		this.paddingRatio = DistributionSummary.builder("rag.embedding.batch.padding.ratio")
 			.description("Share of a batch's tokens that are padding").tag("model", name).register(meters);
-		meters.gauge("rag.embedding.queue.tokens", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", name)),
-				this.queuedTokens, AtomicLong::get);
+		meters.gauge("rag.embedding.queue.tokens", Tags.of("model", name), this.queuedTokens, AtomicLong::get);
 		List<Thread> threads = new ArrayList<>(workers);
 		for (int i = 0; i < workers; i++) {
 			threads.add(Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon().start(this::run));

@@ -101,7 +101,10 @@ public class EmbeddingModels implements DisposableBean {
 	private void add(OrtEnvironment env, ModelDescriptor descriptor, byte[] onnx, InputStream tokenizerJson,
 			EmbeddingProperties properties, MeterRegistry meters) throws IOException, OrtException {
 		long started = System.nanoTime();
-		OrtSession session = env.createSession(onnx, sessionOptions(properties));
+		OrtSession session;
+		try (OrtSession.SessionOptions options = sessionOptions(properties)) {
+			session = env.createSession(onnx, options);
+		}
 		OnnxEncoder encoder = new OnnxEncoder(env, session, descriptor);
 		TextTokenizer tokenizer = new TextTokenizer(tokenizerJson, descriptor.maxTokens());
 		EmbeddingProperties.Batching batching = properties.batching();
@@ -158,10 +161,6 @@ public class EmbeddingModels implements DisposableBean {
 			throw new UnknownModelException(name, this.models.keySet());
 		}
 		return model;
-	}
-
-	public LoadedModel defaultModel() {
-		return this.models.get(this.defaultModel);
 	}
 
 	public Collection<LoadedModel> all() {

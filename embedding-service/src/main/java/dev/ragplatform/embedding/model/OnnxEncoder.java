@@ -48,10 +48,6 @@ public final class OnnxEncoder implements AutoCloseable {
 		this.pooledOutput = ((TensorInfo) first.getValue().getInfo()).getShape().length == 2;
 	}
 
-	public ModelDescriptor descriptor() {
-		return this.descriptor;
-	}
-
 	/** One vector per sequence, pooled as the descriptor says (not normalised: callers decide). */
 	public float[][] encode(List<long[]> batch) {
 		int size = batch.size();

@@ -16,6 +16,13 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
  */
 public final class TextTokenizer implements AutoCloseable {
 
+	static {
+		// DJL must never reach for the network: its native library is in the tokenizers jar
+		if (System.getProperty("ai.djl.offline") == null) {
+			System.setProperty("ai.djl.offline", "true");
+		}
+	}
+
 	private final HuggingFaceTokenizer tokenizer;
 
 	private final int maxTokens;
@@ -25,10 +32,6 @@ public final class TextTokenizer implements AutoCloseable {
 				Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false",
 						"modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
 		this.maxTokens = maxTokens;
-	}
-
-	public int maxTokens() {
-		return this.maxTokens;
 	}
 
 	/**
