@@ -1,0 +1,57 @@
+package dev.ragplatform.retrieval.collection;
+
+import java.time.OffsetDateTime;
+import java.util.regex.Pattern;
+
+/**
+ * A collection: its settings and the counters the indexer keeps in step with its chunks.
+ *
+ * @param id surrogate key; also names the collection's chunk partition
+ * @param name unique name matching {@link #NAME}
+ * @param embeddingModel embedding-service model of its vectors
+ * @param dimensions vector length
+ * @param distance how vectors compare
+ * @param storage float32 or float16 vectors
+ * @param defaultTask LLM-Embedder task for queries that do not name one
+ * @param language PostgreSQL text search configuration
+ * @param hnswM HNSW graph degree
+ * @param hnswEfConstruction HNSW build-time candidate list
+ * @param documentCount documents indexed
+ * @param chunkCount chunks indexed
+ * @param tokenCount lexical tokens indexed (for BM25's average length)
+ * @param createdAt creation time
+ * @param updatedAt time of the last change to its contents
+ */
+public record Collection(long id, String name, String embeddingModel, int dimensions, Distance distance,
+		Storage storage, String defaultTask, String language, int hnswM, int hnswEfConstruction, long documentCount,
+		long chunkCount, long tokenCount, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+	/** Lower-case letters, digits, {@code _} and {@code -}; starts with a letter or digit; at most 63 characters. */
+	public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+	/** The collection's chunk partition; built from the numeric id only, never from user input. */
+	public String partition() {
+		return "retrieval.chunks_" + this.id;
+	}
+
+	/** The indexed expression: the vector column cast to the collection's typed vector. */
+	public String vectorExpression() {
+		return "(" + this.storage.column() + "::public." + this.storage.type() + "(" + this.dimensions + "))";
+	}
+
+	/** Casts a bind parameter to the collection's typed vector. */
+	public String vectorParameter() {
+		return "?::public." + this.storage.type() + "(" + this.dimensions + ")";
+	}
+
+	/** SQL distance between the chunk's vector and a bind parameter. */
+	public String distanceExpression() {
+		return this.vectorExpression() + " " + this.distance.operator() + " " + vectorParameter();
+	}
+
+	/** Average lexical document length, for BM25. */
+	public double averageTokens() {
+		return (this.chunkCount > 0) ? (double) this.tokenCount / this.chunkCount : 1;
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.ragplatform.retrieval.collection;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/collections}: create, list, get with counts, delete. */
+@RestController
+@RequestMapping("/v1/collections")
+class CollectionController {
+
+	private final CollectionService service;
+
+	CollectionController(CollectionService service) {
+		this.service = service;
+	}
+
+	@PostMapping
+	ResponseEntity<CollectionView> create(@RequestBody CreateCollection request) {
+		Collection created = this.service.create(request);
+		return ResponseEntity.created(URI.create("/v1/collections/" + created.name()))
+			.body(CollectionView.of(created, null));
+	}
+
+	@GetMapping
+	CollectionList list() {
+		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null)).toList());
+	}
+
+	@GetMapping("/{name}")
+	CollectionView get(@PathVariable String name) {
+		Collection collection = this.service.get(name);
+		return CollectionView.of(collection, this.service.sizeBytes(collection));
+	}
+
+	@DeleteMapping("/{name}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void delete(@PathVariable String name) {
+		this.service.delete(name);
+	}
+
+	/**
+	 * A collection to create; everything but the name has a default ({@code rag.retrieval.collections.*}).
+	 * Without {@code dimensions} the model is asked (one embedding call), which also checks model and task.
+	 */
+	record CreateCollection(String name, String embeddingModel, Integer dimensions, String distance, String storage,
+			String defaultTask, String language, Hnsw hnsw) {
+	}
+
+	record Hnsw(Integer m, Integer efConstruction) {
+	}
+
+	record CollectionList(List<CollectionView> collections) {
+	}
+
+	record CollectionView(String name, String embeddingModel, int dimensions, String distance, String storage,
+			String defaultTask, String language, Hnsw hnsw, long documents, long chunks, Long sizeBytes,
+			OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+		static CollectionView of(Collection c, Long sizeBytes) {
+			return new CollectionView(c.name(), c.embeddingModel(), c.dimensions(), c.distance().id(),
+					c.storage().id(), c.defaultTask(), c.language(), new Hnsw(c.hnswM(), c.hnswEfConstruction()),
+					c.documentCount(), c.chunkCount(), sizeBytes, c.createdAt(), c.updatedAt());
+		}
+
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.ragplatform.retrieval.collection;
+
+import java.util.List;
+
+import dev.ragplatform.retrieval.collection.CollectionRepository.NewCollection;
+import dev.ragplatform.retrieval.config.RetrievalProperties;
+import dev.ragplatform.retrieval.embedding.EmbeddingClient;
+import dev.ragplatform.retrieval.web.RetrievalProblem;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Creates, finds and deletes collections. */
+@Service
+public class CollectionService {
+
+	private final CollectionRepository repository;
+
+	private final EmbeddingClient embeddings;
+
+	private final RetrievalProperties.Collections defaults;
+
+	private final TransactionTemplate transactions;
+
+	CollectionService(CollectionRepository repository, EmbeddingClient embeddings, RetrievalProperties properties,
+			TransactionTemplate transactions) {
+		this.repository = repository;
+		this.embeddings = embeddings;
+		this.defaults = properties.collections();
+		this.transactions = transactions;
+	}
+
+	/** The collection, or a 404 problem; the name is checked against the pattern first (400). */
+	public Collection get(String name) {
+		return this.repository.findByName(checkName(name))
+			.orElseThrow(() -> RetrievalProblem.notFound("Collection '" + name + "' does not exist."));
+	}
+
+	List<Collection> list() {
+		return this.repository.findAll();
+	}
+
+	long sizeBytes(Collection collection) {
+		return this.repository.sizeBytes(collection);
+	}
+
+	Collection create(CollectionController.CreateCollection request) {
+		String name = checkName(request.name());
+		String model = orDefault(request.embeddingModel(), this.defaults.embeddingModel());
+		String task = orDefault(request.defaultTask(), this.defaults.defaultTask());
+		String language = orDefault(request.language(), this.defaults.language());
+		Distance distance = parse(() -> Distance.parse(orDefault(request.distance(), "cosine")));
+		Storage storage = parse(() -> Storage.parse(orDefault(request.storage(), "vector")));
+		int m = (request.hnsw() != null && request.hnsw().m() != null) ? request.hnsw().m() : this.defaults.hnswM();
+		int efConstruction = (request.hnsw() != null && request.hnsw().efConstruction() != null)
+				? request.hnsw().efConstruction() : this.defaults.hnswEfConstruction();
+		if (m < 2 || m > 100) {
+			throw RetrievalProblem.badRequest("hnsw.m must be between 2 and 100");
+		}
+		if (efConstruction < 2 * m || efConstruction > 1000) {
+			throw RetrievalProblem.badRequest("hnsw.efConstruction must be between 2·m (" + 2 * m + ") and 1000");
+		}
+		if (!this.repository.languageExists(language)) {
+			throw RetrievalProblem.badRequest("language '" + language
+					+ "' is not a PostgreSQL text search configuration (e.g. english, german, simple)");
+		}
+		// The model and task are checked by embedding them once; that also gives the dimensions.
+		int dimensions = (request.dimensions() != null) ? request.dimensions()
+				: this.embeddings.embedQuery(model, task, "dimension probe").length;
+		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
+			throw RetrievalProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
+					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
+		}
+		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
+				efConstruction);
+		try {
+			return this.transactions.execute((tx) -> this.repository.insert(settings));
+		}
+		catch (DuplicateKeyException ex) {
+			throw RetrievalProblem.conflict("Collection '" + name + "' already exists.");
+		}
+	}
+
+	void delete(String name) {
+		Collection collection = get(name);
+		this.transactions.executeWithoutResult((tx) -> this.repository.delete(collection));
+	}
+
+	static String checkName(String name) {
+		if (name == null || !Collection.NAME.matcher(name).matches()) {
+			throw RetrievalProblem.badRequest("Collection names are 1-63 characters of a-z, 0-9, '_' and '-', "
+					+ "starting with a letter or digit.");
+		}
+		return name;
+	}
+
+	private static String orDefault(String value, String fallback) {
+		return (value == null || value.isBlank()) ? fallback : value;
+	}
+
+	private static <T> T parse(java.util.function.Supplier<T> parser) {
+		try {
+			return parser.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw RetrievalProblem.badRequest(ex.getMessage());
+		}
+	}
+
+}

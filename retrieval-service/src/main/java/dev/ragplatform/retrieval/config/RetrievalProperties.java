@@ -1,0 +1,96 @@
+package dev.ragplatform.retrieval.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the retrieval service can be told ({@code rag.retrieval.*}); defaults in {@code application.yaml}.
+ *
+ * @param embedding where query vectors come from
+ * @param rerank the rerank step
+ * @param collections defaults of new collections
+ * @param search search limits and tuning
+ * @param index the Kafka indexer
+ */
+@Validated
+@ConfigurationProperties("rag.retrieval")
+public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @NotNull Rerank rerank,
+		@Valid @NotNull Collections collections, @Valid @NotNull Search search, @Valid @NotNull Index index) {
+
+	/**
+	 * The embedding service.
+	 *
+	 * @param url its base URL
+	 * @param timeout per call
+	 */
+	public record Embedding(@NotNull URI url, @NotNull Duration timeout) {
+	}
+
+	/**
+	 * The rerank service, called through a circuit breaker; on failure results come back un-reranked.
+	 *
+	 * @param url its base URL (Cohere/Jina-compatible {@code POST /v1/rerank})
+	 * @param model the model to ask for, or blank for the service's default
+	 * @param timeout per call
+	 * @param defaultTopN how many candidates are reranked when a request does not say
+	 * @param maxTopN the most candidates a request may send to the reranker
+	 * @param failureRateThreshold percentage of failed calls that opens the circuit
+	 * @param openFor how long the circuit stays open before trying again
+	 */
+	public record Rerank(@NotNull URI url, String model, @NotNull Duration timeout, @Min(1) int defaultTopN,
+			@Min(1) int maxTopN, @Min(1) @Max(100) int failureRateThreshold, @NotNull Duration openFor) {
+	}
+
+	/**
+	 * Defaults for collections created without these settings.
+	 *
+	 * @param embeddingModel the embedding-service model
+	 * @param defaultTask the LLM-Embedder task whose instructions embed queries and documents
+	 * @param language PostgreSQL text search configuration for lexical search
+	 * @param hnswM HNSW graph degree
+	 * @param hnswEfConstruction HNSW build-time candidate list
+	 */
+	public record Collections(@NotBlank String embeddingModel, @NotBlank String defaultTask,
+			@NotBlank String language, @Min(2) @Max(100) int hnswM, @Min(4) @Max(1000) int hnswEfConstruction) {
+	}
+
+	/**
+	 * Search.
+	 *
+	 * @param defaultTopK results when a request does not say
+	 * @param maxTopK the most results a request may ask for
+	 * @param candidates how deep each ranking goes before fusion or reranking (at least topK)
+	 * @param efSearch default HNSW {@code ef_search}
+	 * @param exactScanThreshold a filtered (or small) collection with at most this many matching chunks is searched
+	 * exactly, by a scan, instead of through the HNSW index
+	 * @param maxScanTuples pgvector's {@code hnsw.max_scan_tuples} for iterative scans under a filter
+	 * @param rrfK the constant of reciprocal rank fusion
+	 * @param bm25K1 BM25 term-frequency saturation
+	 * @param bm25B BM25 length normalisation
+	 */
+	public record Search(@Min(1) int defaultTopK, @Min(1) @Max(10000) int maxTopK, @Min(1) int candidates,
+			@Min(1) @Max(1000) int efSearch, @Min(0) int exactScanThreshold, @Min(1) int maxScanTuples,
+			@Min(1) int rrfK, @DecimalMin("0.0") double bm25K1, @DecimalMin("0.0") @jakarta.validation.constraints.DecimalMax("1.0") double bm25B) {
+	}
+
+	/**
+	 * The indexer of {@code rag.chunks.v1}.
+	 *
+	 * @param partitions partitions of the chunk topic and of its dead-letter twin, when this service creates them
+	 * @param concurrency consumer threads
+	 * @param maxBackoff the longest wait between retries of a record that failed for a transient reason
+	 */
+	public record Index(@Min(1) int partitions, @Min(1) int concurrency, @NotNull Duration maxBackoff) {
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.ragplatform.retrieval.embedding;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.ragplatform.retrieval.config.RetrievalProperties;
+import dev.ragplatform.retrieval.web.RetrievalProblem;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+
+/** Embeds texts with embedding-service over HTTP (its OpenAI-compatible endpoint with the task extensions). */
+@Component
+public class EmbeddingClient {
+
+	private final RestClient http;
+
+	EmbeddingClient(RestClient.Builder builder, RetrievalProperties properties) {
+		var requestFactory = new JdkClientHttpRequestFactory();
+		requestFactory.setReadTimeout(properties.embedding().timeout());
+		this.http = builder.baseUrl(properties.embedding().url().toString()).requestFactory(requestFactory).build();
+	}
+
+	/** The query-side vector of {@code text} for {@code task}. */
+	public float[] embedQuery(String model, String task, String text) {
+		return embed(model, task, "query", text);
+	}
+
+	float[] embed(String model, String task, String inputType, String text) {
+		JsonNode response;
+		try {
+			response = this.http.post()
+				.uri("/v1/embeddings")
+				.body(Map.of("model", model, "task", task, "input_type", inputType, "input", List.of(text)))
+				.retrieve()
+				.body(JsonNode.class);
+		}
+		catch (RestClientResponseException ex) {
+			if (ex.getStatusCode().is4xxClientError() && ex.getStatusCode() != HttpStatusCode.valueOf(429)) {
+				throw RetrievalProblem.badRequest("embedding-service rejected the query: " + detail(ex));
+			}
+			throw RetrievalProblem.dependencyUnavailable("embedding-service answered " + ex.getStatusCode().value()
+					+ ": " + detail(ex));
+		}
+		catch (RestClientException ex) {
+			throw RetrievalProblem.dependencyUnavailable("embedding-service is unreachable: " + ex.getMessage());
+		}
+		JsonNode vector = (response != null) ? response.path("data").path(0).path("embedding") : null;
+		if (vector == null || !vector.isArray() || vector.isEmpty()) {
+			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no vector");
+		}
+		float[] result = new float[vector.size()];
+		for (int i = 0; i < result.length; i++) {
+			result[i] = vector.get(i).floatValue();
+		}
+		return result;
+	}
+
+	private static String detail(RestClientResponseException ex) {
+		try {
+			JsonNode body = ex.getResponseBodyAs(JsonNode.class);
+			if (body != null && body.hasNonNull("detail")) {
+				return body.get("detail").asString();
+			}
+		}
+		catch (RuntimeException ignored) {
+			// not a problem document: fall back to the raw body
+		}
+		return ex.getResponseBodyAsString();
+	}
+
+}

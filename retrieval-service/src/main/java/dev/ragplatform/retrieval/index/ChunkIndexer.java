@@ -1,0 +1,55 @@
+package dev.ragplatform.retrieval.index;
+
+import dev.ragplatform.commons.chunk.ChunkEvent;
+import dev.ragplatform.commons.kafka.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@code rag.chunks.v1}. Offsets are committed only after the record's transaction commits, so a crash
+ * re-delivers it, which {@link ChunkStore} makes harmless.
+ */
+@Component
+class ChunkIndexer {
+
+	private final ChunkStore store;
+
+	private final JsonMapper json;
+
+	private final MeterRegistry meters;
+
+	ChunkIndexer(ChunkStore store, JsonMapper json, MeterRegistry meters) {
+		this.store = store;
+		this.json = json;
+		this.meters = meters;
+	}
+
+	@KafkaListener(id = "chunk-indexer", topics = Topics.CHUNKS, concurrency = "${rag.retrieval.index.concurrency}")
+	void onRecord(ConsumerRecord<String, String> record) {
+		ChunkEvent event = parse(record.value());
+		ChunkStore.Outcome outcome = this.store.apply(event);
+		this.meters.counter("rag.retrieval.indexer.events", "outcome", outcome.name().toLowerCase()).increment();
+	}
+
+	private ChunkEvent parse(String value) {
+		if (value == null || value.isBlank()) {
+			throw new PoisonRecordException("empty record");
+		}
+		try {
+			ChunkEvent event = this.json.readValue(value, ChunkEvent.class);
+			if (event.collection() == null || event.documentId() == null) {
+				throw new PoisonRecordException("collection and documentId are required");
+			}
+			return event;
+		}
+		catch (JacksonException ex) {
+			throw new PoisonRecordException("not a chunk event: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+}

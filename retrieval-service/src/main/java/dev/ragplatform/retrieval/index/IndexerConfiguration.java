@@ -1,0 +1,72 @@
+package dev.ragplatform.retrieval.index;
+
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.retrieval.config.RetrievalProperties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Topics and error handling of the indexer: poison records go to {@code rag.chunks.v1-dlt} at once with the reason
+ * in the {@code kafka_dlt-exception-message} header; transient failures (database down) are retried with
+ * exponential back-off for as long as they last, so nothing is lost; other failures get a few retries, then the
+ * dead-letter topic.
+ */
+@Configuration(proxyBeanMethods = false)
+class IndexerConfiguration {
+
+	@Bean
+	NewTopic chunkTopic(RetrievalProperties properties) {
+		return TopicBuilder.name(Topics.CHUNKS).partitions(properties.index().partitions()).build();
+	}
+
+	@Bean
+	NewTopic chunkDeadLetterTopic(RetrievalProperties properties) {
+		return TopicBuilder.name(Topics.deadLetter(Topics.CHUNKS)).partitions(properties.index().partitions()).build();
+	}
+
+	@Bean
+	DefaultErrorHandler indexerErrorHandler(KafkaOperations<Object, Object> kafka, RetrievalProperties properties) {
+		var recoverer = new DeadLetterPublishingRecoverer(kafka,
+				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+		var handler = new DefaultErrorHandler(recoverer, backOff(properties, Integer.MAX_VALUE));
+		handler.addNotRetryableExceptions(PoisonRecordException.class, DataIntegrityViolationException.class);
+		handler.setBackOffFunction((record, ex) -> transientFailure(ex) ? backOff(properties, Integer.MAX_VALUE)
+				: backOff(properties, 4));
+		return handler;
+	}
+
+	private static ExponentialBackOff backOff(RetrievalProperties properties, int maxAttempts) {
+		ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+		backOff.setMaxInterval(properties.index().maxBackoff().toMillis());
+		backOff.setMaxAttempts(maxAttempts);
+		return backOff;
+	}
+
+	/** Failures of the database itself (connection refused, timeouts): the record is fine, so wait and retry. */
+	static boolean transientFailure(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof PoisonRecordException || t instanceof NonTransientDataAccessException
+					&& !(t instanceof org.springframework.dao.DataAccessResourceFailureException)) {
+				return false;
+			}
+			if (t instanceof org.springframework.dao.TransientDataAccessException
+					|| t instanceof org.springframework.dao.DataAccessResourceFailureException
+					|| t instanceof org.springframework.transaction.CannotCreateTransactionException
+					|| t instanceof java.sql.SQLTransientException || t instanceof java.net.ConnectException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

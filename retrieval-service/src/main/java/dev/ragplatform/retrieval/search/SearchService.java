@@ -1,0 +1,271 @@
+package dev.ragplatform.retrieval.search;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.ragplatform.retrieval.collection.Collection;
+import dev.ragplatform.retrieval.collection.CollectionService;
+import dev.ragplatform.retrieval.config.RetrievalProperties;
+import dev.ragplatform.retrieval.embedding.EmbeddingClient;
+import dev.ragplatform.retrieval.search.SearchController.ChunkHit;
+import dev.ragplatform.retrieval.search.SearchController.SearchRequest;
+import dev.ragplatform.retrieval.search.SearchController.SearchResponse;
+import dev.ragplatform.retrieval.search.SearchController.VectorSearchRequest;
+import dev.ragplatform.retrieval.web.RetrievalProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/** Dense, lexical and hybrid (reciprocal rank fusion) search, with an optional rerank step. */
+@Service
+class SearchService {
+
+	private static final Logger logger = LoggerFactory.getLogger(SearchService.class);
+
+	private final CollectionService collections;
+
+	private final EmbeddingClient embeddings;
+
+	private final DenseSearch dense;
+
+	private final LexicalSearch lexical;
+
+	private final RerankClient reranker;
+
+	private final JdbcTemplate jdbc;
+
+	private final RetrievalProperties properties;
+
+	SearchService(CollectionService collections, EmbeddingClient embeddings, DenseSearch dense, LexicalSearch lexical,
+			RerankClient reranker, JdbcTemplate jdbc, RetrievalProperties properties) {
+		this.collections = collections;
+		this.embeddings = embeddings;
+		this.dense = dense;
+		this.lexical = lexical;
+		this.reranker = reranker;
+		this.jdbc = jdbc;
+		this.properties = properties;
+	}
+
+	enum Mode {
+
+		DENSE, LEXICAL, HYBRID;
+
+		static Mode parse(String value) {
+			if (value == null || value.isBlank()) {
+				return HYBRID;
+			}
+			try {
+				return valueOf(value.toUpperCase(Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				throw RetrievalProblem.badRequest("mode must be dense, lexical or hybrid; not '" + value + "'");
+			}
+		}
+
+	}
+
+	SearchResponse search(SearchRequest request) {
+		long started = System.nanoTime();
+		if (request.query() == null || request.query().isBlank()) {
+			throw RetrievalProblem.badRequest("query must not be empty");
+		}
+		Collection collection = this.collections.get(request.collection());
+		Mode mode = Mode.parse(request.mode());
+		int topK = topK(request.topK());
+		String filter = filter(request);
+		int efSearch = efSearch(request.efSearch());
+		boolean rerank = request.rerank() != null && Boolean.TRUE.equals(request.rerank().enabled());
+		int rerankTopN = rerank ? rerankTopN(request.rerank().topN(), topK) : 0;
+		int depth = Math.max(Math.max(topK, rerankTopN), (mode == Mode.HYBRID) ? this.properties.search().candidates() : 0);
+		String task = (request.task() != null && !request.task().isBlank()) ? request.task() : collection.defaultTask();
+
+		Map<String, Double> timings = new LinkedHashMap<>();
+		List<Candidate> denseHits = List.of();
+		List<Candidate> lexicalHits = List.of();
+		Boolean exact = null;
+		if (mode != Mode.LEXICAL) {
+			long t = System.nanoTime();
+			float[] vector = this.embeddings.embedQuery(collection.embeddingModel(), task, request.query());
+			timings.put("embedMs", millis(t));
+			t = System.nanoTime();
+			DenseSearch.Result result = this.dense.search(collection, vector, filter, depth, efSearch);
+			timings.put("denseMs", millis(t));
+			denseHits = result.candidates();
+			exact = result.exact();
+		}
+		if (mode != Mode.DENSE) {
+			long t = System.nanoTime();
+			lexicalHits = this.lexical.search(collection, request.query(), filter, depth);
+			timings.put("lexicalMs", millis(t));
+		}
+		List<ChunkHit> hits = switch (mode) {
+			case DENSE -> single(denseHits, "dense");
+			case LEXICAL -> single(lexicalHits, "lexical");
+			case HYBRID -> fuse(denseHits, lexicalHits);
+		};
+		String rerankError = null;
+		boolean reranked = false;
+		if (rerank && !hits.isEmpty()) {
+			long t = System.nanoTime();
+			try {
+				hits = rerank(request.query(), hits, rerankTopN);
+				reranked = true;
+			}
+			catch (RuntimeException ex) {
+				rerankError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				logger.warn("Rerank failed, answering un-reranked: {}", rerankError);
+			}
+			timings.put("rerankMs", millis(t));
+		}
+		hits = withDocuments(collection, hits.subList(0, Math.min(topK, hits.size())));
+		timings.put("totalMs", millis(started));
+		return new SearchResponse(collection.name(), mode.name().toLowerCase(Locale.ROOT),
+				(mode != Mode.LEXICAL) ? task : null, exact, rerank ? reranked : null, rerankError, hits, timings);
+	}
+
+	SearchResponse searchByVector(VectorSearchRequest request) {
+		long started = System.nanoTime();
+		Collection collection = this.collections.get(request.collection());
+		if (request.vector() == null || request.vector().length != collection.dimensions()) {
+			throw RetrievalProblem.badRequest("vector must have " + collection.dimensions() + " dimensions, not "
+					+ ((request.vector() != null) ? request.vector().length : 0));
+		}
+		for (float v : request.vector()) {
+			if (!Float.isFinite(v)) {
+				throw RetrievalProblem.badRequest("vector components must be finite numbers");
+			}
+		}
+		int topK = topK(request.topK());
+		String filter = compile(request.filter());
+		long t = System.nanoTime();
+		DenseSearch.Result result = this.dense.search(collection, request.vector(), filter, topK,
+				efSearch(request.efSearch()));
+		Map<String, Double> timings = new LinkedHashMap<>();
+		timings.put("denseMs", millis(t));
+		List<ChunkHit> hits = withDocuments(collection, single(result.candidates(), "dense"));
+		timings.put("totalMs", millis(started));
+		return new SearchResponse(collection.name(), "dense", null, result.exact(), null, null, hits, timings);
+	}
+
+	private List<ChunkHit> single(List<Candidate> candidates, String stage) {
+		List<ChunkHit> hits = new ArrayList<>(candidates.size());
+		for (int i = 0; i < candidates.size(); i++) {
+			Candidate c = candidates.get(i);
+			hits.add(ChunkHit.of(c, c.score(), Map.of(stage, c.score()), Map.of(stage, i + 1)));
+		}
+		return hits;
+	}
+
+	/** Reciprocal rank fusion: {@code Σ 1 / (k + rank)} over the rankings a chunk appears in. */
+	private List<ChunkHit> fuse(List<Candidate> dense, List<Candidate> lexical) {
+		int k = this.properties.search().rrfK();
+		Map<String, Candidate> chunks = new HashMap<>();
+		Map<String, Map<String, Double>> scores = new HashMap<>();
+		Map<String, Map<String, Integer>> ranks = new HashMap<>();
+		Map<String, Double> fused = new HashMap<>();
+		for (var ranking : List.of(Map.entry("dense", dense), Map.entry("lexical", lexical))) {
+			List<Candidate> list = ranking.getValue();
+			for (int i = 0; i < list.size(); i++) {
+				Candidate c = list.get(i);
+				chunks.putIfAbsent(c.key(), c);
+				scores.computeIfAbsent(c.key(), (x) -> new LinkedHashMap<>()).put(ranking.getKey(), c.score());
+				ranks.computeIfAbsent(c.key(), (x) -> new LinkedHashMap<>()).put(ranking.getKey(), i + 1);
+				fused.merge(c.key(), 1.0 / (k + i + 1), Double::sum);
+			}
+		}
+		List<String> order = new ArrayList<>(fused.keySet());
+		order.sort(Comparator.comparing((String key) -> -fused.get(key)).thenComparing(Comparator.naturalOrder()));
+		List<ChunkHit> hits = new ArrayList<>(order.size());
+		for (String key : order) {
+			Map<String, Double> stageScores = scores.get(key);
+			stageScores.put("fused", fused.get(key));
+			hits.add(ChunkHit.of(chunks.get(key), fused.get(key), stageScores, ranks.get(key)));
+		}
+		return hits;
+	}
+
+	private List<ChunkHit> rerank(String query, List<ChunkHit> hits, int topN) {
+		List<ChunkHit> head = hits.subList(0, Math.min(topN, hits.size()));
+		double[] scores = this.reranker.scores(query, head.stream().map(ChunkHit::text).toList());
+		List<ChunkHit> reranked = new ArrayList<>(head.size());
+		for (int i = 0; i < head.size(); i++) {
+			ChunkHit hit = head.get(i);
+			Map<String, Double> stageScores = new LinkedHashMap<>(hit.scores());
+			stageScores.put("rerank", scores[i]);
+			reranked.add(hit.withScore(scores[i], stageScores));
+		}
+		reranked.sort(Comparator.comparingDouble(ChunkHit::score).reversed());
+		for (int i = 0; i < reranked.size(); i++) {
+			Map<String, Integer> stageRanks = new LinkedHashMap<>(reranked.get(i).ranks());
+			stageRanks.put("rerank", i + 1);
+			reranked.set(i, reranked.get(i).withRanks(stageRanks));
+		}
+		return reranked;
+	}
+
+	/** Adds each hit's document title and external id (one query for all hits). */
+	private List<ChunkHit> withDocuments(Collection collection, List<ChunkHit> hits) {
+		if (hits.isEmpty()) {
+			return hits;
+		}
+		Map<String, String[]> documents = new HashMap<>();
+		this.jdbc.query("SELECT document_id, title, external_id FROM retrieval.documents WHERE collection_id = ? "
+				+ "AND document_id = ANY (?)", (rs) -> {
+					documents.put(rs.getString(1), new String[] { rs.getString(2), rs.getString(3) });
+				}, collection.id(), hits.stream().map(ChunkHit::documentId).distinct().toArray(String[]::new));
+		return hits.stream().map((h) -> {
+			String[] doc = documents.get(h.documentId());
+			return (doc != null) ? h.withDocument(doc[0], doc[1]) : h;
+		}).toList();
+	}
+
+	private String filter(SearchRequest request) {
+		return compile(request.filter());
+	}
+
+	private static String compile(tools.jackson.databind.JsonNode filter) {
+		try {
+			return MetadataFilter.compile(filter);
+		}
+		catch (MetadataFilter.InvalidFilterException ex) {
+			throw RetrievalProblem.badRequest("filter: " + ex.getMessage());
+		}
+	}
+
+	private int topK(Integer topK) {
+		int value = (topK != null) ? topK : this.properties.search().defaultTopK();
+		if (value < 1 || value > this.properties.search().maxTopK()) {
+			throw RetrievalProblem.badRequest("topK must be between 1 and " + this.properties.search().maxTopK());
+		}
+		return value;
+	}
+
+	private int efSearch(Integer efSearch) {
+		int value = (efSearch != null) ? efSearch : this.properties.search().efSearch();
+		if (value < 1 || value > 1000) {
+			throw RetrievalProblem.badRequest("efSearch must be between 1 and 1000");
+		}
+		return value;
+	}
+
+	private int rerankTopN(Integer topN, int topK) {
+		int value = (topN != null) ? topN : Math.max(topK, this.properties.rerank().defaultTopN());
+		if (value < 1 || value > this.properties.rerank().maxTopN()) {
+			throw RetrievalProblem.badRequest("rerank.topN must be between 1 and " + this.properties.rerank().maxTopN());
+		}
+		return value;
+	}
+
+	private static double millis(long startNanos) {
+		return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+	}
+
+}
