@@ -40,6 +40,9 @@ class InfrastructureContextCustomizerFactory implements ContextCustomizerFactory
 			}
 			if (this.kafka) {
 				properties.put("spring.kafka.bootstrap-servers", KafkaBrokers.shared().bootstrapServers());
+				// cached contexts of other test classes stay alive and share the broker: one consumer group each
+				properties.put("spring.kafka.consumer.group-id",
+						"test-" + this.testClass.getSimpleName() + "-" + java.util.UUID.randomUUID());
 			}
 			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("rag-test-infrastructure", properties));
 		}

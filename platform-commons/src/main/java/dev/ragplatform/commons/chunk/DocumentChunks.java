@@ -21,6 +21,12 @@ import java.util.List;
 public record DocumentChunks(String collection, String documentId, long version, int part, int parts,
 		int totalChunks, String model, String title, String externalId, List<Chunk> chunks) implements ChunkEvent {
 
+	/** The same chunks for another collection. */
+	public DocumentChunks withCollection(String otherCollection) {
+		return new DocumentChunks(otherCollection, this.documentId, this.version, this.part, this.parts,
+				this.totalChunks, this.model, this.title, this.externalId, this.chunks);
+	}
+
 	/**
 	 * One chunk.
 	 *

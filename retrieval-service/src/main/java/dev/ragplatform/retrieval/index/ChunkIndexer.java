@@ -29,7 +29,7 @@ class ChunkIndexer {
 		this.meters = meters;
 	}
 
-	@KafkaListener(id = "chunk-indexer", topics = Topics.CHUNKS, concurrency = "${rag.retrieval.index.concurrency}")
+	@KafkaListener(id = "chunk-indexer", idIsGroup = false, topics = Topics.CHUNKS, concurrency = "${rag.retrieval.index.concurrency}")
 	void onRecord(ConsumerRecord<String, String> record) {
 		ChunkEvent event = parse(record.value());
 		ChunkStore.Outcome outcome = this.store.apply(event);

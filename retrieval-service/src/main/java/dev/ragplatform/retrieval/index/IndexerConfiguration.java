@@ -24,6 +24,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @Configuration(proxyBeanMethods = false)
 class IndexerConfiguration {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(IndexerConfiguration.class);
+
 	@Bean
 	NewTopic chunkTopic(RetrievalProperties properties) {
 		return TopicBuilder.name(Topics.CHUNKS).partitions(properties.index().partitions()).build();
@@ -40,9 +42,19 @@ class IndexerConfiguration {
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
 		var handler = new DefaultErrorHandler(recoverer, backOff(properties, Integer.MAX_VALUE));
 		handler.addNotRetryableExceptions(PoisonRecordException.class, DataIntegrityViolationException.class);
+		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Indexing {}@{} failed (attempt {}), retrying: {}",
+				record.topic() + "-" + record.partition(), record.offset(), attempt, rootCause(ex)));
 		handler.setBackOffFunction((record, ex) -> transientFailure(ex) ? backOff(properties, Integer.MAX_VALUE)
 				: backOff(properties, 4));
 		return handler;
+	}
+
+	private static String rootCause(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.toString();
 	}
 
 	private static ExponentialBackOff backOff(RetrievalProperties properties, int maxAttempts) {

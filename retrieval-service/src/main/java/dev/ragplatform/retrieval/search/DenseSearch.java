@@ -40,19 +40,25 @@ class DenseSearch {
 	record Result(List<Candidate> candidates, boolean exact) {
 	}
 
-	Result search(Collection collection, float[] vector, String filter, int limit, int efSearch) {
+	/**
+	 * The {@code limit} nearest chunks.
+	 * @param exactOverride true forces the exact scan, false the index; null decides by the threshold
+	 */
+	Result search(Collection collection, float[] vector, String filter, int limit, int efSearch, Boolean exactOverride) {
 		return this.readOnly.execute((tx) -> {
-			boolean exact = matchesAtMost(collection, filter, this.settings.exactScanThreshold());
+			boolean exact = (exactOverride != null) ? exactOverride
+					: matchesAtMost(collection, filter, this.settings.exactScanThreshold());
 			if (!exact) {
 				this.jdbc.queryForObject("SELECT set_config('hnsw.ef_search', ?, true)", String.class,
 						String.valueOf(Math.max(efSearch, Math.min(limit, 1000))));
 				if (filter != null) {
-					this.jdbc.queryForObject("SELECT set_config('hnsw.iterative_scan', 'strict_order', true), "
-							+ "set_config('hnsw.max_scan_tuples', ?, true)", String.class,
+					this.jdbc.queryForObject("SELECT set_config('hnsw.iterative_scan', 'strict_order', true)",
+							String.class);
+					this.jdbc.queryForObject("SELECT set_config('hnsw.max_scan_tuples', ?, true)", String.class,
 							String.valueOf(this.settings.maxScanTuples()));
 				}
 				List<Candidate> found = query(collection, vector, filter, limit);
-				if (found.size() >= limit || filter == null) {
+				if (found.size() >= limit || filter == null || Boolean.FALSE.equals(exactOverride)) {
 					return new Result(found, false);
 				}
 			}

@@ -44,15 +44,18 @@ class SearchController {
 	 * @param filter metadata filter (see the README)
 	 * @param rerank whether and how deep to rerank
 	 * @param efSearch HNSW {@code ef_search} for this query
+	 * @param exact true: exact dense ranking by a scan; false: always the HNSW index; absent: exact when the
+	 * (filtered) collection is small ({@code rag.retrieval.search.exact-scan-threshold})
 	 */
 	record SearchRequest(String collection, String query, String task, Integer topK, String mode, JsonNode filter,
-			Rerank rerank, Integer efSearch) {
+			Rerank rerank, Integer efSearch, Boolean exact) {
 	}
 
 	record Rerank(Boolean enabled, Integer topN) {
 	}
 
-	record VectorSearchRequest(String collection, float[] vector, Integer topK, JsonNode filter, Integer efSearch) {
+	record VectorSearchRequest(String collection, float[] vector, Integer topK, JsonNode filter, Integer efSearch,
+			Boolean exact) {
 	}
 
 	/**

@@ -96,7 +96,7 @@ class SearchService {
 			float[] vector = this.embeddings.embedQuery(collection.embeddingModel(), task, request.query());
 			timings.put("embedMs", millis(t));
 			t = System.nanoTime();
-			DenseSearch.Result result = this.dense.search(collection, vector, filter, depth, efSearch);
+			DenseSearch.Result result = this.dense.search(collection, vector, filter, depth, efSearch, request.exact());
 			timings.put("denseMs", millis(t));
 			denseHits = result.candidates();
 			exact = result.exact();
@@ -147,7 +147,7 @@ class SearchService {
 		String filter = compile(request.filter());
 		long t = System.nanoTime();
 		DenseSearch.Result result = this.dense.search(collection, request.vector(), filter, topK,
-				efSearch(request.efSearch()));
+				efSearch(request.efSearch()), request.exact());
 		Map<String, Double> timings = new LinkedHashMap<>();
 		timings.put("denseMs", millis(t));
 		List<ChunkHit> hits = withDocuments(collection, single(result.candidates(), "dense"));
