@@ -32,10 +32,14 @@ public class CollectionRepository {
 			.findFirst();
 	}
 
-	/** The collection, locked against deletion until the transaction ends. */
+	/**
+	 * The collection, locked against deletion until the transaction ends. {@code FOR KEY SHARE} (not
+	 * {@code FOR SHARE}) so that the same transaction's later counter update does not upgrade a shared lock —
+	 * two indexer threads upgrading deadlock.
+	 */
 	public Optional<Collection> findByNameForShare(String name) {
 		return this.jdbc
-			.query("SELECT " + COLUMNS + " FROM retrieval.collections WHERE name = ? FOR SHARE", ROW, name)
+			.query("SELECT " + COLUMNS + " FROM retrieval.collections WHERE name = ? FOR KEY SHARE", ROW, name)
 			.stream()
 			.findFirst();
 	}

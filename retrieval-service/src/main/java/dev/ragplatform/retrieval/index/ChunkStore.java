@@ -99,8 +99,8 @@ public class ChunkStore {
 					+ "AND version <= ?", collection.id(), event.documentId(), event.version());
 			Counts added = this.jdbc.queryForObject(
 					"SELECT count(*), coalesce(sum(token_count), 0) FROM " + collection.partition()
-							+ " WHERE document_id = ?",
-					(rs, n) -> new Counts(rs.getLong(1), rs.getLong(2)), event.documentId());
+							+ " WHERE collection_id = ? AND document_id = ?",
+					(rs, n) -> new Counts(rs.getLong(1), rs.getLong(2)), collection.id(), event.documentId());
 			upsertDocument(collection, event.documentId(), event.version(), false, event.title(), event.externalId(),
 					(int) added.chunks());
 			boolean wasLive = current != null && !current.deleted();
@@ -181,9 +181,11 @@ public class ChunkStore {
 	}
 
 	private Counts deleteChunks(Collection collection, String documentId) {
+		// collection_id = ? lets the primary key serve the lookup (it leads the key)
 		return this.jdbc.queryForObject("WITH d AS (DELETE FROM " + collection.partition()
-				+ " WHERE document_id = ? RETURNING token_count) SELECT count(*), coalesce(sum(token_count), 0) FROM d",
-				(rs, n) -> new Counts(rs.getLong(1), rs.getLong(2)), documentId);
+				+ " WHERE collection_id = ? AND document_id = ? RETURNING token_count) "
+				+ "SELECT count(*), coalesce(sum(token_count), 0) FROM d",
+				(rs, n) -> new Counts(rs.getLong(1), rs.getLong(2)), collection.id(), documentId);
 	}
 
 	private void insert(Collection collection, DocumentChunks event) {

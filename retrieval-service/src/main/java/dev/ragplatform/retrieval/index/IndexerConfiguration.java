@@ -8,7 +8,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -42,7 +41,7 @@ class IndexerConfiguration {
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
 		var handler = new DefaultErrorHandler(recoverer, backOff(properties, Integer.MAX_VALUE));
 		handler.addNotRetryableExceptions(PoisonRecordException.class, DataIntegrityViolationException.class);
-		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Indexing {}@{} failed (attempt {}), retrying: {}",
+		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Indexing {}@{} failed (attempt {}): {}",
 				record.topic() + "-" + record.partition(), record.offset(), attempt, rootCause(ex)));
 		handler.setBackOffFunction((record, ex) -> transientFailure(ex) ? backOff(properties, Integer.MAX_VALUE)
 				: backOff(properties, 4));
@@ -64,11 +63,13 @@ class IndexerConfiguration {
 		return backOff;
 	}
 
-	/** Failures of the database itself (connection refused, timeouts): the record is fine, so wait and retry. */
+	/**
+	 * Failures of the database itself or of concurrency (connection refused, timeouts, deadlock, serialization):
+	 * the record is fine, so wait and retry.
+	 */
 	static boolean transientFailure(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof PoisonRecordException || t instanceof NonTransientDataAccessException
-					&& !(t instanceof org.springframework.dao.DataAccessResourceFailureException)) {
+			if (t instanceof PoisonRecordException || t instanceof DataIntegrityViolationException) {
 				return false;
 			}
 			if (t instanceof org.springframework.dao.TransientDataAccessException
@@ -76,6 +77,13 @@ class IndexerConfiguration {
 					|| t instanceof org.springframework.transaction.CannotCreateTransactionException
 					|| t instanceof java.sql.SQLTransientException || t instanceof java.net.ConnectException) {
 				return true;
+			}
+			if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+				String state = sql.getSQLState();
+				// 40: rollback (deadlock, serialization), 08: connection, 53: resources, 57P: shutdown
+				if (state.startsWith("40") || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+					return true;
+				}
 			}
 		}
 		return false;
