@@ -98,7 +98,9 @@ class SearchIT {
 	@BeforeAll
 	void corpus() {
 		this.api = new RetrievalApi(this.port, this.kafka);
-		this.api.createCollection("docs", 384);
+		// LLM-Embedder's qa instructions on both sides (the service default is the model's own instructions)
+		assertThat(this.api.post("/v1/collections", Map.of("name", "docs", "dimensions", 384, "defaultTask", "qa"))
+			.getStatusCode().value()).isEqualTo(201);
 		for (int i = 0; i < CORPUS.size(); i++) {
 			float[] vector = embedDocument(CORPUS.get(i));
 			this.api.publish(RetrievalApi.document("docs", "doc" + i, 1, List.of(CORPUS.get(i)), List.of(vector),

@@ -26,17 +26,25 @@ public class EmbeddingClient {
 		this.http = builder.baseUrl(properties.embedding().url().toString()).requestFactory(requestFactory).build();
 	}
 
-	/** The query-side vector of {@code text} for {@code task}. */
+	/** The task value that means "no task: the model's own query/document instructions". */
+	public static final String MODEL_INSTRUCTIONS = "none";
+
+	/** The query-side vector of {@code text} for {@code task} ({@value #MODEL_INSTRUCTIONS}: the model's own). */
 	public float[] embedQuery(String model, String task, String text) {
 		return embed(model, task, "query", text);
 	}
 
 	float[] embed(String model, String task, String inputType, String text) {
+		Map<String, Object> body = new java.util.HashMap<>(
+				Map.of("model", model, "input_type", inputType, "input", List.of(text)));
+		if (task != null && !task.isBlank() && !MODEL_INSTRUCTIONS.equals(task)) {
+			body.put("task", task);
+		}
 		JsonNode response;
 		try {
 			response = this.http.post()
 				.uri("/v1/embeddings")
-				.body(Map.of("model", model, "task", task, "input_type", inputType, "input", List.of(text)))
+				.body(body)
 				.retrieve()
 				.body(JsonNode.class);
 		}
