@@ -113,6 +113,38 @@ class ChunkIndexerIT {
 	}
 
 	@Test
+	void searchesDuringReplacementsNeverSeeTwoVersionsMixed() throws Exception {
+		int versions = 25;
+		for (int v = 1; v <= versions; v++) {
+			List<String> texts = new ArrayList<>();
+			for (int i = 0; i < 8 + (v % 3); i++) { // versions differ in chunk count too
+				texts.add("v" + v + " chunk " + i);
+			}
+			this.api.publish(doc("mixed", v, texts.toArray(String[]::new)));
+		}
+		java.util.Set<Long> seen = new java.util.TreeSet<>();
+		List<String> problems = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			JsonNode response = this.api.post("/v1/search/vector", Map.of("collection", this.collection, "vector",
+					new float[] { 1, 0, 0, 0 }, "topK", 50, "exact", true, "filter", Map.of())).getBody();
+			java.util.Set<Long> versionsInResponse = new java.util.TreeSet<>();
+			response.path("results").forEach((r) -> versionsInResponse.add(r.path("version").asLong()));
+			if (versionsInResponse.size() > 1) {
+				problems.add(versionsInResponse.toString());
+			}
+			seen.addAll(versionsInResponse);
+			if (versionsInResponse.contains((long) versions)) {
+				break;
+			}
+		}
+		assertThat(problems).as("responses with chunks of several versions").isEmpty();
+		assertThat(seen).contains((long) versions);
+		assertThat(this.api.get("/v1/collections/" + this.collection).getBody().path("chunks").asLong())
+			.isEqualTo(8 + (versions % 3));
+	}
+
+	@Test
 	void deleteEventsRemoveTheChunksAndOlderVersionsDoNotComeBack(PostgresDatabase db) throws Exception {
 		this.api.publish(doc("gone", 3, "to be deleted"));
 		this.api.awaitChunks(this.collection, 1);

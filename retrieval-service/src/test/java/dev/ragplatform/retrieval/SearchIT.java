@@ -52,6 +52,8 @@ class SearchIT {
 
 	static final AtomicReference<String> rerankMode = new AtomicReference<>("reverse");
 
+	static final java.util.concurrent.atomic.AtomicInteger rerankCalls = new java.util.concurrent.atomic.AtomicInteger();
+
 	static final HttpServer reranker = fakeReranker();
 
 	static final List<String> CORPUS = List.of(
@@ -239,6 +241,25 @@ class SearchIT {
 	}
 
 	@Test
+	void theCircuitOpensAfterRepeatedFailuresAndClosesWhenTheRerankerRecovers() {
+		rerankMode.set("fail");
+		int before = rerankCalls.get();
+		JsonNode last = null;
+		for (int i = 0; i < 30; i++) {
+			last = search(Map.of("collection", "docs", "query", "energy", "mode", "lexical", "rerank",
+					Map.of("enabled", true)));
+			assertThat(last.path("reranked").asBoolean()).isFalse();
+		}
+		assertThat(last.path("rerankError").asString()).contains("CallNotPermitted");
+		assertThat(rerankCalls.get() - before).as("calls that reached the reranker").isLessThan(30);
+		rerankMode.set("reverse");
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> search(Map.of("collection", "docs", "query", "energy", "mode", "lexical", "rerank",
+					Map.of("enabled", true))).path("reranked").asBoolean());
+	}
+
+	@Test
 	void vectorSearchIsExactOrApproximateAndSelectiveFiltersStillFillTopK() {
 		int dims = 16;
 		this.api.createCollection("random", dims);
@@ -414,6 +435,7 @@ class SearchIT {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 			server.createContext("/v1/rerank", (exchange) -> {
+				rerankCalls.incrementAndGet();
 				JsonNode request = RetrievalApi.JSON.readTree(exchange.getRequestBody().readAllBytes());
 				String mode = rerankMode.get();
 				int status = 200;
