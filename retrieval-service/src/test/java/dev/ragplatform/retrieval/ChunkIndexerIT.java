@@ -188,6 +188,35 @@ class ChunkIndexerIT {
 		this.api.awaitChunks(this.collection, 1);
 	}
 
+	@Test
+	void indexingAndDeletionAreAnnouncedOnTheStatusTopicAtLeastOnce(KafkaBroker broker) throws Exception {
+		String key = this.collection + "/announced";
+		try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				broker.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, "status-reader-" + UUID.randomUUID(),
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+				new StringDeserializer())) {
+			consumer.subscribe(List.of(Topics.DOCUMENT_STATUS));
+			List<JsonNode> events = new ArrayList<>();
+			DocumentChunks v1 = doc("announced", 1, "one", "two");
+			this.api.publish(v1);
+			this.api.publish(v1); // a redelivery is announced again, so a lost announcement is repaired
+			this.api.publish(new DocumentDeleted(this.collection, "announced", 1));
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+					if (key.equals(record.key())) {
+						events.add(RetrievalApi.JSON.readTree(record.value()));
+					}
+				}
+				return events.size() >= 3;
+			});
+			assertThat(events).extracting((e) -> e.path("status").asString())
+				.containsExactly("INDEXED", "INDEXED", "DELETED");
+			assertThat(events.get(0).path("chunks").asInt()).isEqualTo(2);
+			assertThat(events.get(0).path("version").asLong()).isEqualTo(1);
+			assertThat(events.get(0).path("source").asString()).isEqualTo("retrieval-service");
+		}
+	}
+
 	private Map<String, String> deadLetters(KafkaBroker broker, int expected, List<String> keys) {
 		Map<String, String> reasons = new java.util.HashMap<>();
 		try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -209,9 +238,14 @@ class ChunkIndexerIT {
 		return reasons;
 	}
 
+	/** Events that changed nothing: stale versions and duplicates of the indexed one. */
 	private double stale() {
-		var counter = this.meters.find("rag.retrieval.indexer.events").tag("outcome", "stale").counter();
-		return (counter != null) ? counter.count() : 0;
+		double count = 0;
+		for (String outcome : List.of("stale", "duplicate")) {
+			var counter = this.meters.find("rag.retrieval.indexer.events").tag("outcome", outcome).counter();
+			count += (counter != null) ? counter.count() : 0;
+		}
+		return count;
 	}
 
 	private DocumentChunks doc(String id, long version, String... texts) {

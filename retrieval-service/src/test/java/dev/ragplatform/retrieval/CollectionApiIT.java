@@ -63,6 +63,13 @@ class CollectionApiIT {
 		assertThat(body.path("distance").asString()).isEqualTo("cosine");
 		assertThat(body.path("storage").asString()).isEqualTo("vector");
 		assertThat(body.path("hnsw").path("m").asInt()).isEqualTo(16);
+		assertThat(body.path("chunking").path("targetTokens").asInt()).isEqualTo(480);
+		assertThat(body.path("chunking").path("overlapTokens").asInt()).isEqualTo(64);
+		JsonNode small = this.api.post("/v1/collections", Map.of("name", "small-chunks", "dimensions", 4, "chunking",
+				Map.of("targetTokens", 100))).getBody();
+		assertThat(small.path("chunking").path("targetTokens").asInt()).isEqualTo(100);
+		assertThat(small.path("chunking").path("overlapTokens").asInt()).as("default overlap, capped below half")
+			.isEqualTo(49);
 
 		JsonNode got = this.api.get("/v1/collections/papers").getBody();
 		assertThat(got.path("documents").asLong()).isZero();
@@ -89,6 +96,8 @@ class CollectionApiIT {
 			"{\"name\": \"x\", \"dimensions\": 0}|dimensions must be",
 			"{\"name\": \"x\", \"hnsw\": {\"m\": 1}}|hnsw.m",
 			"{\"name\": \"x\", \"hnsw\": {\"m\": 16, \"efConstruction\": 8}}|hnsw.efConstruction",
+			"{\"name\": \"x\", \"chunking\": {\"targetTokens\": 8}}|chunking.targetTokens",
+			"{\"name\": \"x\", \"chunking\": {\"targetTokens\": 100, \"overlapTokens\": 50}}|chunking.overlapTokens",
 			"{\"name\": \"x\", \"embeddingModel\": \"no-such-model\"}|embedding-service rejected",
 			"{\"name\": \"x\", \"defaultTask\": \"no-such-task\"}|embedding-service rejected" })
 	void invalidSettingsAreRejectedWithAProblem(String request, String detail) {

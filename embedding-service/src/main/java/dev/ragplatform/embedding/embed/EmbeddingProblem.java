@@ -36,6 +36,10 @@ class EmbeddingProblem extends ErrorResponseException {
 				"invalid");
 	}
 
+	static EmbeddingProblem notFound(String detail) {
+		return new EmbeddingProblem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", detail, "invalid");
+	}
+
 	static EmbeddingProblem unprocessable(String detail) {
 		return new EmbeddingProblem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.INVALID_REQUEST, "Empty input",
 				detail, "invalid");

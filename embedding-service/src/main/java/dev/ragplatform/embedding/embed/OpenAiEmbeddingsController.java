@@ -56,6 +56,21 @@ class OpenAiEmbeddingsController {
 			.toList());
 	}
 
+	/**
+	 * The model's {@code tokenizer.json}, so clients (ingest-service's chunker) count tokens exactly as the model
+	 * does without being configured with the model themselves.
+	 */
+	@GetMapping(path = "/v1/models/{model}/tokenizer.json", produces = "application/json")
+	byte[] tokenizer(@org.springframework.web.bind.annotation.PathVariable String model) {
+		return this.models.all()
+			.stream()
+			.filter((m) -> m.descriptor().name().equals(model))
+			.findFirst()
+			.orElseThrow(() -> EmbeddingProblem.notFound("Model '" + model + "' is not served here."))
+			.tokenizer()
+			.json();
+	}
+
 	/** Little-endian float32, as OpenAI encodes vectors in base64. */
 	private static String base64(float[] vector) {
 		ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

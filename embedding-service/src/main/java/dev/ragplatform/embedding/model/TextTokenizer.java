@@ -27,8 +27,11 @@ public final class TextTokenizer implements AutoCloseable {
 
 	private final int maxTokens;
 
+	private final byte[] json;
+
 	TextTokenizer(InputStream tokenizerJson, int maxTokens) throws IOException {
-		this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
+		this.json = tokenizerJson.readAllBytes();
+		this.tokenizer = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(this.json),
 				Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false",
 						"modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
 		this.maxTokens = maxTokens;
@@ -76,6 +79,11 @@ public final class TextTokenizer implements AutoCloseable {
 			result.add(list);
 		}
 		return result;
+	}
+
+	/** The tokenizer.json it was made from. */
+	public byte[] json() {
+		return this.json.clone();
 	}
 
 	@Override

@@ -195,6 +195,11 @@ class EmbeddingApiIT {
 		assertThat(info.get("max_input_length").intValue()).isEqualTo(512);
 		assertThat(info.at("/model_type/embedding/pooling").stringValue()).isEqualTo("cls");
 		assertThat(get("/info?model=bge-small-en-v1.5-int8").json().get("model_dtype").stringValue()).isEqualTo("int8");
+
+		// the model's own tokenizer.json, for clients that count tokens as the model does
+		JsonNode tokenizer = get("/v1/models/bge-small-en-v1.5/tokenizer.json").json();
+		assertThat(tokenizer.at("/model/vocab/hello").isInt()).isTrue();
+		assertThat(get("/v1/models/no-such-model/tokenizer.json").status()).isEqualTo(404);
 	}
 
 	@Test

@@ -9,6 +9,9 @@ public final class Topics {
 	/** Chunks with their vectors, produced by ingest-service and indexed by retrieval-service. */
 	public static final String CHUNKS = "rag.chunks.v1";
 
+	/** Status changes of document versions ({@code DocumentStatusEvent}), from ingest- and retrieval-service. */
+	public static final String DOCUMENT_STATUS = "rag.document-status.v1";
+
 	/** Suffix of the dead-letter twin of every topic; it has as many partitions as its topic. */
 	public static final String DEAD_LETTER_SUFFIX = "-dlt";
 

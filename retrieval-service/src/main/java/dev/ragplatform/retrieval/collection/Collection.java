@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param language PostgreSQL text search configuration
  * @param hnswM HNSW graph degree
  * @param hnswEfConstruction HNSW build-time candidate list
+ * @param chunkTargetTokens how many of the model's tokens ingest-service puts in a chunk at most
+ * @param chunkOverlapTokens how many tokens a chunk repeats from the end of the previous one
  * @param documentCount documents indexed
  * @param chunkCount chunks indexed
  * @param tokenCount lexical tokens indexed (for BM25's average length)
@@ -23,7 +25,8 @@ import java.util.regex.Pattern;
  * @param updatedAt time of the last change to its contents
  */
 public record Collection(long id, String name, String embeddingModel, int dimensions, Distance distance,
-		Storage storage, String defaultTask, String language, int hnswM, int hnswEfConstruction, long documentCount,
+		Storage storage, String defaultTask, String language, int hnswM, int hnswEfConstruction, int chunkTargetTokens,
+		int chunkOverlapTokens, long documentCount,
 		long chunkCount, long tokenCount, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
 	/** Lower-case letters, digits, {@code _} and {@code -}; starts with a letter or digit; at most 63 characters. */

@@ -53,9 +53,13 @@ class CollectionController {
 	/**
 	 * A collection to create; everything but the name has a default ({@code rag.retrieval.collections.*}).
 	 * Without {@code dimensions} the model is asked (one embedding call), which also checks model and task.
+	 * {@code chunking} tells ingest-service how to cut the collection's documents.
 	 */
 	record CreateCollection(String name, String embeddingModel, Integer dimensions, String distance, String storage,
-			String defaultTask, String language, Hnsw hnsw) {
+			String defaultTask, String language, Hnsw hnsw, Chunking chunking) {
+	}
+
+	record Chunking(Integer targetTokens, Integer overlapTokens) {
 	}
 
 	record Hnsw(Integer m, Integer efConstruction) {
@@ -65,12 +69,13 @@ class CollectionController {
 	}
 
 	record CollectionView(String name, String embeddingModel, int dimensions, String distance, String storage,
-			String defaultTask, String language, Hnsw hnsw, long documents, long chunks, Long sizeBytes,
+			String defaultTask, String language, Hnsw hnsw, Chunking chunking, long documents, long chunks, Long sizeBytes,
 			OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
 		static CollectionView of(Collection c, Long sizeBytes) {
 			return new CollectionView(c.name(), c.embeddingModel(), c.dimensions(), c.distance().id(),
 					c.storage().id(), c.defaultTask(), c.language(), new Hnsw(c.hnswM(), c.hnswEfConstruction()),
+					new Chunking(c.chunkTargetTokens(), c.chunkOverlapTokens()),
 					c.documentCount(), c.chunkCount(), sizeBytes, c.createdAt(), c.updatedAt());
 		}
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 public class CollectionRepository {
 
 	private static final String COLUMNS = "id, name, embedding_model, dimensions, distance, storage, default_task, "
-			+ "language::text AS language, hnsw_m, hnsw_ef_construction, document_count, chunk_count, token_count, "
+			+ "language::text AS language, hnsw_m, hnsw_ef_construction, chunk_target_tokens, chunk_overlap_tokens, document_count, chunk_count, token_count, "
 			+ "created_at, updated_at";
 
 	private static final RowMapper<Collection> ROW = CollectionRepository::map;
@@ -58,10 +58,11 @@ public class CollectionRepository {
 	Collection insert(NewCollection c) {
 		Collection created = this.jdbc.queryForObject("""
 				INSERT INTO retrieval.collections (name, embedding_model, dimensions, distance, storage, default_task,
-				    language, hnsw_m, hnsw_ef_construction)
-				VALUES (?, ?, ?, ?, ?, ?, ?::regconfig, ?, ?)
+				    language, hnsw_m, hnsw_ef_construction, chunk_target_tokens, chunk_overlap_tokens)
+				VALUES (?, ?, ?, ?, ?, ?, ?::regconfig, ?, ?, ?, ?)
 				RETURNING """ + " " + COLUMNS, ROW, c.name(), c.embeddingModel(), c.dimensions(), c.distance().id(),
-				c.storage().id(), c.defaultTask(), c.language(), c.hnswM(), c.hnswEfConstruction());
+				c.storage().id(), c.defaultTask(), c.language(), c.hnswM(), c.hnswEfConstruction(), c.chunkTargetTokens(),
+				c.chunkOverlapTokens());
 		String partition = created.partition();
 		this.jdbc.execute("CREATE TABLE " + partition + " PARTITION OF retrieval.chunks FOR VALUES IN (" + created.id()
 				+ ")");
@@ -89,14 +90,16 @@ public class CollectionRepository {
 		return new Collection(rs.getLong("id"), rs.getString("name"), rs.getString("embedding_model"),
 				rs.getInt("dimensions"), Distance.parse(rs.getString("distance")),
 				Storage.parse(rs.getString("storage")), rs.getString("default_task"), rs.getString("language"),
-				rs.getInt("hnsw_m"), rs.getInt("hnsw_ef_construction"), rs.getLong("document_count"),
+				rs.getInt("hnsw_m"), rs.getInt("hnsw_ef_construction"), rs.getInt("chunk_target_tokens"),
+				rs.getInt("chunk_overlap_tokens"), rs.getLong("document_count"),
 				rs.getLong("chunk_count"), rs.getLong("token_count"), rs.getObject("created_at", OffsetDateTime.class),
 				rs.getObject("updated_at", OffsetDateTime.class));
 	}
 
 	/** Settings of a collection to create, all validated. */
 	record NewCollection(String name, String embeddingModel, int dimensions, Distance distance, Storage storage,
-			String defaultTask, String language, int hnswM, int hnswEfConstruction) {
+			String defaultTask, String language, int hnswM, int hnswEfConstruction, int chunkTargetTokens,
+			int chunkOverlapTokens) {
 	}
 
 }

@@ -61,6 +61,17 @@ public class CollectionService {
 		if (efConstruction < 2 * m || efConstruction > 1000) {
 			throw RetrievalProblem.badRequest("hnsw.efConstruction must be between 2·m (" + 2 * m + ") and 1000");
 		}
+		int target = (request.chunking() != null && request.chunking().targetTokens() != null)
+				? request.chunking().targetTokens() : this.defaults.chunkTargetTokens();
+		int overlap = (request.chunking() != null && request.chunking().overlapTokens() != null)
+				? request.chunking().overlapTokens() : Math.min(this.defaults.chunkOverlapTokens(), (target - 1) / 2);
+		if (target < 16 || target > 8192) {
+			throw RetrievalProblem.badRequest("chunking.targetTokens must be between 16 and 8192");
+		}
+		if (overlap < 0 || overlap * 2 >= target) {
+			throw RetrievalProblem.badRequest("chunking.overlapTokens must be at least 0 and less than half of "
+					+ "targetTokens (" + target + ")");
+		}
 		if (!this.repository.languageExists(language)) {
 			throw RetrievalProblem.badRequest("language '" + language
 					+ "' is not a PostgreSQL text search configuration (e.g. english, german, simple)");
@@ -73,7 +84,7 @@ public class CollectionService {
 					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
 		}
 		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
-				efConstruction);
+				efConstruction, target, overlap);
 		try {
 			return this.transactions.execute((tx) -> this.repository.insert(settings));
 		}

@@ -59,9 +59,12 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param language PostgreSQL text search configuration for lexical search
 	 * @param hnswM HNSW graph degree
 	 * @param hnswEfConstruction HNSW build-time candidate list
+	 * @param chunkTargetTokens most tokens per chunk (ingest-service's chunker; below the model's 512)
+	 * @param chunkOverlapTokens tokens a chunk repeats from the previous one
 	 */
 	public record Collections(@NotBlank String embeddingModel, @NotBlank String defaultTask,
-			@NotBlank String language, @Min(2) @Max(100) int hnswM, @Min(4) @Max(1000) int hnswEfConstruction) {
+			@NotBlank String language, @Min(2) @Max(100) int hnswM, @Min(4) @Max(1000) int hnswEfConstruction,
+			@Min(16) @Max(8192) int chunkTargetTokens, @Min(0) int chunkOverlapTokens) {
 	}
 
 	/**

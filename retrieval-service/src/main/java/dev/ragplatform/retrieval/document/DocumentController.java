@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.index.ChunkStore;
+import dev.ragplatform.retrieval.index.StatusPublisher;
 import dev.ragplatform.retrieval.web.RetrievalProblem;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,11 +31,14 @@ class DocumentController {
 
 	private final ChunkStore store;
 
+	private final StatusPublisher status;
+
 	private final JdbcTemplate jdbc;
 
-	DocumentController(CollectionService collections, ChunkStore store, JdbcTemplate jdbc) {
+	DocumentController(CollectionService collections, ChunkStore store, StatusPublisher status, JdbcTemplate jdbc) {
 		this.collections = collections;
 		this.store = store;
+		this.status = status;
 		this.jdbc = jdbc;
 	}
 
@@ -73,7 +77,9 @@ class DocumentController {
 		if (document.deleted()) {
 			throw notFound(collection, documentId);
 		}
-		this.store.delete(collection, documentId, document.version());
+		if (this.store.delete(collection, documentId, document.version()) == ChunkStore.Outcome.DELETED) {
+			this.status.deleted(collection, documentId, document.version());
+		}
 	}
 
 	private static RetrievalProblem notFound(String collection, String documentId) {

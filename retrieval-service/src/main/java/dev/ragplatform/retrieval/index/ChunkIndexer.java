@@ -1,6 +1,7 @@
 package dev.ragplatform.retrieval.index;
 
 import dev.ragplatform.commons.chunk.ChunkEvent;
+import dev.ragplatform.commons.chunk.DocumentChunks;
 import dev.ragplatform.commons.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,8 +24,11 @@ class ChunkIndexer {
 
 	private final MeterRegistry meters;
 
-	ChunkIndexer(ChunkStore store, JsonMapper json, MeterRegistry meters) {
+	private final StatusPublisher status;
+
+	ChunkIndexer(ChunkStore store, StatusPublisher status, JsonMapper json, MeterRegistry meters) {
 		this.store = store;
+		this.status = status;
 		this.json = json;
 		this.meters = meters;
 	}
@@ -33,6 +37,17 @@ class ChunkIndexer {
 	void onRecord(ConsumerRecord<String, String> record) {
 		ChunkEvent event = parse(record.value());
 		ChunkStore.Outcome outcome = this.store.apply(event);
+		switch (outcome) {
+			case INDEXED, DUPLICATE -> {
+				if (event instanceof DocumentChunks chunks) {
+					this.status.indexed(chunks.collection(), chunks.documentId(), chunks.version(), chunks.totalChunks());
+				}
+			}
+			case DELETED -> this.status.deleted(event.collection(), event.documentId(), event.version());
+			case PENDING, STALE -> {
+				// nothing new is searchable
+			}
+		}
 		this.meters.counter("rag.retrieval.indexer.events", "outcome", outcome.name().toLowerCase()).increment();
 	}
 

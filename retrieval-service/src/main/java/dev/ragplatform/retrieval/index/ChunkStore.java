@@ -57,7 +57,9 @@ public class ChunkStore {
 		PENDING,
 		/** The document's chunks were removed. */
 		DELETED,
-		/** The event was a duplicate or older than what is indexed: nothing changed. */
+		/** The event repeats the version that is indexed: nothing changed. */
+		DUPLICATE,
+		/** The event is older than what is indexed, or about an unknown collection: nothing changed. */
 		STALE
 
 	}
@@ -77,7 +79,8 @@ public class ChunkStore {
 			lock(collection, event.documentId());
 			Current current = current(collection, event.documentId());
 			if (current != null && current.version() >= event.version()) {
-				return Outcome.STALE;
+				return (current.version() == event.version() && !current.deleted()) ? Outcome.DUPLICATE
+						: Outcome.STALE;
 			}
 			if (event.parts() > 1) {
 				insertPending(collection, event);

@@ -36,6 +36,11 @@ class IndexerConfiguration {
 	}
 
 	@Bean
+	NewTopic documentStatusTopic(RetrievalProperties properties) {
+		return TopicBuilder.name(Topics.DOCUMENT_STATUS).partitions(properties.index().partitions()).build();
+	}
+
+	@Bean
 	DefaultErrorHandler indexerErrorHandler(KafkaOperations<Object, Object> kafka, RetrievalProperties properties) {
 		var recoverer = new DeadLetterPublishingRecoverer(kafka,
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));

@@ -182,7 +182,7 @@ public final class SearchBenchmark {
 			DenseSearch dense = this.context.getBean(DenseSearch.class);
 			List<float[]> queries = new ArrayList<>();
 			for (int i = 0; i < queryCount; i++) {
-				queries.add(unit(add(centers[random.nextInt(centers.length)], gaussian(random, dims, 0.8 / Math.sqrt(dims)))));
+				queries.add(unit(add(centers[random.nextInt(centers.length)], gaussian(random, dims, SPREAD / Math.sqrt(dims)))));
 			}
 			// warm the buffers: one pass of each kind
 			for (float[] q : queries) {
@@ -253,12 +253,12 @@ public final class SearchBenchmark {
 				c.setAutoCommit(false);
 				for (int i = 0; i < n; i++) {
 					float[] center = centers[i % centers.length];
-					float[] v = unit(add(center, gaussian(random, dims, 0.8 / Math.sqrt(dims))));
+					float[] v = unit(add(center, gaussian(random, dims, SPREAD / Math.sqrt(dims))));
 					insert.setLong(1, collection.id());
 					insert.setString(2, "d" + (i / 100));
 					insert.setInt(3, i % 100);
 					insert.setString(4, "chunk " + i);
-					insert.setString(5, "{\"bucket\": " + (i % 100) + "}");
+					insert.setString(5, "{\"bucket\": " + random.nextInt(100) + "}"); // independent of the cluster
 					insert.setObject(6, new PGvector(v));
 					insert.setString(7, "chunk " + i);
 					insert.addBatch();
@@ -534,6 +534,12 @@ public final class SearchBenchmark {
 		int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
+
+	/**
+	 * Length of a point's offset from its cluster centre (the centre has length 1): wide enough that clusters
+	 * overlap, as real embeddings do (cosine similarity of neighbours 0.4–0.8 rather than 0.99).
+	 */
+	static final double SPREAD = 1.2;
 
 	static float[] gaussian(Random random, int dims, double sigma) {
 		float[] v = new float[dims];

@@ -1,0 +1,58 @@
+package dev.ragplatform.retrieval.index;
+
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.commons.document.DocumentStatusEvent;
+import dev.ragplatform.commons.kafka.Topics;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells {@code rag.document-status.v1} that a version became searchable or was deleted. Sent after the database
+ * commit and awaited: if the send fails, the record is retried, the store answers {@code DUPLICATE}, and the
+ * event goes out again (at least once).
+ */
+@Component
+public class StatusPublisher {
+
+	private final KafkaOperations<Object, Object> kafka;
+
+	private final JsonMapper json;
+
+	StatusPublisher(KafkaOperations<Object, Object> kafka, JsonMapper json) {
+		this.kafka = kafka;
+		this.json = json;
+	}
+
+	public void indexed(String collection, String documentId, long version, int chunks) {
+		send(new DocumentStatusEvent(collection, documentId, version, DocumentStatus.INDEXED, chunks, null, null,
+				"retrieval-service", Instant.now()));
+	}
+
+	public void deleted(String collection, String documentId, long version) {
+		send(new DocumentStatusEvent(collection, documentId, version, DocumentStatus.DELETED, 0, null, null,
+				"retrieval-service", Instant.now()));
+	}
+
+	private void send(DocumentStatusEvent event) {
+		try {
+			this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), this.json.writeValueAsString(event))
+				.get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while publishing " + event.status(), ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new org.springframework.dao.DataAccessResourceFailureException(
+					"cannot publish the status of " + event.key() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+}
