@@ -1,0 +1,83 @@
+package dev.ragplatform.ingest.collection;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.ingest.web.DependencyUnavailableException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Reads collection settings from retrieval-service, which owns collections. Answers are cached for
+ * {@code rag.ingest.retrieval.cache-for}, so a burst of documents costs one call per collection.
+ */
+@Component
+public class CollectionClient {
+
+	/** retrieval-service's name rule, checked here too so no odd name reaches a URL. */
+	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+	private final RestClient http;
+
+	private final Duration cacheFor;
+
+	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+	CollectionClient(RestClient.Builder builder, IngestProperties properties) {
+		var requestFactory = new JdkClientHttpRequestFactory();
+		requestFactory.setReadTimeout(properties.retrieval().timeout());
+		this.http = builder.baseUrl(properties.retrieval().url().toString()).requestFactory(requestFactory).build();
+		this.cacheFor = properties.retrieval().cacheFor();
+	}
+
+	/** The collection's settings, or empty when it does not exist; {@link DependencyUnavailableException} if unknown. */
+	public Optional<CollectionSettings> find(String name) {
+		if (name == null || !NAME.matcher(name).matches()) {
+			return Optional.empty();
+		}
+		long now = System.nanoTime();
+		Cached cached = this.cache.get(name);
+		if (cached != null && now - cached.at() < this.cacheFor.toNanos()) {
+			return cached.settings();
+		}
+		Optional<CollectionSettings> settings = fetch(name);
+		if (settings.isPresent()) { // an unknown one is asked for again: it may be created any moment
+			this.cache.put(name, new Cached(settings, now));
+		}
+		return settings;
+	}
+
+	private Optional<CollectionSettings> fetch(String name) {
+		JsonNode body;
+		try {
+			body = this.http.get().uri("/v1/collections/{name}", name).retrieve().body(JsonNode.class);
+		}
+		catch (HttpClientErrorException.NotFound ex) {
+			return Optional.empty();
+		}
+		catch (RestClientException ex) {
+			throw new DependencyUnavailableException("retrieval-service cannot tell the settings of collection '"
+					+ name + "': " + ex.getMessage(), ex);
+		}
+		if (body == null || !body.hasNonNull("embeddingModel")) {
+			throw new DependencyUnavailableException("retrieval-service answered no settings for '" + name + "'", null);
+		}
+		JsonNode chunking = body.path("chunking");
+		return Optional.of(new CollectionSettings(name, body.get("embeddingModel").asString(),
+				body.path("dimensions").asInt(), body.path("defaultTask").asString("none"),
+				chunking.path("targetTokens").asInt(480), chunking.path("overlapTokens").asInt(64)));
+	}
+
+	private record Cached(Optional<CollectionSettings> settings, long at) {
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.ragplatform.ingest.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything ingest-service can be configured with ({@code rag.ingest.*}); defaults in {@code application.yaml}.
+ *
+ * @param embedding embedding-service: chunk vectors and the model's tokenizer
+ * @param retrieval retrieval-service: collection settings
+ * @param limits what a document may be
+ * @param pipeline the Kafka consumer that processes documents
+ */
+@Validated
+@ConfigurationProperties("rag.ingest")
+public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotNull Retrieval retrieval,
+		@Valid @NotNull Limits limits, @Valid @NotNull Pipeline pipeline) {
+
+	/**
+	 * @param url base URL of embedding-service
+	 * @param timeout read timeout of one call (a call waits in the service's batching queue too)
+	 * @param batchSize chunks per call; a document's calls run concurrently
+	 * @param maxConcurrentCalls bulkhead: calls in flight at once across all documents
+	 * @param retryAttempts attempts per call for transient failures (429, 5xx, connection), with back-off
+	 * @param retryBackoff first back-off, doubled per attempt
+	 * @param failureRateThreshold per cent of failed calls that opens the circuit breaker
+	 * @param openFor how long the open breaker keeps the pipeline paused before it tries again
+	 */
+	public record Embedding(@NotNull URI url, @NotNull Duration timeout, @Min(1) @Max(2048) int batchSize,
+			@Min(1) int maxConcurrentCalls, @Min(1) int retryAttempts, @NotNull Duration retryBackoff,
+			@Min(1) @Max(100) int failureRateThreshold, @NotNull Duration openFor) {
+	}
+
+	/**
+	 * @param url base URL of retrieval-service
+	 * @param timeout read timeout
+	 * @param cacheFor how long a collection's settings are reused before they are asked for again
+	 */
+	public record Retrieval(@NotNull URI url, @NotNull Duration timeout, @NotNull Duration cacheFor) {
+	}
+
+	/**
+	 * @param maxDocumentSize largest file or text accepted (413 above it; Kafka records are bounded by the broker too)
+	 * @param maxChunks most chunks one document may produce
+	 */
+	public record Limits(@NotNull DataSize maxDocumentSize, @Min(1) int maxChunks) {
+	}
+
+	/**
+	 * @param partitions partitions of the topics this service creates (the parallelism of the pipeline)
+	 * @param concurrency consumer threads of {@code rag.documents.v1}
+	 * @param parallelDocuments documents of one polled batch processed at once (distinct keys only)
+	 * @param chunksPerRecord chunks per {@code rag.chunks.v1} record; larger documents are sent in parts
+	 * @param maxBackoff longest wait between retries of a batch while a dependency is down
+	 */
+	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @Min(1) int parallelDocuments,
+			@Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff) {
+	}
+
+}

@@ -1,0 +1,179 @@
+package dev.ragplatform.ingest.document;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.ingest.document.DocumentRepository.Registration;
+import dev.ragplatform.ingest.pipeline.DocumentIntake;
+import dev.ragplatform.ingest.web.IngestProblem;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** {@code /v1/collections/{collection}/documents}: submit (JSON or file), status, list, text, retry, delete. */
+@RestController
+@RequestMapping("/v1/collections/{collection}/documents")
+class DocumentController {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final DocumentIntake intake;
+
+	private final DocumentRepository documents;
+
+	private final JsonMapper json;
+
+	DocumentController(DocumentIntake intake, DocumentRepository documents, JsonMapper json) {
+		this.intake = intake;
+		this.documents = documents;
+		this.json = json;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<DocumentView> submitText(@PathVariable String collection, @RequestBody TextDocument request) {
+		return accepted(this.intake.submitText(collection, request.externalId(), request.title(), request.text(),
+				request.metadata()));
+	}
+
+	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	ResponseEntity<DocumentView> submitFile(@PathVariable String collection, @RequestPart("file") MultipartFile file,
+			@RequestParam(required = false) String externalId, @RequestParam(required = false) String title,
+			@RequestParam(required = false) String metadata) throws IOException {
+		return accepted(this.intake.submitFile(collection, externalId, title, file.getBytes(),
+				file.getOriginalFilename(), parseMetadata(metadata)));
+	}
+
+	@GetMapping("/{id}")
+	DocumentView get(@PathVariable String collection, @PathVariable String id) {
+		return DocumentView.of(this.intake.get(collection, uuid(id)), false);
+	}
+
+	@GetMapping
+	DocumentPage list(@PathVariable String collection, @RequestParam(required = false) String status,
+			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+		DocumentStatus wanted = null;
+		if (status != null && !status.isBlank()) {
+			try {
+				wanted = DocumentStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				throw IngestProblem.badRequest("status must be one of " + Arrays.toString(DocumentStatus.values()));
+			}
+		}
+		if (page < 0 || size < 1 || size > 500) {
+			throw IngestProblem.badRequest("page must be ≥ 0 and size between 1 and 500");
+		}
+		List<DocumentView> items = this.documents.list(collection, wanted, page, size)
+			.stream()
+			.map((d) -> DocumentView.of(d, false))
+			.toList();
+		return new DocumentPage(items, page, size, this.documents.count(collection, wanted),
+				this.documents.countByStatus(collection));
+	}
+
+	/** The parsed text of the current version: chunk offsets point into it. */
+	@GetMapping(path = "/{id}/text", produces = MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8")
+	String text(@PathVariable String collection, @PathVariable String id) {
+		Document document = this.intake.get(collection, uuid(id));
+		return this.documents.text(document.id(), document.version())
+			.orElseThrow(() -> IngestProblem.notFound("Document " + id + " has not been parsed yet."));
+	}
+
+	@PostMapping("/{id}:retry")
+	ResponseEntity<DocumentView> retry(@PathVariable String collection, @PathVariable String id) {
+		Document document = this.intake.retry(collection, uuid(id));
+		return ResponseEntity.accepted().body(DocumentView.of(document, false));
+	}
+
+	@DeleteMapping("/{id}")
+	ResponseEntity<DocumentView> delete(@PathVariable String collection, @PathVariable String id) {
+		return ResponseEntity.accepted().body(DocumentView.of(this.intake.delete(collection, uuid(id)), false));
+	}
+
+	private static ResponseEntity<DocumentView> accepted(Registration registration) {
+		Document d = registration.document();
+		DocumentView view = DocumentView.of(d, registration.unchanged());
+		if (registration.unchanged()) {
+			return ResponseEntity.ok(view);
+		}
+		return ResponseEntity.accepted().location(URI.create(view.statusUrl())).body(view);
+	}
+
+	private Map<String, Object> parseMetadata(String metadata) {
+		if (metadata == null || metadata.isBlank()) {
+			return null;
+		}
+		try {
+			return this.json.readValue(metadata, MAP);
+		}
+		catch (JacksonException ex) {
+			throw IngestProblem.badRequest("metadata must be a JSON object: " + ex.getOriginalMessage());
+		}
+	}
+
+	private static UUID uuid(String id) {
+		try {
+			return UUID.fromString(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw IngestProblem.notFound("No document has the id '" + id + "'.");
+		}
+	}
+
+	record TextDocument(String externalId, String title, String text, Map<String, Object> metadata) {
+	}
+
+	record DocumentPage(List<DocumentView> documents, int page, int size, long total, Map<String, Long> byStatus) {
+	}
+
+	/**
+	 * A document's state. {@code unchanged}: the submission repeated the current version, so nothing was queued.
+	 * {@code progress}: 0–1 across the stages, for progress bars.
+	 */
+	record DocumentView(String documentId, String collection, String externalId, long version, String status,
+			double progress, String failedStage, String failureReason, String title, String fileName,
+			String mediaType, long sizeBytes, Map<String, Object> metadata, String source, Integer chunks,
+			int chunksEmbedded, int attempts, boolean unchanged, String statusUrl, OffsetDateTime createdAt,
+			OffsetDateTime updatedAt, OffsetDateTime indexedAt) {
+
+		static DocumentView of(Document d, boolean unchanged) {
+			return new DocumentView(d.id().toString(), d.collection(), d.externalId(), d.version(), d.status().name(),
+					progress(d.status()), d.failedStage(), d.failureReason(), d.title(), d.fileName(), d.mediaType(),
+					d.sizeBytes(), d.metadata(), d.source(), d.chunkCount(), d.chunksEmbedded(), d.attempts(),
+					unchanged, "/v1/collections/" + d.collection() + "/documents/" + d.id(), d.createdAt(),
+					d.updatedAt(), d.indexedAt());
+		}
+
+		private static double progress(DocumentStatus status) {
+			return switch (status) {
+				case RECEIVED -> 0.0;
+				case PARSED -> 0.2;
+				case CHUNKED -> 0.4;
+				case EMBEDDED -> 0.8;
+				case INDEXED, DELETED, FAILED -> 1.0;
+			};
+		}
+
+	}
+
+}

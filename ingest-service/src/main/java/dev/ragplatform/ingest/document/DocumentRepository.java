@@ -1,0 +1,269 @@
+package dev.ragplatform.ingest.document;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.ragplatform.commons.document.DocumentStatus;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@code ingest} schema: documents, their current version's content and text, and status changes that only
+ * ever move a version forward (a late {@code EMBEDDED} cannot undo {@code INDEXED}).
+ */
+@Repository
+public class DocumentRepository {
+
+	private static final String COLUMNS = "id, collection, external_id, version, status, failed_stage, failure_reason, "
+			+ "title, file_name, media_type, size_bytes, metadata::text AS metadata, source, chunk_count, "
+			+ "chunks_embedded, attempts, created_at, updated_at, indexed_at";
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final JsonMapper json;
+
+	DocumentRepository(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		this.json = json;
+	}
+
+	/**
+	 * Records a submission: a new document (version 1), a new version of a known one, or nothing when title,
+	 * metadata and content are those of the current version (then {@code unchanged}); a failed version sent again
+	 * unchanged is retried.
+	 */
+	public Registration register(Submission s) {
+		byte[] hash = hash(s);
+		String metadata = this.json.writeValueAsString((s.metadata() != null) ? s.metadata() : Map.of());
+		return this.transactions.execute((tx) -> {
+			UUID id = UUID.randomUUID();
+			String externalId = (s.externalId() != null) ? s.externalId() : id.toString();
+			int inserted = this.jdbc.sql("""
+					INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
+					    media_type, size_bytes, content_hash, metadata, source)
+					VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?)
+					ON CONFLICT (collection, external_id) DO NOTHING""")
+				.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
+						hash, metadata, s.source())
+				.update();
+			if (inserted == 1) {
+				storeContent(id, 1, s.content());
+				return new Registration(find(id).orElseThrow(), false);
+			}
+			Map.Entry<UUID, byte[]> locked = this.jdbc.sql("SELECT id, content_hash FROM ingest.documents "
+					+ "WHERE collection = ? AND external_id = ? FOR UPDATE")
+				.params(s.collection(), externalId)
+				.query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getBytes(2)))
+				.single();
+			Document current = find(locked.getKey()).orElseThrow();
+			byte[] currentHash = locked.getValue();
+			boolean same = Arrays.equals(hash, currentHash);
+			if (same && current.status() != DocumentStatus.FAILED && current.status() != DocumentStatus.DELETED) {
+				return new Registration(current, true);
+			}
+			long version = same && current.status() == DocumentStatus.FAILED ? current.version() : current.version() + 1;
+			this.jdbc.sql("""
+					UPDATE ingest.documents SET version = ?, status = 'RECEIVED', failed_stage = NULL,
+					    failure_reason = NULL, title = ?, file_name = ?, media_type = ?, size_bytes = ?, content_hash = ?,
+					    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
+					    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
+					    indexed_at = NULL
+					WHERE id = ?""")
+				.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
+						version, current.id())
+				.update();
+			this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
+			storeContent(current.id(), version, s.content());
+			return new Registration(find(current.id()).orElseThrow(), false);
+		});
+	}
+
+	private void storeContent(UUID id, long version, byte[] content) {
+		this.jdbc.sql("INSERT INTO ingest.contents (document_id, version, content) VALUES (?, ?, ?)")
+			.params(id, version, content)
+			.update();
+	}
+
+	public Optional<Document> find(UUID id) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM ingest.documents WHERE id = ?").param(id).query(this::map)
+			.optional();
+	}
+
+	public List<Document> list(String collection, DocumentStatus status, int page, int size) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM ingest.documents WHERE collection = ? "
+				+ "AND (?::text IS NULL OR status = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+			.params(collection, name(status), name(status), size, (long) page * size)
+			.query(this::map)
+			.list();
+	}
+
+	public long count(String collection, DocumentStatus status) {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE collection = ? "
+				+ "AND (?::text IS NULL OR status = ?)")
+			.params(collection, name(status), name(status))
+			.query(Long.class)
+			.single();
+	}
+
+	/** Documents per status in a collection. */
+	public Map<String, Long> countByStatus(String collection) {
+		Map<String, Long> counts = new TreeMap<>();
+		this.jdbc.sql("SELECT status, count(*) FROM ingest.documents WHERE collection = ? GROUP BY status")
+			.param(collection)
+			.query((rs) -> {
+				counts.put(rs.getString(1), rs.getLong(2));
+			});
+		return counts;
+	}
+
+	public Optional<byte[]> content(UUID id, long version) {
+		return this.jdbc.sql("SELECT content FROM ingest.contents WHERE document_id = ? AND version = ?")
+			.params(id, version)
+			.query(byte[].class)
+			.optional();
+	}
+
+	public Optional<String> text(UUID id, long version) {
+		return this.jdbc.sql("SELECT text FROM ingest.contents WHERE document_id = ? AND version = ? AND text IS NOT NULL")
+			.params(id, version)
+			.query(String.class)
+			.optional();
+	}
+
+	/** Stores the parsed text and a title found in the file (when none was given) and moves the version to PARSED. */
+	public boolean parsed(UUID id, long version, String text, String title) {
+		return this.transactions.execute((tx) -> {
+			this.jdbc.sql("UPDATE ingest.contents SET text = ? WHERE document_id = ? AND version = ?")
+				.params(text, id, version)
+				.update();
+			this.jdbc.sql("UPDATE ingest.documents SET title = coalesce(title, ?) WHERE id = ? AND version = ?")
+				.params(title, id, version)
+				.update();
+			return advance(id, version, DocumentStatus.PARSED, null);
+		});
+	}
+
+	/**
+	 * Moves the version forward to {@code status} (never back), recording the chunk count when given.
+	 *
+	 * @return whether it moved (false: superseded, deleted, failed or further already)
+	 */
+	public boolean advance(UUID id, long version, DocumentStatus status, Integer chunks) {
+		List<String> earlier = Arrays.stream(DocumentStatus.values())
+			.filter((s) -> s.ordinal() < status.ordinal() && !s.isFinal())
+			.map(Enum::name)
+			.toList();
+		return this.jdbc.sql("UPDATE ingest.documents SET status = ?, updated_at = now(), "
+				+ "chunk_count = coalesce(?, chunk_count), "
+				+ "chunks_embedded = CASE WHEN ? IN ('EMBEDDED', 'INDEXED') THEN coalesce(?, chunk_count, 0) "
+				+ "ELSE chunks_embedded END, "
+				+ "indexed_at = CASE WHEN ? = 'INDEXED' THEN now() ELSE indexed_at END "
+				+ "WHERE id = ? AND version = ? AND status = ANY (?)")
+			.params(status.name(), chunks, status.name(), chunks, status.name(), id, version,
+					earlier.toArray(String[]::new))
+			.update() == 1;
+	}
+
+	/** Marks the version failed at {@code stage}, unless it was superseded or deleted meanwhile. */
+	public boolean fail(UUID id, long version, String stage, String reason) {
+		return this.jdbc.sql("UPDATE ingest.documents SET status = 'FAILED', failed_stage = ?, failure_reason = ?, "
+				+ "updated_at = now() WHERE id = ? AND version = ? AND status NOT IN ('DELETED', 'INDEXED')")
+			.params(stage, reason, id, version)
+			.update() == 1;
+	}
+
+	/** A failed version goes back to {@code RECEIVED} for another attempt. */
+	public boolean retry(UUID id) {
+		return this.jdbc.sql("UPDATE ingest.documents SET status = 'RECEIVED', failed_stage = NULL, "
+				+ "failure_reason = NULL, attempts = attempts + 1, chunk_count = NULL, chunks_embedded = 0, "
+				+ "updated_at = now() WHERE id = ? AND status = 'FAILED'")
+			.param(id)
+			.update() == 1;
+	}
+
+	/** Marks the document deleted up to {@code version}. */
+	public boolean deleted(UUID id, long version) {
+		return this.jdbc.sql("UPDATE ingest.documents SET status = 'DELETED', updated_at = now() "
+				+ "WHERE id = ? AND version <= ? AND status <> 'DELETED'")
+			.params(id, version)
+			.update() == 1;
+	}
+
+	public boolean isCurrent(UUID id, long version) {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE id = ? AND version = ? "
+				+ "AND status NOT IN ('DELETED', 'FAILED')")
+			.params(id, version)
+			.query(Integer.class)
+			.single() == 1;
+	}
+
+	private static String name(DocumentStatus status) {
+		return (status != null) ? status.name() : null;
+	}
+
+	private byte[] hash(Submission s) {
+		try {
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			sha.update(s.content());
+			sha.update((byte) 0);
+			sha.update(String.valueOf(s.title()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			sha.update((byte) 0);
+			sha.update(this.json.writeValueAsBytes(canonical(s.metadata())));
+			return sha.digest();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Maps sorted by key at every level, so equal metadata hashes equally whatever its key order. */
+	@SuppressWarnings("unchecked")
+	private static Object canonical(Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, Object> sorted = new TreeMap<>();
+			map.forEach((k, v) -> sorted.put(String.valueOf(k), canonical(v)));
+			return sorted;
+		}
+		if (value instanceof List<?> list) {
+			return list.stream().map(DocumentRepository::canonical).toList();
+		}
+		return (value != null) ? value : Map.of();
+	}
+
+	private Document map(ResultSet rs, int row) throws SQLException {
+		return new Document(rs.getObject("id", UUID.class), rs.getString("collection"), rs.getString("external_id"),
+				rs.getLong("version"), DocumentStatus.valueOf(rs.getString("status")), rs.getString("failed_stage"),
+				rs.getString("failure_reason"), rs.getString("title"), rs.getString("file_name"),
+				rs.getString("media_type"), rs.getLong("size_bytes"), this.json.readValue(rs.getString("metadata"), MAP),
+				rs.getString("source"), (Integer) rs.getObject("chunk_count"), rs.getInt("chunks_embedded"),
+				rs.getInt("attempts"), rs.getObject("created_at", OffsetDateTime.class),
+				rs.getObject("updated_at", OffsetDateTime.class), rs.getObject("indexed_at", OffsetDateTime.class));
+	}
+
+	/**
+	 * @param document the document after registration
+	 * @param unchanged whether the submission repeated the current version (nothing was done)
+	 */
+	public record Registration(Document document, boolean unchanged) {
+	}
+
+}

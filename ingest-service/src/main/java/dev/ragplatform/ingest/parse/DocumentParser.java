@@ -1,0 +1,170 @@
+package dev.ragplatform.ingest.parse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.AutoDetectReader;
+import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.ocr.TesseractOCRConfig;
+import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.apache.tika.sax.WriteOutContentHandler;
+import org.xml.sax.SAXException;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns uploaded bytes into text. The media type is detected from the content, the file name being only a hint.
+ * Plain text and Markdown are decoded and kept verbatim, so offsets into the text are offsets into the source;
+ * other documents go through Tika (no OCR, no network) into Markdown-like text that keeps headings, lists, code and
+ * tables, which is what the chunker splits on.
+ */
+@Component
+public class DocumentParser {
+
+	/** Characters of text taken from one document; a longer one is refused rather than silently cut. */
+	static final int WRITE_LIMIT = 50_000_000;
+
+	static final String MARKDOWN = "text/markdown";
+
+	// parsed by Tika into structured text, with the name a reason for failure calls them by
+	private static final Map<String, String> DOCUMENTS = Map.of("application/pdf", "PDF", "text/html", "HTML",
+			"application/xhtml+xml", "XHTML",
+			"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX", "application/msword",
+			"DOC", "application/vnd.oasis.opendocument.text", "ODT", "application/rtf", "RTF", "application/epub+zip",
+			"EPUB");
+
+	private static final Set<String> MARKDOWN_TYPES = Set.of(MARKDOWN, "text/x-markdown", "text/x-web-markdown");
+
+	// SVG and the like are XML, hence text to Tika, but not text a person reads
+	private static final Set<String> MEDIA = Set.of("image", "audio", "video");
+
+	private final TikaConfig tika = TikaConfig.getDefaultConfig();
+
+	private final Parser parser = new AutoDetectParser(this.tika);
+
+	/**
+	 * The base media type of the content, e.g. {@code application/pdf}; the file name (may be {@code null}) only
+	 * refines what the bytes say, so text named {@code x.pdf} is {@code text/plain} and text named {@code x.md} is
+	 * {@code text/markdown}.
+	 */
+	public String detect(byte[] content, String fileName) {
+		if (content.length == 0) {
+			// no bytes, no format: the name alone would make "empty.pdf" a corrupt PDF instead of an empty text
+			return MediaType.TEXT_PLAIN.toString();
+		}
+		Metadata metadata = new Metadata();
+		if (fileName != null && !fileName.isBlank()) {
+			metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+		}
+		try (TikaInputStream stream = TikaInputStream.get(content)) {
+			String type = this.tika.getDetector().detect(stream, metadata).getBaseType().toString();
+			return MARKDOWN_TYPES.contains(type) ? MARKDOWN : type;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Whether {@link #parse} takes this media type: documents and text, not images, archives or binaries. */
+	public boolean supported(String mediaType) {
+		MediaType type = MediaType.parse(mediaType);
+		return type != null && (DOCUMENTS.containsKey(type.getBaseType().toString()) || isText(type.getBaseType()));
+	}
+
+	/**
+	 * The text of the content, parsed as the given media type (as {@link #detect} reports it).
+	 * @throws UnsupportedMediaTypeException if the type is not {@link #supported}
+	 * @throws UnparseableDocumentException if the document is encrypted, corrupt or too long
+	 */
+	public ParsedDocument parse(byte[] content, String mediaType) {
+		if (!supported(mediaType)) {
+			throw new UnsupportedMediaTypeException(mediaType);
+		}
+		MediaType type = MediaType.parse(mediaType).getBaseType();
+		String name = DOCUMENTS.get(type.toString());
+		if (name == null) {
+			return new ParsedDocument(decode(content),
+					MARKDOWN_TYPES.contains(type.toString()) ? MARKDOWN : type.toString(), null);
+		}
+		if (content.length == 0) {
+			return new ParsedDocument("", type.toString(), null);
+		}
+		return extract(content, type, name);
+	}
+
+	private boolean isText(MediaType type) {
+		return type.getType().equals("text") || (!MEDIA.contains(type.getType())
+				&& this.tika.getMediaTypeRegistry().isSpecializationOf(type, MediaType.TEXT_PLAIN));
+	}
+
+	private static String decode(byte[] content) {
+		// AutoDetectReader detects the charset and drops a byte-order mark; nothing else is touched
+		try (AutoDetectReader reader = new AutoDetectReader(new ByteArrayInputStream(content))) {
+			StringWriter text = new StringWriter(content.length);
+			reader.transferTo(text);
+			return text.toString();
+		}
+		catch (IOException | TikaException ex) {
+			throw new UnparseableDocumentException("text in an unknown character encoding: " + ex.getMessage(), ex);
+		}
+	}
+
+	private ParsedDocument extract(byte[] content, MediaType type, String name) {
+		Metadata metadata = new Metadata();
+		metadata.set(Metadata.CONTENT_TYPE, type.toString());
+		MarkdownContentHandler markdown = new MarkdownContentHandler();
+		try (TikaInputStream stream = TikaInputStream.get(content)) {
+			this.parser.parse(stream, new WriteOutContentHandler(markdown, WRITE_LIMIT), metadata, context());
+		}
+		catch (EncryptedDocumentException ex) {
+			throw new UnparseableDocumentException(name + " is encrypted", ex);
+		}
+		catch (IOException | SAXException | TikaException ex) {
+			if (WriteLimitReachedException.isWriteLimitReached(ex)) {
+				throw new UnparseableDocumentException(name + " has more than " + WRITE_LIMIT + " characters of text",
+						ex);
+			}
+			throw new UnparseableDocumentException("corrupt " + name + ": " + rootMessage(ex), ex);
+		}
+		String title = metadata.get(TikaCoreProperties.TITLE);
+		return new ParsedDocument(markdown.toString(), type.toString(),
+				(title != null && !title.isBlank()) ? title.strip() : null);
+	}
+
+	private static ParseContext context() {
+		PDFParserConfig pdf = new PDFParserConfig();
+		pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
+		pdf.setExtractInlineImages(false);
+		TesseractOCRConfig ocr = new TesseractOCRConfig();
+		ocr.setSkipOcr(true);
+		ParseContext context = new ParseContext();
+		context.set(PDFParserConfig.class, pdf);
+		context.set(TesseractOCRConfig.class, ocr);
+		return context;
+	}
+
+	// Tika's own message mostly names the parser that failed; the root cause says what is wrong with the bytes
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = (root.getMessage() != null) ? root.getMessage() : ex.getMessage();
+		return (message != null) ? message.strip() : ex.getClass().getSimpleName();
+	}
+
+}

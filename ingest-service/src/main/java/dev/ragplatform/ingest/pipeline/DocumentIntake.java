@@ -1,0 +1,220 @@
+package dev.ragplatform.ingest.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.ragplatform.commons.chunk.DocumentDeleted;
+import dev.ragplatform.commons.document.DocumentRecord;
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.collection.CollectionClient;
+import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.ingest.document.Document;
+import dev.ragplatform.ingest.document.DocumentRepository;
+import dev.ragplatform.ingest.document.DocumentRepository.Registration;
+import dev.ragplatform.ingest.document.Submission;
+import dev.ragplatform.ingest.parse.DocumentParser;
+import dev.ragplatform.ingest.web.DependencyUnavailableException;
+import dev.ragplatform.ingest.web.IngestProblem;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.stereotype.Service;
+
+/**
+ * Where documents come in and go out: registers submissions (REST and Kafka), queues REST ones on
+ * {@code rag.documents.v1}, retries failed ones and deletes. The REST checks (404, 413, 415, 422) happen here
+ * before anything is stored; the Kafka path turns the same checks into dead letters.
+ */
+@Service
+public class DocumentIntake {
+
+	static final String TEXT = "text/plain";
+
+	private final DocumentRepository documents;
+
+	private final CollectionClient collections;
+
+	private final DocumentParser parser;
+
+	private final KafkaOperations<Object, Object> kafka;
+
+	private final JsonMapper json;
+
+	private final StatusEvents events;
+
+	private final long maxBytes;
+
+	DocumentIntake(DocumentRepository documents, CollectionClient collections, DocumentParser parser,
+			KafkaOperations<Object, Object> kafka, JsonMapper json, StatusEvents events, IngestProperties properties) {
+		this.documents = documents;
+		this.collections = collections;
+		this.parser = parser;
+		this.kafka = kafka;
+		this.json = json;
+		this.events = events;
+		this.maxBytes = properties.limits().maxDocumentSize().toBytes();
+	}
+
+	/** A text document over REST. */
+	public Registration submitText(String collection, String externalId, String title, String text,
+			Map<String, Object> metadata) {
+		requireCollection(collection);
+		if (text == null || text.isBlank()) {
+			throw IngestProblem.empty("The document has no text.");
+		}
+		byte[] content = text.getBytes(StandardCharsets.UTF_8);
+		requireSize(content.length);
+		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content, null,
+				TEXT, "rest"));
+	}
+
+	/** A file over REST; its type is detected from the content. */
+	public Registration submitFile(String collection, String externalId, String title, byte[] content,
+			String fileName, Map<String, Object> metadata) {
+		requireCollection(collection);
+		if (content == null || content.length == 0) {
+			throw IngestProblem.empty("The file is empty.");
+		}
+		requireSize(content.length);
+		String mediaType = this.parser.detect(content, fileName);
+		if (!this.parser.supported(mediaType)) {
+			throw IngestProblem.unsupportedType("Documents of type " + mediaType + " are not supported (detected from "
+					+ "the content). Send PDF, HTML, Markdown, DOCX, ODT, RTF, EPUB or plain text.");
+		}
+		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content,
+				fileName, mediaType, "rest"));
+	}
+
+	/** Registers, then queues the stored version; if Kafka cannot take it, the version is FAILED (retryable) and 503. */
+	private Registration queue(Submission submission) {
+		Registration registration = this.documents.register(submission);
+		if (registration.unchanged()) {
+			return registration;
+		}
+		Document doc = registration.document();
+		this.events.changed(doc, doc.version(), DocumentStatus.RECEIVED, null);
+		publish(doc);
+		return registration;
+	}
+
+	/** Sends a failed version through the pipeline again. */
+	public Document retry(String collection, UUID id) {
+		Document doc = get(collection, id);
+		if (doc.status() != DocumentStatus.FAILED) {
+			throw IngestProblem.conflict("Only failed documents can be retried; this one is " + doc.status() + ".");
+		}
+		if (this.documents.content(id, doc.version()).isEmpty()) {
+			throw IngestProblem.conflict("The content of version " + doc.version() + " is no longer stored; send the "
+					+ "document again.");
+		}
+		this.documents.retry(id);
+		publish(doc);
+		return this.documents.find(id).orElseThrow();
+	}
+
+	/** Publishes the deletion to retrieval-service and marks the document deleted. */
+	public Document delete(String collection, UUID id) {
+		Document doc = get(collection, id);
+		if (doc.status() == DocumentStatus.DELETED) {
+			throw IngestProblem.notFound("Document " + id + " was deleted.");
+		}
+		DocumentDeleted event = new DocumentDeleted(collection, id.toString(), doc.version());
+		await(this.kafka.send(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event)), "the deletion");
+		this.documents.deleted(id, doc.version());
+		this.events.changed(doc, doc.version(), DocumentStatus.DELETED, 0);
+		return this.documents.find(id).orElseThrow();
+	}
+
+	public Document get(String collection, UUID id) {
+		return this.documents.find(id)
+			.filter((d) -> d.collection().equals(collection))
+			.orElseThrow(() -> IngestProblem.notFound("Document " + id + " is not in collection '" + collection + "'."));
+	}
+
+	/**
+	 * Registers a record a user's system published (no REST checks passed yet: they are made here).
+	 *
+	 * @return the registration, or null when the record repeats the current version
+	 */
+	Registration register(DocumentRecord record) {
+		if (record.collection() == null || record.collection().isBlank()) {
+			throw new PoisonDocumentException("intake", "collection is required");
+		}
+		boolean hasText = record.text() != null;
+		boolean hasContent = record.content() != null;
+		if (hasText == hasContent) {
+			throw new PoisonDocumentException("intake", "give exactly one of text and content (base64)");
+		}
+		if (this.collections.find(record.collection()).isEmpty()) {
+			throw new PoisonDocumentException("intake", "unknown collection '" + record.collection() + "'");
+		}
+		byte[] content;
+		try {
+			content = hasText ? record.text().getBytes(StandardCharsets.UTF_8)
+					: Base64.getMimeDecoder().decode(record.content());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new PoisonDocumentException("intake", "content is not base64: " + ex.getMessage());
+		}
+		if (content.length == 0 || (hasText && record.text().isBlank())) {
+			throw new PoisonDocumentException("intake", "the document is empty");
+		}
+		if (content.length > this.maxBytes) {
+			throw new PoisonDocumentException("intake", "the document has " + content.length
+					+ " bytes, more than rag.ingest.limits.max-document-size (" + this.maxBytes + ")");
+		}
+		String mediaType = hasText ? TEXT : this.parser.detect(content, record.fileName());
+		return this.documents.register(new Submission(record.collection(), blankToNull(record.externalId()),
+				blankToNull(record.title()), record.metadata(), content, record.fileName(), mediaType, "kafka"));
+	}
+
+	private void publish(Document doc) {
+		DocumentRecord record = DocumentRecord.stored(doc.collection(), doc.externalId(), doc.id().toString(),
+				doc.version());
+		try {
+			await(this.kafka.send(Topics.DOCUMENTS, DocumentRecord.key(doc.collection(), doc.externalId()),
+					this.json.writeValueAsString(record)), "the document");
+		}
+		catch (DependencyUnavailableException ex) {
+			this.documents.fail(doc.id(), doc.version(), "intake", "could not be queued: " + ex.getMessage());
+			throw ex;
+		}
+	}
+
+	private static void await(java.util.concurrent.CompletableFuture<?> send, String what) {
+		try {
+			send.get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DependencyUnavailableException("interrupted while queueing " + what, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new DependencyUnavailableException("Kafka did not take " + what + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void requireCollection(String collection) {
+		if (this.collections.find(collection).isEmpty()) {
+			throw IngestProblem.notFound("Collection '" + collection + "' does not exist.");
+		}
+	}
+
+	private void requireSize(long bytes) {
+		if (bytes > this.maxBytes) {
+			throw IngestProblem.tooLarge("The document has " + bytes + " bytes; at most " + this.maxBytes
+					+ " are accepted (rag.ingest.limits.max-document-size).");
+		}
+	}
+
+	private static String blankToNull(String value) {
+		return (value == null || value.isBlank()) ? null : value;
+	}
+
+}

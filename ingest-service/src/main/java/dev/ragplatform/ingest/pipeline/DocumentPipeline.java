@@ -1,0 +1,228 @@
+package dev.ragplatform.ingest.pipeline;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.ragplatform.commons.chunk.DocumentChunks;
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.chunk.Chunker;
+import dev.ragplatform.ingest.chunk.TextChunk;
+import dev.ragplatform.ingest.collection.CollectionClient;
+import dev.ragplatform.ingest.collection.CollectionSettings;
+import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.ingest.document.Document;
+import dev.ragplatform.ingest.document.DocumentRepository;
+import dev.ragplatform.ingest.embedding.EmbeddingClient;
+import dev.ragplatform.ingest.embedding.EmbeddingRejectedException;
+import dev.ragplatform.ingest.embedding.ModelTokenizers;
+import dev.ragplatform.ingest.parse.DocumentParser;
+import dev.ragplatform.ingest.parse.ParsedDocument;
+import dev.ragplatform.ingest.parse.UnparseableDocumentException;
+import dev.ragplatform.ingest.parse.UnsupportedMediaTypeException;
+import dev.ragplatform.ingest.web.DependencyUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes one stored document version through parse → chunk → embed → publish, recording each stage. Safe to run
+ * again on the same version (a redelivery, a retry after an outage): it resumes from the stored text, and the
+ * chunks it publishes replace themselves in retrieval-service, which indexes a version once.
+ */
+@Component
+class DocumentPipeline {
+
+	/** Tokens kept free for the task instruction and the special tokens within the model's input limit. */
+	static final int RESERVED_TOKENS = 24;
+
+	private final DocumentRepository documents;
+
+	private final CollectionClient collections;
+
+	private final DocumentParser parser;
+
+	private final ModelTokenizers tokenizers;
+
+	private final Chunker chunker = new Chunker();
+
+	private final EmbeddingClient embeddings;
+
+	private final KafkaOperations<Object, Object> kafka;
+
+	private final JsonMapper json;
+
+	private final StatusEvents events;
+
+	private final IngestProperties properties;
+
+	private final MeterRegistry meters;
+
+	DocumentPipeline(DocumentRepository documents, CollectionClient collections, DocumentParser parser,
+			ModelTokenizers tokenizers, EmbeddingClient embeddings, KafkaOperations<Object, Object> kafka,
+			JsonMapper json, StatusEvents events, IngestProperties properties, MeterRegistry meters) {
+		this.documents = documents;
+		this.collections = collections;
+		this.parser = parser;
+		this.tokenizers = tokenizers;
+		this.embeddings = embeddings;
+		this.kafka = kafka;
+		this.json = json;
+		this.events = events;
+		this.properties = properties;
+		this.meters = meters;
+	}
+
+	/**
+	 * Processes the version if it is still current and unfinished.
+	 *
+	 * @throws PoisonDocumentException when the document cannot be processed (already marked FAILED)
+	 * @throws DependencyUnavailableException and other transient failures: try again later
+	 */
+	void process(Document document) {
+		Document current = this.documents.find(document.id()).orElse(null);
+		if (current == null || current.version() != document.version() || current.settled()) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			run(current);
+		}
+		catch (PoisonDocumentException ex) {
+			if (this.documents.fail(current.id(), current.version(), ex.stage(), ex.getMessage())) {
+				this.events.failed(current, current.version(), ex.stage(), ex.getMessage());
+			}
+			this.meters.counter("rag.ingest.documents", "outcome", "failed").increment();
+			throw ex;
+		}
+		Timer.builder("rag.ingest.document.duration").register(this.meters).record(System.nanoTime() - started,
+				TimeUnit.NANOSECONDS);
+	}
+
+	private void run(Document doc) {
+		long version = doc.version();
+		CollectionSettings collection = this.collections.find(doc.collection())
+			.orElseThrow(() -> new PoisonDocumentException("intake", "collection '" + doc.collection()
+					+ "' does not exist (create it in retrieval-service first)"));
+
+		String text = this.documents.text(doc.id(), version).orElse(null);
+		if (text == null) {
+			byte[] content = this.documents.content(doc.id(), version)
+				.orElseThrow(() -> new PoisonDocumentException("intake", "the content of version " + version
+						+ " is no longer stored"));
+			ParsedDocument parsed;
+			try {
+				parsed = this.parser.parse(content, doc.mediaType());
+			}
+			catch (UnsupportedMediaTypeException ex) {
+				throw new PoisonDocumentException("parse", "unsupported document type " + doc.mediaType(), ex);
+			}
+			catch (UnparseableDocumentException ex) {
+				throw new PoisonDocumentException("parse", ex.getMessage(), ex);
+			}
+			text = parsed.text();
+			if (text == null || text.isBlank()) {
+				throw new PoisonDocumentException("parse", "the document has no text (" + doc.mediaType() + ")");
+			}
+			if (this.documents.parsed(doc.id(), version, text, parsed.title())) {
+				this.events.changed(doc, version, DocumentStatus.PARSED, null);
+			}
+		}
+
+		ModelTokenizers.Model model;
+		try {
+			model = this.tokenizers.get(collection.embeddingModel());
+		}
+		catch (EmbeddingRejectedException ex) {
+			throw new PoisonDocumentException("chunk", ex.getMessage(), ex);
+		}
+		int target = Math.max(16, Math.min(collection.targetTokens(), model.maxTokens() - RESERVED_TOKENS));
+		int overlap = Math.min(collection.overlapTokens(), (target - 1) / 2);
+		List<TextChunk> chunks = this.chunker.split(text, model.tokenizer().tokenize(text), target, overlap);
+		if (chunks.isEmpty()) {
+			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
+		}
+		if (chunks.size() > this.properties.limits().maxChunks()) {
+			throw new PoisonDocumentException("chunk", "the document makes " + chunks.size()
+					+ " chunks, more than rag.ingest.limits.max-chunks (" + this.properties.limits().maxChunks() + ")");
+		}
+		if (this.documents.advance(doc.id(), version, DocumentStatus.CHUNKED, chunks.size())) {
+			this.events.changed(doc, version, DocumentStatus.CHUNKED, chunks.size());
+		}
+
+		List<String> texts = new ArrayList<>(chunks.size());
+		for (TextChunk chunk : chunks) {
+			texts.add(text.substring(chunk.start(), chunk.end()));
+		}
+		List<float[]> vectors;
+		try {
+			vectors = this.embeddings.embedDocuments(collection.embeddingModel(), collection.defaultTask(), texts);
+		}
+		catch (EmbeddingRejectedException ex) {
+			throw new PoisonDocumentException("embed", ex.getMessage(), ex);
+		}
+		if (!vectors.isEmpty() && vectors.get(0).length != collection.dimensions()) {
+			throw new PoisonDocumentException("embed", "the model returned vectors of " + vectors.get(0).length
+					+ " dimensions; collection '" + collection.name() + "' has " + collection.dimensions());
+		}
+		if (!this.documents.isCurrent(doc.id(), version)) {
+			return; // a newer version or a deletion arrived meanwhile: these chunks would be ignored anyway
+		}
+		publish(doc, collection, chunks, texts, vectors);
+		if (this.documents.advance(doc.id(), version, DocumentStatus.EMBEDDED, chunks.size())) {
+			this.events.changed(doc, version, DocumentStatus.EMBEDDED, chunks.size());
+		}
+		this.meters.counter("rag.ingest.documents", "outcome", "embedded").increment();
+		this.meters.counter("rag.ingest.chunks").increment(chunks.size());
+	}
+
+	private void publish(Document doc, CollectionSettings collection, List<TextChunk> chunks, List<String> texts,
+			List<float[]> vectors) {
+		int perRecord = this.properties.pipeline().chunksPerRecord();
+		String title = this.documents.find(doc.id()).map(Document::title).orElse(doc.title()); // may come from the file
+		int parts = (chunks.size() + perRecord - 1) / perRecord;
+		List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>(parts);
+		for (int part = 0; part < parts; part++) {
+			List<DocumentChunks.Chunk> records = new ArrayList<>(perRecord);
+			for (int i = part * perRecord; i < Math.min(chunks.size(), (part + 1) * perRecord); i++) {
+				TextChunk chunk = chunks.get(i);
+				records.add(new DocumentChunks.Chunk(i, texts.get(i), chunk.start(), chunk.end(),
+						metadata(doc, chunk), vectors.get(i)));
+			}
+			DocumentChunks event = new DocumentChunks(doc.collection(), doc.id().toString(), doc.version(), part, parts,
+					chunks.size(), collection.embeddingModel(), title, doc.externalId(), records);
+			sends.add(this.kafka.send(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event)));
+		}
+		try {
+			java.util.concurrent.CompletableFuture.allOf(sends.toArray(java.util.concurrent.CompletableFuture[]::new))
+				.get(60, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DependencyUnavailableException("interrupted while publishing chunks", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new DependencyUnavailableException("Kafka did not take the chunks of " + doc.id() + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/** The document's metadata, plus the heading path of the chunk's section when the document has headings. */
+	private static Map<String, Object> metadata(Document doc, TextChunk chunk) {
+		if (chunk.headings().isEmpty()) {
+			return doc.metadata();
+		}
+		Map<String, Object> metadata = new HashMap<>(doc.metadata());
+		metadata.putIfAbsent("headings", chunk.headings());
+		return metadata;
+	}
+
+}

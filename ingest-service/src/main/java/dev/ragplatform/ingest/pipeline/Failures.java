@@ -1,0 +1,45 @@
+package dev.ragplatform.ingest.pipeline;
+
+import java.sql.SQLException;
+
+import dev.ragplatform.ingest.web.DependencyUnavailableException;
+
+/** Which failures are transient: the document is fine, something it needs is not (yet). */
+final class Failures {
+
+	private Failures() {
+	}
+
+	static boolean isTransient(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof PoisonDocumentException) {
+				return false;
+			}
+			if (t instanceof DependencyUnavailableException
+					|| t instanceof org.springframework.dao.TransientDataAccessException
+					|| t instanceof org.springframework.dao.DataAccessResourceFailureException
+					|| t instanceof org.springframework.transaction.CannotCreateTransactionException
+					|| t instanceof org.springframework.kafka.KafkaException
+					|| t instanceof org.apache.kafka.common.errors.RetriableException
+					|| t instanceof java.util.concurrent.TimeoutException
+					|| t instanceof java.net.ConnectException) {
+				return true;
+			}
+			if (t instanceof SQLException sql && sql.getSQLState() != null) {
+				String state = sql.getSQLState();
+				// 40: rollback (deadlock, serialization), 08: connection, 53: resources, 57P: shutdown
+				if (state.startsWith("40") || state.startsWith("08") || state.startsWith("53")
+						|| state.startsWith("57P")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	static String describe(Throwable ex) {
+		String message = ex.getMessage();
+		return (message != null && !message.isBlank()) ? message : ex.getClass().getSimpleName();
+	}
+
+}

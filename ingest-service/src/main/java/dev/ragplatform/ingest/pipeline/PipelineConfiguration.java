@@ -1,0 +1,105 @@
+package dev.ragplatform.ingest.pipeline;
+
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.ingest.embedding.EmbeddingClient;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Topics, dead letters and the two ways the pipeline waits out an outage: the error handler retries a failed
+ * batch with exponential back-off for as long as it takes (the consumer stays paused meanwhile, so the group does
+ * not rebalance), and while embedding-service's circuit breaker is open the listener is paused outright.
+ */
+@Configuration(proxyBeanMethods = false)
+class PipelineConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+	@Bean
+	NewTopic documentTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.DOCUMENTS).partitions(properties.pipeline().partitions()).build();
+	}
+
+	@Bean
+	NewTopic documentDeadLetterTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS))
+			.partitions(properties.pipeline().partitions())
+			.build();
+	}
+
+	@Bean
+	NewTopic chunkTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.CHUNKS).partitions(properties.pipeline().partitions()).build();
+	}
+
+	@Bean
+	NewTopic documentStatusTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.DOCUMENT_STATUS).partitions(properties.pipeline().partitions()).build();
+	}
+
+	/** Poison records, with the reason in {@code kafka_dlt-exception-message}, same partition number. */
+	@Bean
+	DeadLetterPublishingRecoverer documentDeadLetters(KafkaOperations<Object, Object> kafka) {
+		return new DeadLetterPublishingRecoverer(kafka,
+				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+	}
+
+	/** Failures that reach the container are transient (poison is handled in the listener): retry, never drop. */
+	@Bean
+	DefaultErrorHandler pipelineErrorHandler(IngestProperties properties) {
+		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+		backOff.setMaxInterval(properties.pipeline().maxBackoff().toMillis());
+		var handler = new DefaultErrorHandler((record, ex) -> {
+			throw new IllegalStateException("never reached: the back-off has no end", ex);
+		}, backOff);
+		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Documents wait for a dependency (attempt {}): {}",
+				attempt, Failures.describe(rootCause(ex))));
+		return handler;
+	}
+
+	@Bean
+	ApplicationRunner pauseWhileEmbeddingIsDown(EmbeddingClient embeddings, KafkaListenerEndpointRegistry registry) {
+		return (args) -> embeddings.circuitBreaker().getEventPublisher().onStateTransition((event) -> {
+			MessageListenerContainer container = registry.getListenerContainer(DocumentConsumer.ID);
+			if (container == null) {
+				return;
+			}
+			switch (event.getStateTransition().getToState()) {
+				case OPEN, FORCED_OPEN -> {
+					logger.warn("embedding-service is failing: document intake paused");
+					container.pause();
+				}
+				case HALF_OPEN, CLOSED -> {
+					logger.info("embedding-service circuit {}: document intake resumed",
+							event.getStateTransition().getToState());
+					container.resume();
+				}
+				default -> {
+				}
+			}
+		});
+	}
+
+	private static Throwable rootCause(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root;
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.ragplatform.ingest.pipeline;
+
+import java.util.UUID;
+
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.commons.document.DocumentStatusEvent;
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.document.DocumentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns retrieval-service's announcements into document status: {@code INDEXED} when the version became
+ * searchable, {@code DELETED} when its chunks were removed. Status only moves forward, so duplicates and
+ * announcements of superseded versions change nothing.
+ */
+@Component
+class StatusConsumer {
+
+	private static final Logger logger = LoggerFactory.getLogger(StatusConsumer.class);
+
+	private final DocumentRepository documents;
+
+	private final JsonMapper json;
+
+	StatusConsumer(DocumentRepository documents, JsonMapper json) {
+		this.documents = documents;
+		this.json = json;
+	}
+
+	@KafkaListener(id = "document-status", idIsGroup = false, groupId = "${spring.kafka.consumer.group-id}-status",
+			topics = Topics.DOCUMENT_STATUS)
+	void onStatus(String value) {
+		DocumentStatusEvent event;
+		UUID id;
+		try {
+			event = this.json.readValue(value, DocumentStatusEvent.class);
+			if (!"retrieval-service".equals(event.source()) || event.documentId() == null) {
+				return;
+			}
+			id = UUID.fromString(event.documentId());
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			logger.debug("Ignoring a status record that is not ours: {}", ex.getMessage());
+			return; // documents indexed by other producers than ingest-service have other ids
+		}
+		if (event.status() == DocumentStatus.INDEXED) {
+			this.documents.advance(id, event.version(), DocumentStatus.INDEXED, event.chunks());
+		}
+		else if (event.status() == DocumentStatus.DELETED) {
+			this.documents.deleted(id, event.version());
+		}
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.ragplatform.ingest.pipeline;
+
+import java.time.Instant;
+
+import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.commons.document.DocumentStatusEvent;
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.document.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes this service's status changes on {@code rag.document-status.v1} for whoever watches (the console,
+ * users' systems). Informational: the database is the record, so a failed send is logged, not retried.
+ */
+@Component
+class StatusEvents {
+
+	private static final Logger logger = LoggerFactory.getLogger(StatusEvents.class);
+
+	private final KafkaOperations<Object, Object> kafka;
+
+	private final JsonMapper json;
+
+	StatusEvents(KafkaOperations<Object, Object> kafka, JsonMapper json) {
+		this.kafka = kafka;
+		this.json = json;
+	}
+
+	void changed(Document document, long version, DocumentStatus status, Integer chunks) {
+		publish(new DocumentStatusEvent(document.collection(), document.id().toString(), version, status, chunks, null,
+				null, "ingest-service", Instant.now()));
+	}
+
+	void failed(Document document, long version, String stage, String reason) {
+		publish(new DocumentStatusEvent(document.collection(), document.id().toString(), version,
+				DocumentStatus.FAILED, null, stage, reason, "ingest-service", Instant.now()));
+	}
+
+	private void publish(DocumentStatusEvent event) {
+		this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), this.json.writeValueAsString(event))
+			.whenComplete((result, ex) -> {
+				if (ex != null) {
+					logger.warn("Status {} of {} not published: {}", event.status(), event.key(), ex.getMessage());
+				}
+			});
+	}
+
+}

@@ -1,0 +1,394 @@
+package dev.ragplatform.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.testsupport.EmbeddingServiceProcess;
+import dev.ragplatform.testsupport.KafkaBroker;
+import dev.ragplatform.testsupport.PostgresDatabase;
+import dev.ragplatform.testsupport.RealInfrastructure;
+import dev.ragplatform.testsupport.RealKafka;
+import dev.ragplatform.testsupport.RealPostgres;
+import dev.ragplatform.testsupport.ServiceProcess;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.ragplatform.ingest.embedding.EmbeddingClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole way from a document to search, with everything real: this service on Kafka and PostgreSQL, the
+ * packaged embedding-service (which one test kills and restarts) and the packaged retrieval-service indexing what
+ * this service publishes.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "rag.ingest.limits.max-document-size=1MB", "rag.ingest.embedding.open-for=3s",
+				"rag.ingest.embedding.retry-backoff=200ms", "rag.ingest.pipeline.max-backoff=2s",
+				"rag.ingest.retrieval.cache-for=1s" })
+@RealPostgres
+@RealKafka
+class DocumentPipelineIT {
+
+	static final Duration INDEXING = Duration.ofSeconds(120);
+
+	static ServiceProcess embedding;
+
+	static ServiceProcess retrieval;
+
+	@DynamicPropertySource
+	static synchronized void services(DynamicPropertyRegistry registry) {
+		if (embedding == null) {
+			embedding = EmbeddingServiceProcess.start(); // this class's own: one test kills it
+			PostgresDatabase db = RealInfrastructure.postgres(DocumentPipelineIT.class);
+			retrieval = ServiceProcess.start("retrieval-service", "512m",
+					List.of("--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
+							"--spring.datasource.password=" + db.password(),
+							"--spring.kafka.bootstrap-servers=" + RealInfrastructure.kafka().bootstrapServers(),
+							"--spring.kafka.consumer.group-id=retrieval-" + UUID.randomUUID(),
+							"--rag.retrieval.embedding.url=" + embedding.url()));
+		}
+		registry.add("rag.ingest.embedding.url", () -> embedding.url().toString());
+		registry.add("rag.ingest.retrieval.url", () -> retrieval.url().toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	KafkaTemplate<String, String> kafka;
+
+	@Autowired
+	EmbeddingClient embeddingClient;
+
+	@Autowired
+	KafkaListenerEndpointRegistry listeners;
+
+	IngestApi ingest;
+
+	IngestApi search;
+
+	String collection;
+
+	@BeforeEach
+	void collection() {
+		this.ingest = new IngestApi(java.net.URI.create("http://127.0.0.1:" + this.port));
+		this.search = new IngestApi(retrieval.url());
+		this.collection = "c-" + UUID.randomUUID().toString().substring(0, 8);
+		ResponseEntity<JsonNode> created = this.search.post("/v1/collections", Map.of("name", this.collection,
+				"chunking", Map.of("targetTokens", 64, "overlapTokens", 8)));
+		assertThat(created.getStatusCode().value()).as("%s", created).isEqualTo(201);
+	}
+
+	@Test
+	void aTextDocumentOverRestEndsIndexedSearchableWithExactOffsetsAndVersions() {
+		String text = Fixtures.article("Photosynthesis", "The zebrafish lateral line regenerates hair cells within "
+				+ "forty-eight hours after neomycin exposure.");
+		ResponseEntity<JsonNode> accepted = this.ingest.post(documents(), Map.of("externalId", "article-1", "title",
+				"On plants", "text", text, "metadata", Map.of("lang", "en", "year", 2024)));
+		assertThat(accepted.getStatusCode().value()).as("%s", accepted).isEqualTo(202);
+		String id = accepted.getBody().path("documentId").asString();
+		assertThat(accepted.getHeaders().getLocation()).hasToString(documents() + "/" + id);
+
+		JsonNode indexed = awaitStatus(id, "INDEXED");
+		assertThat(indexed.path("version").asLong()).isEqualTo(1);
+		int chunks = indexed.path("chunks").asInt();
+		assertThat(chunks).as("64-token chunks of a long article").isGreaterThan(3);
+		assertThat(indexed.path("chunksEmbedded").asInt()).isEqualTo(chunks);
+		assertThat(indexed.path("progress").asDouble()).isEqualTo(1.0);
+		assertThat(this.ingest.getText(documents() + "/" + id + "/text").getBody()).isEqualTo(text);
+
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"how fast do zebrafish hair cells regenerate after neomycin", "mode", "hybrid", "topK", 3)).getBody();
+		JsonNode best = found.path("results").get(0);
+		assertThat(best.path("documentId").asString()).isEqualTo(id);
+		assertThat(best.path("text").asString()).contains("zebrafish lateral line");
+		assertThat(text.substring(best.path("startOffset").asInt(), best.path("endOffset").asInt()))
+			.as("offsets point at the passage in the source").isEqualTo(best.path("text").asString());
+		assertThat(best.path("metadata").path("year").asInt()).isEqualTo(2024);
+		assertThat(best.path("metadata").path("headings").get(0).asString()).isEqualTo("Photosynthesis");
+
+		// the same content again is a no-op; changed content is a new version that replaces the old one
+		ResponseEntity<JsonNode> again = this.ingest.post(documents(), Map.of("externalId", "article-1", "title",
+				"On plants", "text", text, "metadata", Map.of("year", 2024, "lang", "en")));
+		assertThat(again.getStatusCode().value()).isEqualTo(200);
+		assertThat(again.getBody().path("unchanged").asBoolean()).isTrue();
+		assertThat(again.getBody().path("version").asLong()).isEqualTo(1);
+		ResponseEntity<JsonNode> changed = this.ingest.post(documents(), Map.of("externalId", "article-1", "title",
+				"On plants", "text", "A short second version about kelp forests."));
+		assertThat(changed.getStatusCode().value()).isEqualTo(202);
+		assertThat(changed.getBody().path("documentId").asString()).isEqualTo(id);
+		assertThat(changed.getBody().path("version").asLong()).isEqualTo(2);
+		awaitStatus(id, "INDEXED");
+		JsonNode inRetrieval = this.search.get("/v1/collections/" + this.collection + "/documents/" + id).getBody();
+		assertThat(inRetrieval.path("version").asLong()).isEqualTo(2);
+		assertThat(inRetrieval.path("chunks").asInt()).isEqualTo(1);
+		assertThat(this.search.get("/v1/collections/" + this.collection).getBody().path("chunks").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void pdfAndDocxFilesAreParsedToTextAndIndexed() throws Exception {
+		String sentence = "Mitochondrial fission is driven by DRP1 recruitment to the outer membrane.";
+		ResponseEntity<JsonNode> pdf = this.ingest.upload(documents(), Fixtures.pdf("Cell biology notes", sentence),
+				"notes.pdf", Map.of("externalId", "pdf-1", "metadata", "{\"kind\": \"pdf\"}"));
+		assertThat(pdf.getStatusCode().value()).as("%s", pdf).isEqualTo(202);
+		assertThat(pdf.getBody().path("mediaType").asString()).isEqualTo("application/pdf");
+		ResponseEntity<JsonNode> docx = this.ingest.upload(documents(),
+				Fixtures.docx("Kinetics", "Enzyme kinetics follow the Michaelis-Menten equation at low substrate."),
+				"kinetics.bin", Map.of());
+		assertThat(docx.getStatusCode().value()).as("%s", docx).isEqualTo(202);
+		assertThat(docx.getBody().path("mediaType").asString()).as("detected from the content, not the name")
+			.isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+		String pdfId = pdf.getBody().path("documentId").asString();
+		String docxId = docx.getBody().path("documentId").asString();
+		assertThat(awaitStatus(pdfId, "INDEXED").path("title").asString()).isEqualTo("Cell biology notes");
+		awaitStatus(docxId, "INDEXED");
+		assertThat(this.ingest.getText(documents() + "/" + pdfId + "/text").getBody()).contains(sentence);
+		assertThat(this.ingest.getText(documents() + "/" + docxId + "/text").getBody()).contains("# Kinetics")
+			.contains("Michaelis-Menten");
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"what recruits DRP1 for mitochondrial fission", "topK", 1, "filter", Map.of("kind", "pdf"))).getBody();
+		assertThat(IngestApi.documentIds(found)).containsExactly(pdfId);
+	}
+
+	@Test
+	void kafkaRecordsEndIndexedAndRedeliveriesAddNothing() throws Exception {
+		Map<String, Object> v1 = record("k-1", "Deep-sea vents host chemosynthetic bacterial mats.");
+		publish("k-1", v1);
+		publish("k-1", v1); // a redelivery
+		JsonNode first = awaitExternal("k-1", "INDEXED");
+		publish("k-1", v1);
+		Map<String, Object> v2 = record("k-1", "Deep-sea vents host tubeworms that feed on symbionts.");
+		publish("k-1", v2); // same key, same partition: processed after the duplicates
+		String id = first.path("documentId").asString();
+		JsonNode latest = this.ingest.awaitJson(documents() + "/" + id, INDEXING,
+				(d) -> d.path("version").asLong() == 2 && "INDEXED".equals(d.path("status").asString()));
+		assertThat(latest.path("source").asString()).isEqualTo("kafka");
+		assertThat(latest.path("attempts").asInt()).isEqualTo(1);
+		JsonNode c = this.search.get("/v1/collections/" + this.collection).getBody();
+		assertThat(c.path("documents").asInt()).isEqualTo(1);
+		assertThat(c.path("chunks").asInt()).isEqualTo(latest.path("chunks").asInt());
+		assertThat(this.ingest.get(documents()).getBody().path("total").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndDoNotBlockTheirPartition(KafkaBroker broker)
+			throws Exception {
+		String prefix = UUID.randomUUID().toString();
+		String garbage = prefix + "-garbage";
+		String unknown = prefix + "-unknown";
+		String both = prefix + "-both";
+		String broken = prefix + "-broken";
+		this.kafka.send(Topics.DOCUMENTS, garbage, "{not json").get(30, TimeUnit.SECONDS);
+		Map<String, Object> elsewhere = new HashMap<>(record("x", "text"));
+		elsewhere.put("collection", "no-such-collection");
+		publish(unknown, elsewhere);
+		Map<String, Object> twoBodies = new HashMap<>(record("y", "text"));
+		twoBodies.put("content", Base64.getEncoder().encodeToString("bytes".getBytes(StandardCharsets.UTF_8)));
+		publish(both, twoBodies);
+		byte[] corruptPdf = java.util.Arrays.copyOf(Fixtures.pdf("Broken", "This PDF is cut short."), 400);
+		publish(broken, Map.of("collection", this.collection, "externalId", "broken", "fileName", "broken.pdf",
+				"content", Base64.getEncoder().encodeToString(corruptPdf)));
+		// good records behind each poison one, on the same keys (so the same partitions)
+		for (String key : List.of(garbage, unknown, both, broken)) {
+			publish(key, record("after-" + key, "Healthy document published after a poison record: " + key));
+		}
+
+		Map<String, String> reasons = deadLetters(broker, List.of(garbage, unknown, both, broken));
+		assertThat(reasons.get(garbage)).contains("not a document record");
+		assertThat(reasons.get(unknown)).contains("unknown collection 'no-such-collection'");
+		assertThat(reasons.get(both)).contains("exactly one of text and content");
+		assertThat(reasons.get(broken)).isNotBlank();
+		for (String key : List.of(garbage, unknown, both, broken)) {
+			awaitExternal("after-" + key, "INDEXED");
+		}
+
+		JsonNode failed = awaitExternal("broken", "FAILED");
+		assertThat(failed.path("failedStage").asString()).isEqualTo("parse");
+		assertThat(failed.path("failureReason").asString()).isNotBlank();
+		assertThat(this.ingest.get(documents() + "?status=failed").getBody().path("total").asInt()).isEqualTo(1);
+		String id = failed.path("documentId").asString();
+		ResponseEntity<JsonNode> retried = this.ingest.post(documents() + "/" + id + ":retry", Map.of());
+		assertThat(retried.getStatusCode().value()).as("%s", retried).isEqualTo(202);
+		JsonNode again = this.ingest.awaitJson(documents() + "/" + id, INDEXING,
+				(d) -> d.path("attempts").asInt() == 2 && "FAILED".equals(d.path("status").asString()));
+		assertThat(again.path("failedStage").asString()).isEqualTo("parse");
+	}
+
+	@Test
+	void badRequestsGetProblemsWithTheRightStatus() {
+		assertProblem(this.ingest.post("/v1/collections/no-such-collection/documents", Map.of("text", "hello")), 404,
+				"does not exist");
+		assertProblem(this.ingest.post(documents(), Map.of("text", "   ")), 422, "no text");
+		assertProblem(this.ingest.post(documents(), Map.of("title", "no text at all")), 422, "no text");
+		assertProblem(this.ingest.upload(documents(), new byte[0], "empty.txt", Map.of()), 422, "empty");
+		assertProblem(this.ingest.upload(documents(), Fixtures.png(), "picture.txt", Map.of()), 415, "image/png");
+		assertProblem(this.ingest.upload(documents(), Fixtures.zip(), "archive.pdf", Map.of()), 415, "application/zip");
+		assertProblem(this.ingest.post(documents(), Map.of("text", "x".repeat(1_100_000))), 413, "at most");
+		assertProblem(this.ingest.upload(documents(), new byte[1_200_000], "big.txt", Map.of()), 413, null);
+		assertProblem(this.ingest.upload(documents(), "text".getBytes(StandardCharsets.UTF_8), "a.txt",
+				Map.of("metadata", "[1, 2")), 400, "metadata must be a JSON object");
+		assertProblem(this.ingest.get(documents() + "/" + UUID.randomUUID()), 404, "is not in collection");
+		assertProblem(this.ingest.get(documents() + "/not-a-uuid"), 404, "No document");
+		assertProblem(this.ingest.get(documents() + "?status=DONE"), 400, "status must be one of");
+		assertProblem(this.ingest.get(documents() + "?size=0"), 400, "size");
+
+		String id = this.ingest.post(documents(), Map.of("text", "A fine document.")).getBody().path("documentId")
+			.asString();
+		assertProblem(this.ingest.post(documents() + "/" + id + ":retry", Map.of()), 409, "Only failed documents");
+	}
+
+	@Test
+	void deletingADocumentRemovesItFromSearch() {
+		String id = this.ingest.post(documents(), Map.of("text", "Glaciers in Patagonia are retreating quickly."))
+			.getBody()
+			.path("documentId")
+			.asString();
+		awaitStatus(id, "INDEXED");
+		ResponseEntity<JsonNode> deleted = this.ingest.delete(documents() + "/" + id);
+		assertThat(deleted.getStatusCode().value()).isEqualTo(202);
+		assertThat(deleted.getBody().path("status").asString()).isEqualTo("DELETED");
+		this.search.awaitJson("/v1/collections/" + this.collection, INDEXING, (c) -> c.path("chunks").asInt() == 0);
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"Patagonia glaciers", "mode", "lexical")).getBody();
+		assertThat(found.path("results")).isEmpty();
+		assertProblem(this.ingest.delete(documents() + "/" + id), 404, "deleted");
+	}
+
+	@Test
+	void anEmbeddingOutageMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
+		Set<CircuitBreaker.State> states = ConcurrentHashMap.newKeySet();
+		boolean[] paused = new boolean[1];
+		this.embeddingClient.circuitBreaker().getEventPublisher().onStateTransition((e) -> {
+			states.add(e.getStateTransition().getToState());
+			var container = this.listeners.getListenerContainer("document-pipeline");
+			paused[0] |= container != null && container.isPauseRequested();
+		});
+		int documents = 40;
+		try {
+			for (int i = 0; i < documents; i++) {
+				publish("outage-" + i, record("outage-" + i, Fixtures.article("Report " + i,
+						"Observation number " + i + " concerns the migration of arctic terns.")));
+				if (i == 8) {
+					awaitExternal("outage-0", "INDEXED");
+					embedding.kill();
+				}
+			}
+			await().atMost(Duration.ofSeconds(60)).until(() -> states.contains(CircuitBreaker.State.OPEN));
+			assertThat(this.ingest.get(documents() + "?status=INDEXED").getBody().path("total").asInt())
+				.as("documents wait while embedding-service is down").isLessThan(documents);
+		}
+		finally {
+			embedding.start();
+		}
+		this.ingest.awaitJson(documents() + "?status=INDEXED", Duration.ofSeconds(240),
+				(page) -> page.path("total").asInt() == documents);
+		assertThat(paused[0]).as("the pipeline paused while the circuit was open").isTrue();
+		JsonNode page = this.ingest.get(documents() + "?size=100").getBody();
+		int chunks = 0;
+		for (JsonNode d : page.path("documents")) {
+			JsonNode indexed = this.search.get("/v1/collections/" + this.collection + "/documents/"
+					+ d.path("documentId").asString()).getBody();
+			assertThat(indexed.path("chunks").asInt()).as("no duplicate chunks").isEqualTo(d.path("chunks").asInt());
+			assertThat(d.path("version").asLong()).isEqualTo(1);
+			chunks += d.path("chunks").asInt();
+		}
+		JsonNode c = this.search.get("/v1/collections/" + this.collection).getBody();
+		assertThat(c.path("documents").asInt()).isEqualTo(documents);
+		assertThat(c.path("chunks").asInt()).isEqualTo(chunks);
+	}
+
+	private String documents() {
+		return "/v1/collections/" + this.collection + "/documents";
+	}
+
+	private Map<String, Object> record(String externalId, String text) {
+		return Map.of("collection", this.collection, "externalId", externalId, "title", "Title " + externalId, "text",
+				text, "metadata", Map.of("source", "kafka-test"));
+	}
+
+	private void publish(String key, Map<String, Object> record) throws Exception {
+		this.kafka.send(Topics.DOCUMENTS, key, IngestApi.JSON.writeValueAsString(record)).get(30, TimeUnit.SECONDS);
+	}
+
+	private JsonNode awaitStatus(String id, String status) {
+		return this.ingest.awaitJson(documents() + "/" + id, INDEXING, (d) -> {
+			if (!"FAILED".equals(status) && "FAILED".equals(d.path("status").asString())) {
+				throw new AssertionError("the document failed: " + d);
+			}
+			return status.equals(d.path("status").asString());
+		});
+	}
+
+	/** Waits for the document with {@code externalId} to reach {@code status}. */
+	private JsonNode awaitExternal(String externalId, String status) {
+		JsonNode[] found = new JsonNode[1];
+		await().atMost(INDEXING).pollInterval(Duration.ofMillis(250)).until(() -> {
+			for (JsonNode d : this.ingest.get(documents() + "?size=500").getBody().path("documents")) {
+				if (externalId.equals(d.path("externalId").asString()) && status.equals(d.path("status").asString())) {
+					found[0] = d;
+					return true;
+				}
+			}
+			return false;
+		});
+		return found[0];
+	}
+
+	private Map<String, String> deadLetters(KafkaBroker broker, List<String> keys) {
+		Map<String, String> reasons = new HashMap<>();
+		try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				broker.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+				new StringDeserializer())) {
+			consumer.subscribe(List.of(Topics.deadLetter(Topics.DOCUMENTS)));
+			await().atMost(INDEXING).until(() -> {
+				for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+					if (keys.contains(r.key())) {
+						var header = r.headers().lastHeader("kafka_dlt-exception-message");
+						reasons.put(r.key(), (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "");
+					}
+				}
+				return reasons.size() == keys.size();
+			});
+		}
+		return reasons;
+	}
+
+	private static void assertProblem(ResponseEntity<JsonNode> response, int status, String detail) {
+		assertThat(response.getStatusCode().value()).as("%s", response).isEqualTo(status);
+		assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+		if (detail != null) {
+			assertThat(response.getBody().path("detail").asString()).contains(detail);
+		}
+	}
+
+}

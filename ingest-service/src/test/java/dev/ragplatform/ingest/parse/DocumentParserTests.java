@@ -1,0 +1,257 @@
+package dev.ragplatform.ingest.parse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.apache.poi.xwpf.usermodel.XWPFStyle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTString;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class DocumentParserTests {
+
+	private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+	private static final String SENTENCE = "Chunk offsets must point into the source text.";
+
+	private final DocumentParser parser = new DocumentParser();
+
+	@Test
+	void pdfParagraphsAndTitleComeOut() throws IOException {
+		byte[] pdf = pdf(false);
+		assertThat(this.parser.detect(pdf, "report.pdf")).isEqualTo("application/pdf");
+		assertThat(this.parser.detect(pdf, null)).isEqualTo("application/pdf");
+
+		ParsedDocument document = this.parser.parse(pdf, "application/pdf");
+		assertThat(document.mediaType()).isEqualTo("application/pdf");
+		assertThat(document.title()).isEqualTo("Offsets Guide");
+		assertThat(document.text()).contains("The first paragraph talks about vector search. It wraps onto a second line.")
+			.contains(SENTENCE)
+			.doesNotContain("\n\n\n")
+			.isEqualTo(document.text().strip());
+		assertThat(document.text().split("\n\n")).hasSize(2);
+	}
+
+	@Test
+	void docxHeadingStylesBecomeMarkdownHeadings() throws IOException {
+		byte[] docx = docx();
+		assertThat(this.parser.detect(docx, "guide.docx")).isEqualTo(DOCX);
+		assertThat(this.parser.detect(docx, "guide.txt")).isEqualTo(DOCX);
+
+		ParsedDocument document = this.parser.parse(docx, DOCX);
+		assertThat(document.title()).isEqualTo("Install Guide");
+		assertThat(document.text()).isEqualTo("# Installation\n\nRun the installer twice.\n\n" + SENTENCE);
+	}
+
+	@Test
+	void htmlKeepsHeadingsListsCodeAndTables() {
+		String html = """
+				<!DOCTYPE html>
+				<html><head><title>Search  Guide</title><style>p { color: red }</style></head>
+				<body>
+				<h1>Search</h1>
+				<p>Hybrid   search
+				   mixes &amp; ranks.</p>
+				<h2>Steps</h2>
+				<ul><li>Embed the query</li><li><p>Fuse the <b>lists</b></p></li></ul>
+				<pre><code>int k = 60;
+				return 1.0 / (k + rank);</code></pre>
+				<table><tr><th>name</th><th>score</th></tr><tr><td>bm25</td><td><p>0.4</p></td></tr></table>
+				<script>alert("not text")</script>
+				</body></html>
+				""";
+		byte[] content = html.getBytes(StandardCharsets.UTF_8);
+		assertThat(this.parser.detect(content, "page.txt")).isEqualTo("text/html");
+
+		ParsedDocument document = this.parser.parse(content, "text/html");
+		assertThat(document.title()).isEqualTo("Search  Guide");
+		assertThat(document.text()).isEqualTo("""
+				# Search
+
+				Hybrid search mixes & ranks.
+
+				## Steps
+
+				- Embed the query
+				- Fuse the lists
+
+				```
+				int k = 60;
+				return 1.0 / (k + rank);
+				```
+
+				name | score
+				bm25 | 0.4""");
+	}
+
+	@Test
+	void markdownIsDetectedByNameButKeptVerbatim() {
+		String markdown = "# Title\r\n\r\nSome  *text*   with   spaces.\r\n\r\n```\r\ncode\r\n```\r\n";
+		byte[] content = markdown.getBytes(StandardCharsets.UTF_8);
+		assertThat(this.parser.detect(content, "README.md")).isEqualTo("text/markdown");
+		assertThat(this.parser.detect(content, "notes.markdown")).isEqualTo("text/markdown");
+		assertThat(this.parser.detect(content, "notes.txt")).isEqualTo("text/plain");
+
+		ParsedDocument document = this.parser.parse(content, "text/markdown");
+		assertThat(document.text()).isEqualTo(markdown);
+		assertThat(document.mediaType()).isEqualTo("text/markdown");
+		assertThat(document.title()).isNull();
+	}
+
+	@Test
+	void plainTextIsDecodedAndOtherwiseUntouched() {
+		String text = "Café   crème\n\n\n  brûlée\tnaïve\r\n";
+		assertThat(parsedText(text.getBytes(StandardCharsets.UTF_16))).isEqualTo(text);
+		assertThat(parsedText(text.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(text);
+		byte[] bom = "\uFEFFplain 😀 text".getBytes(StandardCharsets.UTF_8);
+		assertThat(parsedText(bom)).isEqualTo("plain 😀 text");
+		assertThat(this.parser.parse(new byte[0], "text/plain").text()).isEmpty();
+	}
+
+	@Test
+	void typeComesFromTheContentNotTheName() throws IOException {
+		byte[] text = "just some words".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.parser.detect(text, "report.pdf")).isEqualTo("text/plain");
+		assertThat(this.parser.detect(text, "report.docx")).isEqualTo("text/plain");
+		assertThat(this.parser.detect(new byte[0], "empty.pdf")).isEqualTo("text/plain");
+		assertThat(this.parser.detect(zip(), "report.pdf")).isEqualTo("application/zip");
+		assertThat(this.parser.detect(pdf(false), "notes.txt")).isEqualTo("application/pdf");
+		assertThat(this.parser.detect("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), "data.csv")).isEqualTo("text/csv");
+	}
+
+	@Test
+	void imagesArchivesAndBinariesAreNotSupported() throws IOException {
+		byte[] png = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+		assertThat(this.parser.detect(png, "picture.txt")).isEqualTo("image/png");
+		assertThat(this.parser.supported(this.parser.detect(png, null))).isFalse();
+		assertThat(this.parser.supported(this.parser.detect(zip(), "x.zip"))).isFalse();
+		assertThatExceptionOfType(UnsupportedMediaTypeException.class)
+			.isThrownBy(() -> this.parser.parse(png, "image/png"))
+			.satisfies((ex) -> assertThat(ex.mediaType()).isEqualTo("image/png"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/pdf", "text/html", "application/xhtml+xml", "text/markdown", "text/plain",
+			"text/plain; charset=UTF-8", "text/csv", "application/json", DOCX, "application/msword",
+			"application/vnd.oasis.opendocument.text", "application/rtf", "application/epub+zip" })
+	void documentsAndTextAreSupported(String mediaType) {
+		assertThat(this.parser.supported(mediaType)).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "image/png", "image/svg+xml", "application/zip", "application/x-tar", "application/gzip",
+			"application/x-msdownload", "application/x-executable", "audio/mpeg", "video/mp4",
+			"application/octet-stream", "not a type" })
+	void binariesAreNotSupported(String mediaType) {
+		assertThat(this.parser.supported(mediaType)).isFalse();
+	}
+
+	@Test
+	void corruptAndEncryptedDocumentsSayWhy() throws IOException {
+		byte[] pdf = pdf(false);
+		assertThatExceptionOfType(UnparseableDocumentException.class)
+			.isThrownBy(() -> this.parser.parse(Arrays.copyOf(pdf, pdf.length / 3), "application/pdf"))
+			.withMessageStartingWith("corrupt PDF: ");
+		byte[] docx = docx();
+		assertThatExceptionOfType(UnparseableDocumentException.class)
+			.isThrownBy(() -> this.parser.parse(Arrays.copyOf(docx, docx.length / 2), DOCX))
+			.withMessageStartingWith("corrupt DOCX: ");
+		assertThatExceptionOfType(UnparseableDocumentException.class)
+			.isThrownBy(() -> this.parser.parse(pdf(true), "application/pdf"))
+			.withMessage("PDF is encrypted");
+	}
+
+	@Test
+	void aDocumentWithoutTextParsesToBlankText() throws IOException {
+		try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			document.addPage(new PDPage());
+			document.save(out);
+			assertThat(this.parser.parse(out.toByteArray(), "application/pdf").text()).isBlank();
+		}
+		byte[] html = "<html><body><p> </p></body></html>".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.parser.parse(html, "text/html").text()).isEmpty();
+	}
+
+	private String parsedText(byte[] content) {
+		String mediaType = this.parser.detect(content, "notes.txt");
+		assertThat(mediaType).isEqualTo("text/plain");
+		return this.parser.parse(content, mediaType).text();
+	}
+
+	private static byte[] pdf(boolean encrypted) throws IOException {
+		try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			PDPage page = new PDPage(PDRectangle.A4);
+			document.addPage(page);
+			try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+				content.beginText();
+				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+				content.setLeading(14);
+				content.newLineAtOffset(72, 760);
+				content.showText("The first paragraph talks about vector search.");
+				content.newLine();
+				content.showText("It wraps onto a second line.");
+				// a gap of three lines is a new paragraph to the text extractor
+				content.newLineAtOffset(0, -42);
+				content.showText(SENTENCE);
+				content.endText();
+			}
+			document.getDocumentInformation().setTitle("Offsets Guide");
+			if (encrypted) {
+				document.protect(new StandardProtectionPolicy("owner", "user", new AccessPermission()));
+			}
+			document.save(out);
+			return out.toByteArray();
+		}
+	}
+
+	private static byte[] docx() throws IOException {
+		try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			// Tika maps a paragraph style to h1 by the style's name, so the styles part must define it
+			CTStyle heading = CTStyle.Factory.newInstance();
+			heading.setStyleId("Heading1");
+			heading.setType(STStyleType.PARAGRAPH);
+			CTString name = CTString.Factory.newInstance();
+			name.setVal("heading 1");
+			heading.setName(name);
+			document.createStyles().addStyle(new XWPFStyle(heading));
+			var title = document.createParagraph();
+			title.setStyle("Heading1");
+			title.createRun().setText("Installation");
+			document.createParagraph().createRun().setText("Run the   installer twice.");
+			document.createParagraph().createRun().setText(SENTENCE);
+			document.getProperties().getCoreProperties().setTitle("Install Guide");
+			document.write(out);
+			return out.toByteArray();
+		}
+	}
+
+	private static byte[] zip() throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(out)) {
+			zip.putNextEntry(new ZipEntry("a.txt"));
+			zip.write("inside".getBytes(StandardCharsets.UTF_8));
+			zip.closeEntry();
+		}
+		return out.toByteArray();
+	}
+
+}
