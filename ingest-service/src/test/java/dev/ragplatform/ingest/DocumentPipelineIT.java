@@ -156,12 +156,14 @@ class DocumentPipelineIT {
 	@Test
 	void pdfAndDocxFilesAreParsedToTextAndIndexed() throws Exception {
 		String sentence = "Mitochondrial fission is driven by DRP1 recruitment to the outer membrane.";
-		ResponseEntity<JsonNode> pdf = this.ingest.upload(documents(), Fixtures.pdf("Cell biology notes", sentence),
+		ResponseEntity<JsonNode> pdf = this.ingest.upload(documents(), Fixtures.pdf("Cell biology notes", false, sentence,
+				"A second paragraph follows the first one."),
 				"notes.pdf", Map.of("externalId", "pdf-1", "metadata", "{\"kind\": \"pdf\"}"));
 		assertThat(pdf.getStatusCode().value()).as("%s", pdf).isEqualTo(202);
 		assertThat(pdf.getBody().path("mediaType").asString()).isEqualTo("application/pdf");
 		ResponseEntity<JsonNode> docx = this.ingest.upload(documents(),
-				Fixtures.docx("Kinetics", "Enzyme kinetics follow the Michaelis-Menten equation at low substrate."),
+				Fixtures.docx("Kinetics", "Kinetics",
+						"Enzyme kinetics follow the Michaelis-Menten equation at low substrate."),
 				"kinetics.bin", Map.of());
 		assertThat(docx.getStatusCode().value()).as("%s", docx).isEqualTo(202);
 		assertThat(docx.getBody().path("mediaType").asString()).as("detected from the content, not the name")
@@ -214,7 +216,7 @@ class DocumentPipelineIT {
 		Map<String, Object> twoBodies = new HashMap<>(record("y", "text"));
 		twoBodies.put("content", Base64.getEncoder().encodeToString("bytes".getBytes(StandardCharsets.UTF_8)));
 		publish(both, twoBodies);
-		byte[] corruptPdf = java.util.Arrays.copyOf(Fixtures.pdf("Broken", "This PDF is cut short."), 400);
+		byte[] corruptPdf = java.util.Arrays.copyOf(Fixtures.pdf("Broken", false, "This PDF is cut short."), 400);
 		publish(broken, Map.of("collection", this.collection, "externalId", "broken", "fileName", "broken.pdf",
 				"content", Base64.getEncoder().encodeToString(corruptPdf)));
 		// good records behind each poison one, on the same keys (so the same partitions)

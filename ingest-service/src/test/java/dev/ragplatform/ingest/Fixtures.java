@@ -10,10 +10,16 @@ import java.util.zip.ZipOutputStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;
+import org.apache.poi.xwpf.usermodel.XWPFStyle;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
 
 /** Documents built in the test, with the libraries Tika brings (PDFBox, POI): no binary fixtures in the repository. */
 public final class Fixtures {
@@ -35,20 +41,36 @@ public final class Fixtures {
 		return text.toString().strip();
 	}
 
-	/** A one-page PDF whose document information carries {@code title}, with {@code sentence} as its text. */
-	public static byte[] pdf(String title, String sentence) {
+	/**
+	 * A one-page PDF whose document information carries {@code title}: paragraphs separated by a gap the text
+	 * extractor reads as a paragraph break, a paragraph's {@code \n}-separated lines one under the other.
+	 */
+	public static byte[] pdf(String title, boolean encrypted, String... paragraphs) {
 		try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-			document.getDocumentInformation().setTitle(title);
-			PDPage page = new PDPage();
+			PDPage page = new PDPage(PDRectangle.A4);
 			document.addPage(page);
 			try (PDPageContentStream content = new PDPageContentStream(document, page)) {
 				content.beginText();
-				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 11);
-				content.newLineAtOffset(50, 700);
-				content.showText(sentence);
-				content.newLineAtOffset(0, -30);
-				content.showText("A second paragraph follows the first one.");
+				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+				content.setLeading(14);
+				content.newLineAtOffset(72, 760);
+				for (int p = 0; p < paragraphs.length; p++) {
+					if (p > 0) {
+						content.newLineAtOffset(0, -42); // three lines down: a new paragraph
+					}
+					String[] lines = paragraphs[p].split("\n");
+					for (int l = 0; l < lines.length; l++) {
+						if (l > 0) {
+							content.newLine();
+						}
+						content.showText(lines[l]);
+					}
+				}
 				content.endText();
+			}
+			document.getDocumentInformation().setTitle(title);
+			if (encrypted) {
+				document.protect(new StandardProtectionPolicy("owner", "user", new AccessPermission()));
 			}
 			document.save(out);
 			return out.toByteArray();
@@ -58,19 +80,22 @@ public final class Fixtures {
 		}
 	}
 
-	/** A DOCX with a Heading1 paragraph and a body paragraph. */
-	public static byte[] docx(String heading, String body) {
+	/** A DOCX titled {@code title}: a "heading 1" paragraph, then body paragraphs. */
+	public static byte[] docx(String title, String heading, String... paragraphs) {
 		try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-			var styles = document.createStyles();
-			var style = org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle.Factory.newInstance();
+			// Tika maps a paragraph style to h1 by the style's name, so the styles part must define it
+			CTStyle style = CTStyle.Factory.newInstance();
 			style.setStyleId("Heading1");
+			style.setType(STStyleType.PARAGRAPH);
 			style.addNewName().setVal("heading 1");
-			styles.addStyle(new org.apache.poi.xwpf.usermodel.XWPFStyle(style, styles));
-			XWPFParagraph title = document.createParagraph();
-			title.setStyle("Heading1");
-			title.createRun().setText(heading);
-			document.createParagraph().createRun().setText(body);
-			document.getProperties().getCoreProperties().setTitle(heading);
+			document.createStyles().addStyle(new XWPFStyle(style));
+			XWPFParagraph first = document.createParagraph();
+			first.setStyle("Heading1");
+			first.createRun().setText(heading);
+			for (String paragraph : paragraphs) {
+				document.createParagraph().createRun().setText(paragraph);
+			}
+			document.getProperties().getCoreProperties().setTitle(title);
 			document.write(out);
 			return out.toByteArray();
 		}

@@ -41,7 +41,7 @@ public class Chunker {
 	}
 
 	/** What separates two pieces of text, from the weakest to the strongest. */
-	enum Boundary {
+	private enum Boundary {
 
 		TOKEN, WORD, SENTENCE, LINE, PARAGRAPH, FENCE, HEADING, END;
 
@@ -150,8 +150,7 @@ public class Chunker {
 				else if (isBlank(line, end)) {
 					paragraph = endParagraph(paragraph, line);
 				}
-				else if (indent < end && (this.text.charAt(indent) == '`' || this.text.charAt(indent) == '~')
-						&& run(indent, end, this.text.charAt(indent)) >= 3) {
+				else if (opensFence(indent, end)) {
 					paragraph = endParagraph(paragraph, line);
 					fence = line;
 					fenceChar = this.text.charAt(indent);
@@ -208,7 +207,7 @@ public class Chunker {
 				return;
 			}
 			if (level == null || count(from, to) <= this.target) {
-				// a code block that fits (split at block level, LINE) is kept whole, overlap included
+				// a code block that fits as a block is kept whole: not even an overlap starts inside it
 				add(from, to, boundary, code && level == Boundary.LINE);
 				return;
 			}
@@ -248,8 +247,9 @@ public class Chunker {
 					}
 				}
 				default -> {
-					for (int t = this.tokens.before(from + 1); t < this.tokens.count() && this.tokens.starts()[t] < to; t++) {
-						cuts.add(this.tokens.starts()[t]);
+					int[] starts = this.tokens.starts();
+					for (int t = this.tokens.before(from + 1); t < starts.length && starts[t] < to; t++) {
+						cuts.add(starts[t]);
 					}
 				}
 			}
@@ -371,6 +371,15 @@ public class Chunker {
 
 		private int count(int from, int to) {
 			return this.tokens.countIn(from, to);
+		}
+
+		/** Whether a line (from its indent) opens a code fence: three backticks or tildes, as in CommonMark. */
+		private boolean opensFence(int from, int to) {
+			char c = (from < to) ? this.text.charAt(from) : 0;
+			int run = run(from, to, c);
+			// "```x```" is inline code, not a fence
+			return (c == '`' || c == '~') && run >= 3
+					&& (c == '~' || this.text.indexOf('`', from + run) < 0 || this.text.indexOf('`', from + run) >= to);
 		}
 
 		private int indent(int from, int to) {

@@ -7,17 +7,17 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Supplier;
 
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -41,9 +41,10 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Embeds chunks with embedding-service (document side of the collection's task), in calls of
- * {@code batch-size} texts that run concurrently so the service's batcher stays fed. Every call goes through
- * Resilience4j: a bulkhead bounds calls in flight, a circuit breaker stops calling a service that is down
+ * Embeds chunks with embedding-service (document side of the collection's task): the chunks of all documents
+ * in flight are coalesced into calls of up to {@code batch-size} texts. Resilience4j guards every call: a
+ * bulkhead bounds calls in flight (the next batch is cut when a slot frees up, so it is full when the pipeline
+ * is busy), a circuit breaker stops calling a service that is down
  * (and pauses the pipeline, see {@code PipelineConfiguration}), and transient failures are retried with
  * exponential back-off. Calls are idempotent, so retrying them is safe.
  */
@@ -64,6 +65,8 @@ public class EmbeddingClient implements DisposableBean {
 	private final Bulkhead bulkhead;
 
 	private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+	private final Map<String, Coalescer> coalescers = new ConcurrentHashMap<>();
 
 	EmbeddingClient(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters) {
 		IngestProperties.Embedding config = properties.embedding();
@@ -104,47 +107,124 @@ public class EmbeddingClient implements DisposableBean {
 	}
 
 	/**
-	 * Document-side vectors of {@code texts}, in order.
+	 * Document-side vectors of {@code texts}, in order. Texts of concurrent callers are coalesced into shared
+	 * calls of up to {@code batch-size}, so many small documents still make full calls, and at most
+	 * {@code max-concurrent-calls} are in flight: embedding-service always has work queued, never too much.
 	 *
 	 * @throws DependencyUnavailableException while embedding-service cannot answer (transient)
 	 * @throws EmbeddingRejectedException when it refuses the input (model or task unknown to it)
 	 */
 	public List<float[]> embedDocuments(String model, String task, List<String> texts) {
-		List<Future<List<float[]>>> batches = new ArrayList<>();
-		for (int from = 0; from < texts.size(); from += this.batchSize) {
-			List<String> batch = texts.subList(from, Math.min(texts.size(), from + this.batchSize));
-			Supplier<List<float[]>> call = Retry.decorateSupplier(this.retry,
-					CircuitBreaker.decorateSupplier(this.breaker,
-							Bulkhead.decorateSupplier(this.bulkhead, () -> call(model, task, batch))));
-			batches.add(this.calls.submit(call::get));
+		Coalescer coalescer = this.coalescers.computeIfAbsent(model + "\u0000" + task,
+				(key) -> new Coalescer(model, task));
+		List<CompletableFuture<float[]>> pending = new ArrayList<>(texts.size());
+		for (String text : texts) {
+			pending.add(coalescer.submit(text));
 		}
 		List<float[]> vectors = new ArrayList<>(texts.size());
-		RuntimeException failure = null;
-		for (Future<List<float[]>> batch : batches) {
+		for (CompletableFuture<float[]> vector : pending) {
 			try {
-				vectors.addAll(batch.get());
+				vectors.add(vector.get());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				batches.forEach((b) -> b.cancel(true));
 				throw new DependencyUnavailableException("interrupted while embedding", ex);
 			}
 			catch (ExecutionException ex) {
-				failure = (failure != null) ? failure : translate(ex.getCause());
+				throw translate(ex.getCause());
 			}
 		}
-		if (failure != null) {
-			throw failure;
-		}
 		return vectors;
+	}
+
+	/** Gathers the texts of one model and task from all callers into calls, as call slots free up. */
+	private final class Coalescer {
+
+		private final String model;
+
+		private final String task;
+
+		private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+
+		private final Thread dispatcher;
+
+		Coalescer(String model, String task) {
+			this.model = model;
+			this.task = task;
+			this.dispatcher = Thread.ofVirtual().name("embedding-coalescer-" + model).start(this::dispatch);
+		}
+
+		CompletableFuture<float[]> submit(String text) {
+			Pending pending = new Pending(text, new CompletableFuture<>());
+			this.queue.add(pending);
+			return pending.vector();
+		}
+
+		private void dispatch() {
+			while (!EmbeddingClient.this.calls.isShutdown()) {
+				List<Pending> batch = new ArrayList<>(EmbeddingClient.this.batchSize);
+				try {
+					batch.add(this.queue.take());
+					// a call slot from the bulkhead before the batch is cut, so it fills while other calls run
+					acquireSlot();
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				this.queue.drainTo(batch, EmbeddingClient.this.batchSize - 1);
+				try {
+					EmbeddingClient.this.calls.submit(() -> send(batch));
+				}
+				catch (RuntimeException ex) { // shut down
+					EmbeddingClient.this.bulkhead.onComplete();
+					batch.forEach((p) -> p.vector().completeExceptionally(ex));
+					return;
+				}
+			}
+		}
+
+		private void acquireSlot() throws InterruptedException {
+			while (true) {
+				try {
+					EmbeddingClient.this.bulkhead.acquirePermission(); // waits up to the call timeout
+					return;
+				}
+				catch (io.github.resilience4j.bulkhead.BulkheadFullException ex) {
+					if (Thread.interrupted()) {
+						throw new InterruptedException();
+					}
+				}
+			}
+		}
+
+		private void send(List<Pending> batch) {
+			try {
+				List<String> texts = batch.stream().map(Pending::text).toList();
+				List<float[]> vectors = Retry.decorateSupplier(EmbeddingClient.this.retry,
+						CircuitBreaker.decorateSupplier(EmbeddingClient.this.breaker,
+								() -> call(this.model, this.task, texts)))
+					.get();
+				for (int i = 0; i < batch.size(); i++) {
+					batch.get(i).vector().complete(vectors.get(i));
+				}
+			}
+			catch (RuntimeException ex) {
+				batch.forEach((p) -> p.vector().completeExceptionally(ex));
+			}
+			finally {
+				EmbeddingClient.this.bulkhead.onComplete();
+			}
+		}
+
+	}
+
+	private record Pending(String text, CompletableFuture<float[]> vector) {
 	}
 
 	private static RuntimeException translate(Throwable ex) {
 		return switch (ex) {
 			case CallNotPermittedException open -> new DependencyUnavailableException(
 					"embedding-service is failing: its circuit breaker is open", open);
-			case BulkheadFullException full -> new DependencyUnavailableException(
-					"embedding-service calls are all busy", full);
 			case RuntimeException runtime -> runtime;
 			default -> new IllegalStateException(ex);
 		};
@@ -186,6 +266,7 @@ public class EmbeddingClient implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.calls.shutdownNow();
+		this.coalescers.values().forEach((c) -> c.dispatcher.interrupt());
 	}
 
 	/** OpenAI's base64 encoding: little-endian float32. */

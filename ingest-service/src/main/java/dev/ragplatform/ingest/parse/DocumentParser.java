@@ -26,6 +26,8 @@ import org.xml.sax.SAXException;
 
 import org.springframework.stereotype.Component;
 
+import static java.util.Map.entry;
+
 /**
  * Turns uploaded bytes into text. The media type is detected from the content, the file name being only a hint.
  * Plain text and Markdown are decoded and kept verbatim, so offsets into the text are offsets into the source;
@@ -40,12 +42,12 @@ public class DocumentParser {
 
 	static final String MARKDOWN = "text/markdown";
 
-	// parsed by Tika into structured text, with the name a reason for failure calls them by
-	private static final Map<String, String> DOCUMENTS = Map.of("application/pdf", "PDF", "text/html", "HTML",
-			"application/xhtml+xml", "XHTML",
-			"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX", "application/msword",
-			"DOC", "application/vnd.oasis.opendocument.text", "ODT", "application/rtf", "RTF", "application/epub+zip",
-			"EPUB");
+	// parsed by Tika into structured text; the value names the format in failure reasons
+	private static final Map<String, String> DOCUMENTS = Map.ofEntries(entry("application/pdf", "PDF"),
+			entry("text/html", "HTML"), entry("application/xhtml+xml", "XHTML"),
+			entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
+			entry("application/msword", "DOC"), entry("application/vnd.oasis.opendocument.text", "ODT"),
+			entry("application/rtf", "RTF"), entry("application/epub+zip", "EPUB"));
 
 	private static final Set<String> MARKDOWN_TYPES = Set.of(MARKDOWN, "text/x-markdown", "text/x-web-markdown");
 
@@ -141,7 +143,7 @@ public class DocumentParser {
 			throw new UnparseableDocumentException("corrupt " + name + ": " + rootMessage(ex), ex);
 		}
 		String title = metadata.get(TikaCoreProperties.TITLE);
-		return new ParsedDocument(markdown.toString(), type.toString(),
+		return new ParsedDocument(markdown.text(), type.toString(),
 				(title != null && !title.isBlank()) ? title.strip() : null);
 	}
 

@@ -139,8 +139,8 @@ final class MarkdownContentHandler extends DefaultHandler {
 		characters(ch, start, length);
 	}
 
-	@Override
-	public String toString() {
+	/** The text written so far, the block being collected included. */
+	String text() {
 		flush();
 		return this.text.toString();
 	}

@@ -4,25 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
+import dev.ragplatform.ingest.Fixtures;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
-import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.apache.poi.xwpf.usermodel.XWPFDocument;
-import org.apache.poi.xwpf.usermodel.XWPFStyle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTString;
-import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
-import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -44,7 +32,8 @@ class DocumentParserTests {
 		ParsedDocument document = this.parser.parse(pdf, "application/pdf");
 		assertThat(document.mediaType()).isEqualTo("application/pdf");
 		assertThat(document.title()).isEqualTo("Offsets Guide");
-		assertThat(document.text()).contains("The first paragraph talks about vector search. It wraps onto a second line.")
+		assertThat(document.text())
+			.contains("The first paragraph talks about vector search. It wraps onto a second line.")
 			.contains(SENTENCE)
 			.doesNotContain("\n\n\n")
 			.isEqualTo(document.text().strip());
@@ -197,61 +186,17 @@ class DocumentParserTests {
 		return this.parser.parse(content, mediaType).text();
 	}
 
-	private static byte[] pdf(boolean encrypted) throws IOException {
-		try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-			PDPage page = new PDPage(PDRectangle.A4);
-			document.addPage(page);
-			try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-				content.beginText();
-				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-				content.setLeading(14);
-				content.newLineAtOffset(72, 760);
-				content.showText("The first paragraph talks about vector search.");
-				content.newLine();
-				content.showText("It wraps onto a second line.");
-				// a gap of three lines is a new paragraph to the text extractor
-				content.newLineAtOffset(0, -42);
-				content.showText(SENTENCE);
-				content.endText();
-			}
-			document.getDocumentInformation().setTitle("Offsets Guide");
-			if (encrypted) {
-				document.protect(new StandardProtectionPolicy("owner", "user", new AccessPermission()));
-			}
-			document.save(out);
-			return out.toByteArray();
-		}
+	private static byte[] pdf(boolean encrypted) {
+		return Fixtures.pdf("Offsets Guide", encrypted,
+				"The first paragraph talks about vector search.\nIt wraps onto a second line.", SENTENCE);
 	}
 
-	private static byte[] docx() throws IOException {
-		try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-			// Tika maps a paragraph style to h1 by the style's name, so the styles part must define it
-			CTStyle heading = CTStyle.Factory.newInstance();
-			heading.setStyleId("Heading1");
-			heading.setType(STStyleType.PARAGRAPH);
-			CTString name = CTString.Factory.newInstance();
-			name.setVal("heading 1");
-			heading.setName(name);
-			document.createStyles().addStyle(new XWPFStyle(heading));
-			var title = document.createParagraph();
-			title.setStyle("Heading1");
-			title.createRun().setText("Installation");
-			document.createParagraph().createRun().setText("Run the   installer twice.");
-			document.createParagraph().createRun().setText(SENTENCE);
-			document.getProperties().getCoreProperties().setTitle("Install Guide");
-			document.write(out);
-			return out.toByteArray();
-		}
+	private static byte[] docx() {
+		return Fixtures.docx("Install Guide", "Installation", "Run the   installer twice.", SENTENCE);
 	}
 
-	private static byte[] zip() throws IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(out)) {
-			zip.putNextEntry(new ZipEntry("a.txt"));
-			zip.write("inside".getBytes(StandardCharsets.UTF_8));
-			zip.closeEntry();
-		}
-		return out.toByteArray();
+	private static byte[] zip() {
+		return Fixtures.zip();
 	}
 
 }

@@ -1,0 +1,290 @@
+package dev.ragplatform.ingest.bench;
+
+import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.IngestServiceApplication;
+import dev.ragplatform.ingest.chunk.Chunker;
+import dev.ragplatform.ingest.chunk.ModelTokenizer;
+import dev.ragplatform.ingest.chunk.TextChunk;
+import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.testsupport.EmbeddingServiceProcess;
+import dev.ragplatform.testsupport.KafkaBroker;
+import dev.ragplatform.testsupport.PostgresDatabase;
+import dev.ragplatform.testsupport.RealInfrastructure;
+import dev.ragplatform.testsupport.ServiceProcess;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code ./rag bench ingest}: the SciFact corpus (5,183 abstracts, title + text) through the whole pipeline —
+ * published on {@code rag.documents.v1}, parsed, chunked, embedded by the real embedding-service, published on
+ * {@code rag.chunks.v1} and indexed by the real retrieval-service — printing documents/s and chunks/s beside the
+ * embedding service's raw throughput on the very same chunk texts (HTTP, concurrent batches, in the same run).
+ * Everything shares this machine's cores, as in a one-node deployment.
+ */
+public final class IngestBenchmark {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	public static void main(String[] args) throws Exception {
+		quietLogs();
+		Map<String, String> options = options(args);
+		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
+		int limit = Integer.parseInt(options.getOrDefault("documents", "0"));
+		List<String[]> corpus = corpus(datasets.resolve("scifact/corpus.jsonl"), limit);
+
+		PostgresDatabase db = RealInfrastructure.postgres(IngestBenchmark.class);
+		KafkaBroker kafka = RealInfrastructure.kafka();
+		String external = System.getenv("RAG_TEST_EMBEDDING_URL");
+		URI embedding = (external != null && !external.isBlank()) ? URI.create(external)
+				: EmbeddingServiceProcess.start().url();
+		ServiceProcess retrieval = ServiceProcess.start("retrieval-service", "768m", List.of(
+				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
+				"--spring.datasource.password=" + db.password(),
+				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+				"--rag.retrieval.embedding.url=" + embedding, "--logging.level.root=WARN"));
+		ConfigurableApplicationContext ingest = SpringApplication.run(IngestServiceApplication.class,
+				"--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(),
+				"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
+				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+				"--rag.ingest.embedding.url=" + embedding, "--rag.ingest.retrieval.url=" + retrieval.url(),
+				"--logging.level.root=WARN");
+		int status = 0;
+		try {
+			run(corpus, embedding, retrieval.url(), db, kafka, ingest.getBean(IngestProperties.class));
+		}
+		catch (Exception ex) {
+			ex.printStackTrace();
+			status = 1;
+		}
+		finally {
+			ingest.close();
+			retrieval.stop();
+		}
+		System.exit(status); // the embedded broker and the embedding process go with the JVM
+	}
+
+	private static void run(List<String[]> corpus, URI embedding, URI retrieval, PostgresDatabase db,
+			KafkaBroker kafka, IngestProperties properties) throws Exception {
+		int batchSize = properties.embedding().batchSize();
+		int concurrency = properties.embedding().maxConcurrentCalls();
+		HttpClient http = HttpClient.newHttpClient();
+		String collection = "scifact-bench";
+		JsonNode created = send(http, retrieval.resolve("/v1/collections"), Map.of("name", collection));
+		int target = created.path("chunking").path("targetTokens").asInt();
+		int overlap = created.path("chunking").path("overlapTokens").asInt();
+		String model = created.path("embeddingModel").asString();
+
+		// the chunks the pipeline will make, with the same tokenizer and chunker
+		List<String> chunks = new ArrayList<>();
+		byte[] tokenizerJson = http.send(HttpRequest.newBuilder(embedding.resolve("/v1/models/" + model
+				+ "/tokenizer.json")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+		try (ModelTokenizer tokenizer = new ModelTokenizer(new java.io.ByteArrayInputStream(tokenizerJson))) {
+			Chunker chunker = new Chunker();
+			int effective = Math.min(target, 512 - 24);
+			for (String[] doc : corpus) {
+				String text = doc[2];
+				for (TextChunk chunk : chunker.split(text, tokenizer.tokenize(text), effective,
+						Math.min(overlap, (effective - 1) / 2))) {
+					chunks.add(text.substring(chunk.start(), chunk.end()));
+				}
+			}
+		}
+		System.out.printf(Locale.ROOT, "%nIngest benchmark: SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens "
+				+ "(%s), %d cores%n", corpus.size(), chunks.size(), target, model,
+				Runtime.getRuntime().availableProcessors());
+
+		// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
+		rawEmbedding(http, embedding, model, chunks.subList(0, Math.min(256, chunks.size())), batchSize, concurrency);
+		long t0 = System.nanoTime();
+		rawEmbedding(http, embedding, model, chunks, batchSize, concurrency);
+		double rawSeconds = (System.nanoTime() - t0) / 1e9;
+		double rawRate = chunks.size() / rawSeconds;
+
+		// the pipeline: records on rag.documents.v1 as a user's system would publish them
+		t0 = System.nanoTime();
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
+				new StringSerializer(), new StringSerializer())) {
+			for (String[] doc : corpus) {
+				Map<String, Object> record = Map.of("collection", collection, "externalId", doc[0], "title", doc[1],
+						"text", doc[2]);
+				producer.send(new ProducerRecord<>(Topics.DOCUMENTS, collection + "/" + doc[0],
+						JSON.writeValueAsString(record)));
+			}
+		}
+		double embeddedAt = 0;
+		double indexedAt;
+		while (true) {
+			Map<String, Long> counts = statusCounts(db, collection);
+			double now = (System.nanoTime() - t0) / 1e9;
+			long embedded = counts.getOrDefault("EMBEDDED", 0L) + counts.getOrDefault("INDEXED", 0L);
+			if (embeddedAt == 0 && embedded == corpus.size()) {
+				embeddedAt = now;
+			}
+			if (counts.getOrDefault("INDEXED", 0L) == corpus.size()) {
+				indexedAt = now;
+				break;
+			}
+			if (counts.getOrDefault("FAILED", 0L) > 0) {
+				throw new IllegalStateException("documents failed: " + counts);
+			}
+			if (now > 3600) {
+				throw new IllegalStateException("not indexed within an hour: " + counts);
+			}
+			Thread.sleep(200);
+		}
+		long pipelineChunks = chunkTotal(db, collection);
+		System.out.printf(Locale.ROOT, "%-50s %10s %12s %12s %8s%n", "", "seconds", "documents/s", "chunks/s",
+				"vs raw");
+		System.out.printf(Locale.ROOT, "%-50s %10.1f %12s %12.1f %8s%n", "embedding-service alone (HTTP, same chunks, "
+				+ concurrency + "×" + batchSize + ")", rawSeconds, "", rawRate, "1.00");
+		System.out.printf(Locale.ROOT, "%-50s %10.1f %12.1f %12.1f %8.2f%n", "pipeline: published → EMBEDDED",
+				embeddedAt, corpus.size() / embeddedAt, pipelineChunks / embeddedAt,
+				pipelineChunks / embeddedAt / rawRate);
+		System.out.printf(Locale.ROOT, "%-50s %10.1f %12.1f %12.1f %8.2f%n", "pipeline: published → INDEXED (searchable)",
+				indexedAt, corpus.size() / indexedAt, pipelineChunks / indexedAt, pipelineChunks / indexedAt / rawRate);
+		if (pipelineChunks != chunks.size()) {
+			System.out.printf(Locale.ROOT, "note: the pipeline made %,d chunks, the peer %,d%n", pipelineChunks,
+					chunks.size());
+		}
+	}
+
+	/** Embeds {@code chunks} as the pipeline does: calls of {@code batchSize} texts, {@code concurrency} in flight. */
+	private static void rawEmbedding(HttpClient http, URI embedding, String model, List<String> chunks, int batchSize,
+			int concurrency) throws Exception {
+		Semaphore inFlight = new Semaphore(concurrency);
+		List<Future<?>> calls = new ArrayList<>();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int from = 0; from < chunks.size(); from += batchSize) {
+				List<String> batch = chunks.subList(from, Math.min(chunks.size(), from + batchSize));
+				inFlight.acquire();
+				calls.add(pool.submit(() -> {
+					try {
+						JsonNode response = send(http, embedding.resolve("/v1/embeddings"), Map.of("model", model,
+								"input", batch, "input_type", "document", "encoding_format", "base64"));
+						if (response.path("data").size() != batch.size()) {
+							throw new IllegalStateException("embedding failed: " + response);
+						}
+					}
+					finally {
+						inFlight.release();
+					}
+					return null;
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get();
+			}
+		}
+	}
+
+	private static JsonNode send(HttpClient http, URI uri, Object body) throws Exception {
+		for (int attempt = 0;; attempt++) {
+			HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() == 429 && attempt < 100) {
+				Thread.sleep(100);
+				continue;
+			}
+			if (response.statusCode() >= 300) {
+				throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
+			}
+			return JSON.readTree(response.body());
+		}
+	}
+
+	private static Map<String, Long> statusCounts(PostgresDatabase db, String collection) throws Exception {
+		Map<String, Long> counts = new HashMap<>();
+		try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+				"SELECT status, count(*) FROM ingest.documents WHERE collection = ? GROUP BY status")) {
+			s.setString(1, collection);
+			try (ResultSet rs = s.executeQuery()) {
+				while (rs.next()) {
+					counts.put(rs.getString(1), rs.getLong(2));
+				}
+			}
+		}
+		return counts;
+	}
+
+	private static long chunkTotal(PostgresDatabase db, String collection) throws Exception {
+		try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+				"SELECT coalesce(sum(chunk_count), 0) FROM ingest.documents WHERE collection = ?")) {
+			s.setString(1, collection);
+			try (ResultSet rs = s.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
+			}
+		}
+	}
+
+	/** id, title, title + blank line + abstract. */
+	private static List<String[]> corpus(Path file, int limit) throws Exception {
+		if (!Files.isRegularFile(file)) {
+			throw new IllegalArgumentException(file + " is missing: pass --datasets <dir holding scifact/>");
+		}
+		List<String[]> docs = new ArrayList<>();
+		try (BufferedReader in = Files.newBufferedReader(file)) {
+			for (String line = in.readLine(); line != null; line = in.readLine()) {
+				if (line.isBlank()) {
+					continue;
+				}
+				JsonNode doc = JSON.readTree(line);
+				String title = doc.path("title").asString("");
+				docs.add(new String[] { doc.path("_id").asString(), title,
+						(title.isBlank() ? "" : title + "\n\n") + doc.path("text").asString("") });
+				if (limit > 0 && docs.size() == limit) {
+					break;
+				}
+			}
+		}
+		return docs;
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 0; i + 1 < args.length; i += 2) {
+			if (!args[i].startsWith("--")) {
+				throw new IllegalArgumentException("usage: [--datasets dir] [--documents n]");
+			}
+			options.put(args[i].substring(2), args[i + 1]);
+		}
+		return options;
+	}
+
+	/** Broker and client logs at WARN, so the figures stand out. */
+	private static void quietLogs() {
+		var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		root.setLevel(ch.qos.logback.classic.Level.WARN);
+	}
+
+}
