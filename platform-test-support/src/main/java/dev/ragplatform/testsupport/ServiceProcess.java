@@ -68,8 +68,14 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 		Path jar = jar(this.module);
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + this.maxHeap, "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC"));
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + this.maxHeap));
+		// quick start-up for tests; benchmarks set RAG_SERVICE_JVM_FLAGS to "" for the full JIT
+		String flags = System.getenv().getOrDefault("RAG_SERVICE_JVM_FLAGS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+		for (String flag : flags.trim().split("\\s+")) {
+			if (!flag.isEmpty()) {
+				command.add(flag);
+			}
+		}
 		if (Runtime.version().feature() >= 23) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 			command.add("--sun-misc-unsafe-memory-access=allow");

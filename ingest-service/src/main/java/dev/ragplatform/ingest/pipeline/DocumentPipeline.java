@@ -114,6 +114,7 @@ class DocumentPipeline {
 					+ "' does not exist (create it in retrieval-service first)"));
 
 		String text = this.documents.text(doc.id(), version).orElse(null);
+		String title = doc.title();
 		if (text == null) {
 			byte[] content = this.documents.content(doc.id(), version)
 				.orElseThrow(() -> new PoisonDocumentException("intake", "the content of version " + version
@@ -132,6 +133,7 @@ class DocumentPipeline {
 			if (text == null || text.isBlank()) {
 				throw new PoisonDocumentException("parse", "the document has no text (" + doc.mediaType() + ")");
 			}
+			title = (title != null) ? title : parsed.title();
 			if (this.documents.parsed(doc.id(), version, text, parsed.title())) {
 				this.events.changed(doc, version, DocumentStatus.PARSED, null);
 			}
@@ -176,7 +178,7 @@ class DocumentPipeline {
 		if (!this.documents.isCurrent(doc.id(), version)) {
 			return; // a newer version or a deletion arrived meanwhile: these chunks would be ignored anyway
 		}
-		publish(doc, collection, chunks, texts, vectors);
+		publish(doc, title, collection, chunks, texts, vectors);
 		if (this.documents.advance(doc.id(), version, DocumentStatus.EMBEDDED, chunks.size())) {
 			this.events.changed(doc, version, DocumentStatus.EMBEDDED, chunks.size());
 		}
@@ -184,10 +186,9 @@ class DocumentPipeline {
 		this.meters.counter("rag.ingest.chunks").increment(chunks.size());
 	}
 
-	private void publish(Document doc, CollectionSettings collection, List<TextChunk> chunks, List<String> texts,
-			List<float[]> vectors) {
+	private void publish(Document doc, String title, CollectionSettings collection, List<TextChunk> chunks,
+			List<String> texts, List<float[]> vectors) {
 		int perRecord = this.properties.pipeline().chunksPerRecord();
-		String title = this.documents.find(doc.id()).map(Document::title).orElse(doc.title()); // may come from the file
 		int parts = (chunks.size() + perRecord - 1) / perRecord;
 		List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>(parts);
 		for (int part = 0; part < parts; part++) {
