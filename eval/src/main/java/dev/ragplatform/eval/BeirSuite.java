@@ -1,0 +1,107 @@
+package dev.ragplatform.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A BEIR dataset through the running platform: its corpus ingested over ingest-service's REST API into a
+ * collection of its own (reused when a previous run indexed it: re-submitted documents are no-ops), then every
+ * judged query searched in each mode over retrieval-service's REST API, scored with nDCG@10, Recall@100 and
+ * MRR@10.
+ */
+final class BeirSuite {
+
+	static final int DEPTH = 100;
+
+	private final Platform platform;
+
+	BeirSuite(Platform platform) {
+		this.platform = platform;
+	}
+
+	Report.Result run(BeirDataset data, String collection, List<String> modes) throws Exception {
+		JsonNode settings = this.platform.ensureCollection(collection);
+		long ingestStarted = System.nanoTime();
+		ingest(data, collection);
+		double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
+
+		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+		for (String mode : modes) {
+			Progress progress = new Progress("search " + mode, data.queries().size());
+			List<Double> ndcg = new ArrayList<>();
+			List<Double> recall = new ArrayList<>();
+			List<Double> mrr = new ArrayList<>();
+			List<Double> millis = new ArrayList<>();
+			int done = 0;
+			for (Map.Entry<String, String> query : data.queries().entrySet()) {
+				// chunks of one document collapse into one result: ask for more chunks than documents needed
+				Platform.Search search = this.platform.search(collection, query.getValue(), mode, DEPTH * 2);
+				List<String> ranking = search.documents().subList(0, Math.min(DEPTH, search.documents().size()));
+				Map<String, Integer> judged = data.qrels().get(query.getKey());
+				ndcg.add(Metrics.ndcg(ranking, judged, 10));
+				recall.add(Metrics.recall(ranking, judged, 100));
+				mrr.add(Metrics.mrr(ranking, judged, 10));
+				millis.add(search.millis());
+				progress.update(++done);
+			}
+			metrics.put(mode, Map.of("nDCG@10", Metrics.mean(ndcg), "Recall@100", Metrics.mean(recall), "MRR@10",
+					Metrics.mean(mrr)));
+			millis.sort(Double::compare);
+			latency.put(mode, Map.of("p50", millis.get(millis.size() / 2), "p95",
+					millis.get((int) Math.min(millis.size() - 1, Math.round(millis.size() * 0.95)))));
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("documents", data.corpus().size());
+		details.put("queries", data.queries().size());
+		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
+		return new Report.Result(data.name(), collection, settings, details, metrics, latency);
+	}
+
+	/** Submits what is not indexed yet and waits until the whole corpus is. */
+	private void ingest(BeirDataset data, String collection) throws Exception {
+		long size = data.corpus().size();
+		if (this.platform.statusCounts(collection).getOrDefault("INDEXED", 0L) == size) {
+			System.err.printf("collection %s already holds the %,d documents: reusing it%n", collection, size);
+			return;
+		}
+		Progress submitted = new Progress("submit", size);
+		AtomicLong count = new AtomicLong();
+		try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+			List<Future<?>> tasks = new ArrayList<>();
+			for (BeirDataset.Doc doc : data.corpus()) {
+				tasks.add(pool.submit(() -> {
+					this.platform.submit(collection, doc.id(), doc.title(), doc.body());
+					submitted.update(count.incrementAndGet());
+					return null;
+				}));
+			}
+			for (Future<?> task : tasks) {
+				task.get();
+			}
+		}
+		Progress indexed = new Progress("index", size);
+		while (true) {
+			Map<String, Long> counts = this.platform.statusCounts(collection);
+			long done = counts.getOrDefault("INDEXED", 0L);
+			indexed.update(done);
+			if (counts.getOrDefault("FAILED", 0L) > 0) {
+				throw new IllegalStateException(counts.get("FAILED") + " documents failed to ingest; see GET "
+						+ "/v1/collections/" + collection + "/documents?status=FAILED");
+			}
+			if (done >= size) {
+				return;
+			}
+			Thread.sleep(1000);
+		}
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.ragplatform.eval;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The running platform's public REST APIs, as the evaluation uses them: ingest and search, nothing internal. */
+final class Platform {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final URI ingest;
+
+	private final URI retrieval;
+
+	Platform(URI ingest, URI retrieval) {
+		this.ingest = ingest;
+		this.retrieval = retrieval;
+	}
+
+	/** The collection's settings, creating it with the platform's defaults when it does not exist. */
+	JsonNode ensureCollection(String name) throws IOException, InterruptedException {
+		Response got = call("GET", this.retrieval.resolve("/v1/collections/" + name), null);
+		if (got.status() == 200) {
+			return got.body();
+		}
+		Response created = call("POST", this.retrieval.resolve("/v1/collections"), Map.of("name", name));
+		if (created.status() != 201) {
+			throw new IllegalStateException("cannot create collection " + name + ": " + created);
+		}
+		return created.body();
+	}
+
+	/** Submits a text document (a no-op for the platform when it is indexed already with the same content). */
+	void submit(String collection, String externalId, String title, String text) throws IOException, InterruptedException {
+		for (int attempt = 1;; attempt++) {
+			Response response = call("POST", this.ingest.resolve("/v1/collections/" + collection + "/documents"),
+					Map.of("externalId", externalId, "title", title, "text", text));
+			if (response.status() == 200 || response.status() == 202) {
+				return;
+			}
+			if (response.status() < 500 || attempt == 5) {
+				throw new IllegalStateException("ingest refused " + externalId + ": " + response);
+			}
+			Thread.sleep(1000L * attempt);
+		}
+	}
+
+	/** Documents of the collection per status ({@code INDEXED}, {@code FAILED}, …). */
+	Map<String, Long> statusCounts(String collection) throws IOException, InterruptedException {
+		Response response = call("GET", this.ingest.resolve("/v1/collections/" + collection + "/documents?size=1"), null);
+		if (response.status() != 200) {
+			throw new IllegalStateException("cannot read document status: " + response);
+		}
+		Map<String, Long> counts = new LinkedHashMap<>();
+		response.body().path("byStatus").properties().forEach((e) -> counts.put(e.getKey(), e.getValue().asLong()));
+		return counts;
+	}
+
+	/**
+	 * Searches and returns documents (by external id) best first: chunks of one document count once, at the
+	 * rank of its best chunk.
+	 */
+	Search search(String collection, String query, String mode, int topK) throws IOException, InterruptedException {
+		long started = System.nanoTime();
+		Response response = call("POST", this.retrieval.resolve("/v1/search"),
+				Map.of("collection", collection, "query", query, "mode", mode, "topK", topK));
+		double millis = (System.nanoTime() - started) / 1e6;
+		if (response.status() != 200) {
+			throw new IllegalStateException("search failed: " + response);
+		}
+		List<String> documents = new ArrayList<>();
+		for (JsonNode result : response.body().path("results")) {
+			String id = result.path("externalId").asString(result.path("documentId").asString());
+			if (!documents.contains(id)) {
+				documents.add(id);
+			}
+		}
+		return new Search(documents, millis);
+	}
+
+	private Response call(String method, URI uri, Object body) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120));
+		if (body != null) {
+			request.header("Content-Type", "application/json")
+				.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			String text = response.body();
+			return new Response(response.statusCode(), (text == null || text.isBlank()) ? null : JSON.readTree(text));
+		}
+		catch (java.net.ConnectException ex) {
+			throw new IllegalStateException(uri.resolve("/") + " does not answer: start the platform with ./rag up", ex);
+		}
+	}
+
+	record Response(int status, JsonNode body) {
+	}
+
+	/** One search: documents best first, and the round trip in milliseconds. */
+	record Search(List<String> documents, double millis) {
+	}
+
+}

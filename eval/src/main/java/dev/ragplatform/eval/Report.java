@@ -1,0 +1,100 @@
+package dev.ragplatform.eval;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes a run as JSON (for machines and comparisons) and Markdown (for people) under {@code reports/}. */
+final class Report {
+
+	private Report() {
+	}
+
+	/**
+	 * One suite's outcome.
+	 *
+	 * @param suite the suite's name
+	 * @param collection the collection it ran on
+	 * @param settings the collection's settings (model, task, chunking, index)
+	 * @param details sizes and timings
+	 * @param metrics per mode: metric → value
+	 * @param latency per mode: p50/p95 of a search round trip in ms
+	 */
+	record Result(String suite, String collection, JsonNode settings, Map<String, Object> details,
+			Map<String, Map<String, Double>> metrics, Map<String, Map<String, Double>> latency) {
+	}
+
+	static List<Path> write(Path dir, Result result, String command) throws IOException {
+		Files.createDirectories(dir);
+		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+		String stem = result.suite() + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("suite", result.suite());
+		json.put("command", command);
+		json.put("revision", revision());
+		json.put("date", now.toString());
+		json.put("collection", result.collection());
+		json.put("model", result.settings().path("embeddingModel").asString());
+		json.put("settings", result.settings());
+		json.put("details", result.details());
+		json.put("metrics", result.metrics());
+		json.put("latencyMs", result.latency());
+		Path jsonFile = dir.resolve(stem + ".json");
+		Files.writeString(jsonFile, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+			.writeValueAsString(json), StandardCharsets.UTF_8);
+
+		StringBuilder md = new StringBuilder();
+		md.append("# ").append(result.suite()).append(" — ").append(now.toLocalDate()).append("\n\n");
+		md.append("`").append(command).append("` at revision `").append(json.get("revision")).append("`, model `")
+			.append(json.get("model")).append("`, task `").append(result.settings().path("defaultTask").asString())
+			.append("`, chunks ≤ ").append(result.settings().path("chunking").path("targetTokens").asInt())
+			.append(" tokens; ").append(result.details()).append("\n\n");
+		List<String> names = result.metrics().values().iterator().next().keySet().stream().sorted().toList();
+		md.append("| mode | ").append(String.join(" | ", names)).append(" | p50 ms | p95 ms |\n|---|");
+		md.append("---|".repeat(names.size() + 2)).append('\n');
+		result.metrics().forEach((mode, values) -> {
+			md.append("| ").append(mode);
+			names.forEach((n) -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(n))));
+			Map<String, Double> ms = result.latency().get(mode);
+			md.append(String.format(Locale.ROOT, " | %.1f | %.1f |%n", ms.get("p50"), ms.get("p95")));
+		});
+		Path mdFile = dir.resolve(stem + ".md");
+		Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
+		return List.of(jsonFile, mdFile);
+	}
+
+	/** The platform's git revision, with {@code -dirty} when the working tree has changes. */
+	static String revision() {
+		try {
+			String head = git("rev-parse", "--short=12", "HEAD");
+			return git("status", "--porcelain").isBlank() ? head : head + "-dirty";
+		}
+		catch (IOException | InterruptedException ex) {
+			return "unknown";
+		}
+	}
+
+	private static String git(String... args) throws IOException, InterruptedException {
+		List<String> command = new java.util.ArrayList<>(List.of("git"));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+		if (process.waitFor() != 0) {
+			throw new IOException(out);
+		}
+		return out;
+	}
+
+}
