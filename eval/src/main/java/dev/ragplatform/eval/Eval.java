@@ -18,6 +18,7 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
+			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid  --split test  --collection <name>
 			         --datasets ../shared/datasets  --reports reports
 			         --ingest-url http://127.0.0.1:8081  --retrieval-url http://127.0.0.1:8083""";
@@ -39,6 +40,14 @@ public final class Eval {
 		if (positional.isEmpty()) {
 			System.err.println(USAGE);
 			System.exit(2);
+		}
+		if ("compare".equals(positional.get(0))) {
+			if (positional.size() != 3) {
+				System.err.println(USAGE);
+				System.exit(2);
+			}
+			System.exit(Compare.run(Path.of(positional.get(1)), Path.of(positional.get(2)),
+					Double.parseDouble(options.getOrDefault("tolerance", "0.005"))));
 		}
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
 		Path dir = switch (positional.get(0)) {

@@ -70,9 +70,12 @@ final class Report {
 			Map<String, Double> ms = result.latency().get(mode);
 			md.append(String.format(Locale.ROOT, " | %.1f | %.1f |%n", ms.get("p50"), ms.get("p95")));
 		});
+		Path pngFile = dir.resolve(stem + ".png");
+		Chart.write(pngFile, result.suite() + " — " + json.get("model") + " @ " + json.get("revision"), result.metrics());
+		md.append("\n![").append(result.suite()).append("](").append(pngFile.getFileName()).append(")\n");
 		Path mdFile = dir.resolve(stem + ".md");
 		Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
-		return List.of(jsonFile, mdFile);
+		return List.of(jsonFile, mdFile, pngFile);
 	}
 
 	/** The platform's git revision, with {@code -dirty} when the working tree has changes. */

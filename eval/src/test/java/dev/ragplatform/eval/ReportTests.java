@@ -1,0 +1,42 @@
+package dev.ragplatform.eval;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportTests {
+
+	@Test
+	void writesJsonMarkdownAndAChartThatCompareReadsBack(@TempDir Path dir) throws Exception {
+		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+		metrics.put("dense", Map.of("nDCG@10", 0.71, "Recall@100", 0.95));
+		metrics.put("hybrid", Map.of("nDCG@10", 0.72, "Recall@100", 0.97));
+		Report.Result result = new Report.Result("scifact", "eval-scifact",
+				Platform.JSON.readTree("{\"embeddingModel\": \"bge-small-en-v1.5\", \"defaultTask\": \"none\", "
+						+ "\"chunking\": {\"targetTokens\": 480}}"),
+				Map.of("documents", 5183), metrics,
+				Map.of("dense", Map.of("p50", 20.0, "p95", 30.0), "hybrid", Map.of("p50", 40.0, "p95", 60.0)));
+		List<Path> files = Report.write(dir, result, "./rag eval scifact");
+
+		var json = Platform.JSON.readTree(Files.readString(files.get(0)));
+		assertThat(json.path("model").asString()).isEqualTo("bge-small-en-v1.5");
+		assertThat(json.path("revision").asString()).isNotBlank();
+		assertThat(json.path("metrics").path("hybrid").path("nDCG@10").asDouble()).isEqualTo(0.72);
+		assertThat(Files.readString(files.get(1))).contains("| hybrid | 0.9700 | 0.7200 | 40.0 | 60.0 |")
+			.contains("](" + files.get(2).getFileName() + ")");
+		BufferedImage chart = ImageIO.read(files.get(2).toFile());
+		assertThat(chart.getWidth()).isEqualTo(900);
+		assertThat(Compare.compare(json, json, 0.005).regressed()).isFalse();
+	}
+
+}
