@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "rag.ingest.limits.max-document-size=1MB", "rag.ingest.embedding.open-for=3s",
 				"rag.ingest.embedding.retry-backoff=200ms", "rag.ingest.pipeline.max-backoff=2s",
-				"rag.ingest.retrieval.cache-for=1s" })
+				"rag.ingest.retrieval.cache-for=1s", "rag.ingest.connectors.allowed-roots=${java.io.tmpdir}" })
 @RealPostgres
 @RealKafka
 class DocumentPipelineIT {
@@ -326,6 +326,36 @@ class DocumentPipelineIT {
 		JsonNode c = this.search.get("/v1/collections/" + this.collection).getBody();
 		assertThat(c.path("documents").asInt()).isEqualTo(documents);
 		assertThat(c.path("chunks").asInt()).isEqualTo(chunks);
+	}
+
+	@Test
+	void aJavaApiImportMakesOneSearchableDocumentPerPublicMethod(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		java.nio.file.Path archive = dir.resolve("demo-src.zip");
+		java.nio.file.Files.write(archive, Fixtures.javaSources());
+		String sources = "/v1/collections/" + this.collection + "/sources/java";
+		ResponseEntity<JsonNode> started = this.ingest.post(sources,
+				Map.of("path", archive.toString(), "modules", List.of("demo.base")));
+		assertThat(started.getStatusCode().value()).as("%s", started).isEqualTo(202);
+		String job = started.getHeaders().getLocation().toString();
+		JsonNode done = this.ingest.awaitJson(job, INDEXING, (j) -> "DONE".equals(j.path("state").asString()));
+		assertThat(done.path("found").asInt()).isEqualTo(5);
+		assertThat(done.path("submitted").asInt()).isEqualTo(5);
+		this.ingest.awaitJson(documents() + "?status=INDEXED", INDEXING, (p) -> p.path("total").asInt() == 5);
+
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"parse a string as an integer in a given radix", "mode", "hybrid", "topK", 3)).getBody();
+		JsonNode best = found.path("results").get(0);
+		assertThat(best.path("externalId").asString()).isEqualTo("demo.text.Numbers.parse(String,int)");
+		assertThat(best.path("metadata").path("api").asString()).isEqualTo("demo.text.Numbers.parse");
+
+		String again = this.ingest.post(sources, Map.of("path", archive.toString(), "modules", List.of("demo.base")))
+			.getHeaders().getLocation().toString();
+		JsonNode second = this.ingest.awaitJson(again, INDEXING, (j) -> "DONE".equals(j.path("state").asString()));
+		assertThat(second.path("unchanged").asInt()).as("a re-import changes nothing").isEqualTo(5);
+		assertProblem(this.ingest.post(sources, Map.of("path", "/etc/passwd")), 400, "allowed-roots");
+		assertProblem(this.ingest.post(sources, Map.of("path", dir.resolve("missing.zip").toString())), 404,
+				"No source archive");
 	}
 
 	private String documents() {

@@ -124,4 +124,86 @@ public final class Fixtures {
 		}
 	}
 
+	/** A JDK-layout source archive ({@code <module>/<package path>/X.java}) of a small API with javadoc. */
+	public static byte[] javaSources() {
+		String numbers = """
+				package demo.text;
+
+				/** Number parsing. */
+				public final class Numbers {
+
+					/** Creates an instance; see {@link #parse(String)}. */
+					public Numbers() {
+					}
+
+					/**
+					 * Parses the string argument as a signed decimal integer. The characters must all be digits.
+					 * @param s the {@code String} to parse
+					 */
+					public static int parse(String s) {
+						return Integer.parseInt(s);
+					}
+
+					/** Parses the string argument as a signed integer in the radix given by the second argument. */
+					public static int parse(String s, int radix) {
+						return Integer.parseInt(s, radix);
+					}
+
+					private static void hidden() {
+					}
+
+					/** Formatting helpers. */
+					public static class Format {
+
+						/** Pads a number with leading zeros to the given <b>width</b>. */
+						public static String pad(int value, int width) {
+							return String.format("%0" + width + "d", value);
+						}
+
+					}
+
+				}
+				""";
+		String shapes = """
+				package demo.geometry;
+
+				/** Something with an area. */
+				public interface Shape {
+
+					/** Returns the area of the shape in square units. */
+					double area();
+
+					private void helper() {
+					}
+
+				}
+				""";
+		String internal = """
+				package demo.internal;
+
+				class NotPublic {
+
+					public void invisible() {
+					}
+
+				}
+				""";
+		try (ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
+			for (String[] file : new String[][] { { "demo.base/demo/text/Numbers.java", numbers },
+					{ "demo.base/demo/geometry/Shape.java", shapes },
+					{ "demo.base/demo/internal/NotPublic.java", internal },
+					{ "demo.other/demo/other/Other.java", "package demo.other; public class Other { public void x() {} }" },
+					{ "demo.base/module-info.java", "module demo.base { }" } }) {
+				zip.putNextEntry(new ZipEntry(file[0]));
+				zip.write(file[1].getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+			}
+			zip.finish();
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 }

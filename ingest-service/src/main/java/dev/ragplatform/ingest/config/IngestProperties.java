@@ -19,11 +19,12 @@ import org.springframework.validation.annotation.Validated;
  * @param retrieval retrieval-service: collection settings
  * @param limits what a document may be
  * @param pipeline the Kafka consumer that processes documents
+ * @param connectors sources the service reads itself
  */
 @Validated
 @ConfigurationProperties("rag.ingest")
 public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotNull Retrieval retrieval,
-		@Valid @NotNull Limits limits, @Valid @NotNull Pipeline pipeline) {
+		@Valid @NotNull Limits limits, @Valid @NotNull Pipeline pipeline, @Valid @NotNull Connectors connectors) {
 
 	/**
 	 * @param url base URL of embedding-service
@@ -64,6 +65,13 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 */
 	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @Min(1) int parallelDocuments,
 			@Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff) {
+	}
+
+	/**
+	 * @param allowedRoots directories under which the Java API connector may read source archives by path (it
+	 * reads the server's file system, so only where an operator allows it)
+	 */
+	public record Connectors(@NotNull java.util.List<java.nio.file.Path> allowedRoots) {
 	}
 
 }

@@ -200,7 +200,8 @@ public class DocumentIntake {
 		}
 	}
 
-	private void requireCollection(String collection) {
+	/** 404 unless the collection exists in retrieval-service. */
+	public void requireCollection(String collection) {
 		if (this.collections.find(collection).isEmpty()) {
 			throw IngestProblem.notFound("Collection '" + collection + "' does not exist.");
 		}
