@@ -88,20 +88,7 @@ final class BeirSuite {
 				task.get();
 			}
 		}
-		Progress indexed = new Progress("index", size);
-		while (true) {
-			Map<String, Long> counts = this.platform.statusCounts(collection);
-			long done = counts.getOrDefault("INDEXED", 0L);
-			indexed.update(done);
-			if (counts.getOrDefault("FAILED", 0L) > 0) {
-				throw new IllegalStateException(counts.get("FAILED") + " documents failed to ingest; see GET "
-						+ "/v1/collections/" + collection + "/documents?status=FAILED");
-			}
-			if (done >= size) {
-				return;
-			}
-			Thread.sleep(1000);
-		}
+		this.platform.awaitIndexed(collection, size);
 	}
 
 }

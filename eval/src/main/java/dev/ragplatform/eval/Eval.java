@@ -18,6 +18,7 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
+			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid  --split test  --collection <name>
 			         --datasets ../shared/datasets  --reports reports
@@ -50,6 +51,19 @@ public final class Eval {
 					Double.parseDouble(options.getOrDefault("tolerance", "0.005"))));
 		}
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
+		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
+				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")));
+		List<String> modes = Arrays.asList(options.getOrDefault("modes", "dense,lexical,hybrid").split(","));
+		if ("biker".equals(positional.get(0))) {
+			Path jdkSources = Path.of(options.getOrDefault("jdk-src",
+					Path.of(System.getProperty("java.home"), "lib", "src.zip").toString()));
+			List<String> modules = Arrays.asList(options.getOrDefault("modules", "java.base,java.sql").split(","));
+			Report.Result result = new BikerSuite(platform).run(
+					Path.of(options.getOrDefault("queries", datasets.resolve("biker/biker-test.csv").toString())),
+					jdkSources, modules, options.getOrDefault("collection", "eval-jdk-api"), modes);
+			finish(options, result, args);
+			return;
+		}
 		Path dir = switch (positional.get(0)) {
 			case "scifact" -> datasets.resolve("scifact");
 			case "beir" -> {
@@ -68,12 +82,12 @@ public final class Eval {
 		BeirDataset data = BeirDataset.load(dir, options.getOrDefault("split", "test"));
 		String collection = options.getOrDefault("collection",
 				"eval-" + data.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"));
-		List<String> modes = Arrays.asList(options.getOrDefault("modes", "dense,lexical,hybrid").split(","));
-		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
-				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")));
 		System.err.printf("%s: %,d documents, %,d judged queries (%s), collection %s%n", data.name(),
 				data.corpus().size(), data.queries().size(), options.getOrDefault("split", "test"), collection);
-		Report.Result result = new BeirSuite(platform).run(data, collection, modes);
+		finish(options, new BeirSuite(platform).run(data, collection, modes), args);
+	}
+
+	private static void finish(Map<String, String> options, Report.Result result, String[] args) throws Exception {
 		List<Path> files = Report.write(Path.of(options.getOrDefault("reports", "reports")), result,
 				"./rag eval " + String.join(" ", args));
 		System.out.println(java.nio.file.Files.readString(files.get(1)));

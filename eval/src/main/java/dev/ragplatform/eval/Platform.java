@@ -74,6 +74,13 @@ final class Platform {
 	 * rank of its best chunk.
 	 */
 	Search search(String collection, String query, String mode, int topK) throws IOException, InterruptedException {
+		return search(collection, query, mode, topK,
+				(result) -> result.path("externalId").asString(result.path("documentId").asString()));
+	}
+
+	/** As {@link #search(String, String, String, int)}, ranking what {@code key} says a result stands for. */
+	Search search(String collection, String query, String mode, int topK,
+			java.util.function.Function<JsonNode, String> key) throws IOException, InterruptedException {
 		long started = System.nanoTime();
 		Response response = call("POST", this.retrieval.resolve("/v1/search"),
 				Map.of("collection", collection, "query", query, "mode", mode, "topK", topK));
@@ -83,12 +90,53 @@ final class Platform {
 		}
 		List<String> documents = new ArrayList<>();
 		for (JsonNode result : response.body().path("results")) {
-			String id = result.path("externalId").asString(result.path("documentId").asString());
-			if (!documents.contains(id)) {
+			String id = key.apply(result);
+			if (id != null && !id.isBlank() && !documents.contains(id)) {
 				documents.add(id);
 			}
 		}
 		return new Search(documents, millis);
+	}
+
+	/** Waits until {@code size} documents of the collection are indexed; fails as soon as one failed. */
+	void awaitIndexed(String collection, long size) throws IOException, InterruptedException {
+		Progress indexed = new Progress("index", size);
+		while (true) {
+			Map<String, Long> counts = statusCounts(collection);
+			long done = counts.getOrDefault("INDEXED", 0L);
+			indexed.update(Math.min(done, size));
+			if (counts.getOrDefault("FAILED", 0L) > 0) {
+				throw new IllegalStateException(counts.get("FAILED") + " documents failed to ingest; see GET "
+						+ "/v1/collections/" + collection + "/documents?status=FAILED");
+			}
+			if (done >= size) {
+				return;
+			}
+			Thread.sleep(1000);
+		}
+	}
+
+	/** Starts a Java API import in ingest-service and waits until it has read and queued everything. */
+	JsonNode importJavaSources(String collection, String path, List<String> modules)
+			throws IOException, InterruptedException {
+		Response started = call("POST", this.ingest.resolve("/v1/collections/" + collection + "/sources/java"),
+				Map.of("path", path, "modules", modules));
+		if (started.status() != 202) {
+			throw new IllegalStateException("the Java API import was refused: " + started);
+		}
+		URI job = this.ingest.resolve(started.body().path("statusUrl").asString());
+		Progress progress = new Progress("read API", 1);
+		while (true) {
+			JsonNode state = call("GET", job, null).body();
+			if (!"RUNNING".equals(state.path("state").asString())) {
+				progress.update(1);
+				if (!"DONE".equals(state.path("state").asString()) || state.path("failed").asLong() > 0) {
+					throw new IllegalStateException("the Java API import failed: " + state);
+				}
+				return state;
+			}
+			Thread.sleep(1000);
+		}
 	}
 
 	private Response call(String method, URI uri, Object body) throws IOException, InterruptedException {
