@@ -193,7 +193,9 @@ public final class Fixtures {
 					{ "demo.base/demo/geometry/Shape.java", shapes },
 					{ "demo.base/demo/internal/NotPublic.java", internal },
 					{ "demo.other/demo/other/Other.java", "package demo.other; public class Other { public void x() {} }" },
-					{ "demo.base/module-info.java", "module demo.base { }" } }) {
+					{ "demo.base/demo/hidden/Secret.java", "package demo.hidden; public class Secret { public void y() {} }" },
+					{ "demo.base/module-info.java", "module demo.base {\n  exports demo.text;\n  exports demo.geometry;\n"
+							+ "  // exports demo.commented;\n  exports demo.hidden to demo.other;\n}" } }) {
 				zip.putNextEntry(new ZipEntry(file[0]));
 				zip.write(file[1].getBytes(StandardCharsets.UTF_8));
 				zip.closeEntry();

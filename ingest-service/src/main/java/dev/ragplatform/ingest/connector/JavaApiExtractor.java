@@ -34,7 +34,8 @@ import com.github.javaparser.javadoc.Javadoc;
 /**
  * Reads the public API of Java sources — a JDK's {@code lib/src.zip} (entries {@code <module>/<package path>/X.java})
  * or a Maven {@code -sources.jar} — with JavaParser, and turns every public method and constructor of a public
- * type into one document: its fully qualified name ({@code package.Class.method}, constructors
+ * type in an exported package (a JDK module's {@code module-info.java} decides; a jar has none, so all count) into
+ * one document: its fully qualified name ({@code package.Class.method}, constructors
  * {@code package.Class.Class}), its signature, and its javadoc summary and text.
  */
 public final class JavaApiExtractor {
@@ -42,6 +43,9 @@ public final class JavaApiExtractor {
 	private static final Pattern INLINE_TAG = Pattern.compile("\\{@(?:code|literal|link|linkplain|value)\\s+([^}]*)}");
 
 	private static final Pattern HTML = Pattern.compile("<[^>]+>");
+
+	/** An unqualified export: the package is public API (qualified ones, {@code exports p to m;}, are not). */
+	private static final Pattern EXPORT = Pattern.compile("\\bexports\\s+([\\w.]+)\\s*;");
 
 	/** Javadoc text kept per method: the opening paragraphs say what it is for; the rest is detail. */
 	static final int MAX_DESCRIPTION = 1500;
@@ -62,6 +66,7 @@ public final class JavaApiExtractor {
 				ExecutorService pool = Executors.newFixedThreadPool(2)) {
 			ThreadLocal<JavaParser> parsers = ThreadLocal.withInitial(() -> new JavaParser(
 					new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)));
+			Map<String, Set<String>> exported = exports(zip);
 			List<Future<?>> tasks = new ArrayList<>();
 			for (ZipEntry entry : Collections.list(zip.entries())) {
 				String name = entry.getName();
@@ -80,6 +85,9 @@ public final class JavaApiExtractor {
 				String pkg = path.contains("/") ? path.substring(0, path.lastIndexOf('/')).replace('/', '.') : "";
 				if (!packages.isEmpty() && packages.stream().noneMatch((p) -> pkg.equals(p) || pkg.startsWith(p + "."))) {
 					continue;
+				}
+				if (exported.containsKey(module) && !exported.get(module).contains(pkg)) {
+					continue; // a JDK module's internal package (sun.*, jdk.internal.*): not API
 				}
 				tasks.add(pool.submit(() -> {
 					try (InputStream in = zip.getInputStream(entry)) {
@@ -107,6 +115,28 @@ public final class JavaApiExtractor {
 			}
 		}
 		return failures.size();
+	}
+
+	/** Per JDK module, the packages its {@code module-info.java} exports to everyone. */
+	private static Map<String, Set<String>> exports(ZipFile zip) throws IOException {
+		Map<String, Set<String>> exports = new java.util.HashMap<>();
+		for (ZipEntry entry : Collections.list(zip.entries())) {
+			String name = entry.getName();
+			if (name.endsWith("/module-info.java") && name.indexOf('/') == name.lastIndexOf('/')) {
+				try (InputStream in = zip.getInputStream(entry)) {
+					String source = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+						.replaceAll("(?s)/\\*.*?\\*/", "")
+						.replaceAll("//[^\n]*", "");
+					Set<String> packages = new java.util.HashSet<>();
+					java.util.regex.Matcher m = EXPORT.matcher(source);
+					while (m.find()) {
+						packages.add(m.group(1));
+					}
+					exports.put(name.substring(0, name.indexOf('/')), packages);
+				}
+			}
+		}
+		return exports;
 	}
 
 	private static void visit(TypeDeclaration<?> type, String pkg, String owner, String module, Consumer<ApiDoc> sink) {
