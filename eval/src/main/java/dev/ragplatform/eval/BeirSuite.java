@@ -53,8 +53,11 @@ final class BeirSuite {
 				millis.add(search.millis());
 				progress.update(++done);
 			}
-			metrics.put(mode, Map.of("nDCG@10", Metrics.mean(ndcg), "Recall@100", Metrics.mean(recall), "MRR@10",
-					Metrics.mean(mrr)));
+			Map<String, Double> means = new LinkedHashMap<>();
+			means.put("nDCG@10", Metrics.mean(ndcg));
+			means.put("Recall@100", Metrics.mean(recall));
+			means.put("MRR@10", Metrics.mean(mrr));
+			metrics.put(mode, means);
 			millis.sort(Double::compare);
 			latency.put(mode, Map.of("p50", millis.get(millis.size() / 2), "p95",
 					millis.get((int) Math.min(millis.size() - 1, Math.round(millis.size() * 0.95)))));

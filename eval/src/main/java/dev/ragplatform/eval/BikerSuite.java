@@ -43,7 +43,7 @@ final class BikerSuite {
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
 		for (String mode : modes) {
 			Progress progress = new Progress("search " + mode, queries.size());
-			Map<String, List<Double>> values = new LinkedHashMap<>();
+			Map<String, List<Double>> values = new LinkedHashMap<>(); // in report order
 			List<Double> millis = new ArrayList<>();
 			int done = 0;
 			for (Query query : queries) {

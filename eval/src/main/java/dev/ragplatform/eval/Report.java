@@ -61,7 +61,7 @@ final class Report {
 			.append(json.get("model")).append("`, task `").append(result.settings().path("defaultTask").asString())
 			.append("`, chunks ≤ ").append(result.settings().path("chunking").path("targetTokens").asInt())
 			.append(" tokens; ").append(result.details()).append("\n\n");
-		List<String> names = result.metrics().values().iterator().next().keySet().stream().sorted().toList();
+		List<String> names = List.copyOf(result.metrics().values().iterator().next().keySet());
 		md.append("| mode | ").append(String.join(" | ", names)).append(" | p50 ms | p95 ms |\n|---|");
 		md.append("---|".repeat(names.size() + 2)).append('\n');
 		result.metrics().forEach((mode, values) -> {
