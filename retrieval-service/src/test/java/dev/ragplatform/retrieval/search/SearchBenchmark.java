@@ -72,6 +72,9 @@ public final class SearchBenchmark {
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	public static void main(String[] args) throws Exception {
+		// broker and client logs at WARN, so the figures stand out
+		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+			.setLevel(ch.qos.logback.classic.Level.WARN);
 		Map<String, String> options = options(args);
 		int chunks = Integer.parseInt(options.getOrDefault("chunks", "100000"));
 		int dims = Integer.parseInt(options.getOrDefault("dims", "384"));
