@@ -18,6 +18,7 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
+			       ./rag eval fire2017 [--modes hybrid] [--limit-prior N --limit-queries N: a quick, partial run]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid  --split test  --collection <name>
@@ -54,6 +55,14 @@ public final class Eval {
 		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
 				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")));
 		List<String> modes = Arrays.asList(options.getOrDefault("modes", "dense,lexical,hybrid").split(","));
+		if ("fire2017".equals(positional.get(0))) {
+			List<String> fireModes = Arrays.asList(options.getOrDefault("modes", "hybrid").split(","));
+			finish(options, new FireSuite(platform).run(datasets.resolve("fire2017-precedent"),
+					options.getOrDefault("collection", "eval-fire2017"), fireModes,
+					Integer.parseInt(options.getOrDefault("limit-prior", "0")),
+					Integer.parseInt(options.getOrDefault("limit-queries", "0"))), args);
+			return;
+		}
 		if ("biker".equals(positional.get(0))) {
 			Path jdkSources = Path.of(options.getOrDefault("jdk-src",
 					Path.of(System.getProperty("java.home"), "lib", "src.zip").toString()));

@@ -1,0 +1,208 @@
+package dev.ragplatform.eval;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * FIRE 2017 IRLeD task 2 (legal citation prediction) through the running platform: the prior cases are ingested
+ * as documents; each current case is a query in two forms, both measured:
+ * <ul>
+ * <li>{@code contexts}: the text around each {@code [?CITATION?]} marker, searched separately;</li>
+ * <li>{@code whole}: the whole judgment cut into passages, each searched.</li>
+ * </ul>
+ * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
+ * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}.
+ */
+final class FireSuite {
+
+	static final String MARKER = "[?CITATION?]";
+
+	static final int DEPTH = 100;
+
+	/** Characters of context kept before and after a marker: the sentence or two that name what is cited. */
+	static final int BEFORE = 600;
+
+	static final int AFTER = 200;
+
+	/** The whole-case form: passages of about this many characters, at most {@link #MAX_PASSAGES} per case. */
+	static final int PASSAGE = 1500;
+
+	static final int MAX_PASSAGES = 40;
+
+	private final Platform platform;
+
+	FireSuite(Platform platform) {
+		this.platform = platform;
+	}
+
+	Report.Result run(Path dir, String collection, List<String> modes, int priorLimit, int queryLimit)
+			throws Exception {
+		Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("irled-qrel.txt"));
+		Map<String, String> prior = texts(dir.resolve("Prior_Cases"), priorLimit);
+		Map<String, String> current = texts(dir.resolve("Current_Cases"), queryLimit);
+		JsonNode settings = this.platform.ensureCollection(collection);
+		long started = System.nanoTime();
+		ingest(collection, prior);
+		double ingestSeconds = (System.nanoTime() - started) / 1e9;
+
+		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+		int markers = 0;
+		for (String form : List.of("contexts", "whole")) {
+			for (String mode : modes) {
+				Progress progress = new Progress(form + " " + mode, current.size());
+				Map<String, List<Double>> values = new LinkedHashMap<>();
+				List<Double> millis = new ArrayList<>();
+				int done = 0;
+				for (Map.Entry<String, String> query : current.entrySet()) {
+					List<String> passages = "contexts".equals(form) ? contexts(query.getValue())
+							: passages(query.getValue());
+					if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
+						markers += passages.size();
+					}
+					Map<String, Double> fused = new HashMap<>();
+					for (String passage : passages) {
+						Platform.Search search = this.platform.search(collection, passage, mode, DEPTH);
+						millis.add(search.millis());
+						for (int rank = 0; rank < search.documents().size(); rank++) {
+							fused.merge(search.documents().get(rank), 1.0 / (60 + rank + 1), Double::sum);
+						}
+					}
+					List<String> ranking = Metrics.rank(fused);
+					ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
+					Map<String, Integer> judged = qrels.getOrDefault(query.getKey(), Map.of());
+					add(values, "MAP", Metrics.averagePrecision(ranking, judged));
+					add(values, "MRR", Metrics.mrr(ranking, judged, DEPTH));
+					add(values, "P@5", Metrics.precision(ranking, judged, 5));
+					add(values, "Recall@10", Metrics.recall(ranking, judged, 10));
+					add(values, "Recall@100", Metrics.recall(ranking, judged, 100));
+					progress.update(++done);
+				}
+				Map<String, Double> means = new LinkedHashMap<>();
+				values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
+				metrics.put(form + "/" + mode, means);
+				millis.sort(Double::compare);
+				latency.put(form + "/" + mode, Map.of("p50", millis.get(millis.size() / 2), "p95",
+						millis.get((int) Math.min(millis.size() - 1, Math.round(millis.size() * 0.95)))));
+			}
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("priorCases", prior.size());
+		details.put("currentCases", current.size());
+		details.put("citationMarkers", markers);
+		details.put("context", BEFORE + " chars before and " + AFTER + " after each marker");
+		details.put("whole", "passages of ~" + PASSAGE + " chars, at most " + MAX_PASSAGES + " per case");
+		details.put("fusion", "reciprocal rank, k 60, over each case's searches");
+		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
+		return new Report.Result("fire2017", collection, settings, details, metrics, latency);
+	}
+
+	private static void add(Map<String, List<Double>> values, String name, double value) {
+		values.computeIfAbsent(name, (n) -> new ArrayList<>()).add(value);
+	}
+
+	/** The text around each citation marker, markers removed. */
+	static List<String> contexts(String text) {
+		List<String> contexts = new ArrayList<>();
+		for (int at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length())) {
+			String window = text.substring(Math.max(0, at - BEFORE), Math.min(text.length(), at + MARKER.length() + AFTER));
+			String context = window.replace(MARKER, " ").replaceAll("\\s+", " ").trim();
+			if (!context.isEmpty()) {
+				contexts.add(context);
+			}
+		}
+		return contexts.isEmpty() ? passages(text) : contexts;
+	}
+
+	/** The whole text in passages of about {@link #PASSAGE} characters (cut at whitespace), evenly thinned. */
+	static List<String> passages(String text) {
+		String clean = text.replace(MARKER, " ").replaceAll("\\s+", " ").trim();
+		List<String> passages = new ArrayList<>();
+		int start = 0;
+		while (start < clean.length()) {
+			int end = Math.min(clean.length(), start + PASSAGE);
+			if (end < clean.length()) {
+				int space = clean.lastIndexOf(' ', end);
+				end = (space > start) ? space : end;
+			}
+			passages.add(clean.substring(start, end).trim());
+			start = end;
+		}
+		if (passages.size() <= MAX_PASSAGES) {
+			return passages;
+		}
+		List<String> thinned = new ArrayList<>(MAX_PASSAGES);
+		for (int i = 0; i < MAX_PASSAGES; i++) {
+			thinned.add(passages.get((int) ((long) i * passages.size() / MAX_PASSAGES)));
+		}
+		return thinned;
+	}
+
+	private void ingest(String collection, Map<String, String> prior) throws Exception {
+		if (this.platform.statusCounts(collection).getOrDefault("INDEXED", 0L) >= prior.size()) {
+			System.err.printf("collection %s already holds the %,d prior cases: reusing it%n", collection, prior.size());
+			return;
+		}
+		Progress submitted = new Progress("submit", prior.size());
+		AtomicLong count = new AtomicLong();
+		try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+			List<Future<?>> tasks = new ArrayList<>();
+			prior.forEach((id, text) -> tasks.add(pool.submit(() -> {
+				this.platform.submit(collection, id, id, text);
+				submitted.update(count.incrementAndGet());
+				return null;
+			})));
+			for (Future<?> task : tasks) {
+				task.get();
+			}
+		}
+		this.platform.awaitIndexed(collection, prior.size());
+	}
+
+	/** File stem → text, in name order; the first {@code limit} only when it is positive. */
+	private static Map<String, String> texts(Path dir, int limit) throws IOException {
+		if (!Files.isDirectory(dir)) {
+			throw new IllegalArgumentException(dir + " is missing (see ../shared/datasets/README.md)");
+		}
+		Map<String, String> texts = new TreeMap<>();
+		try (Stream<Path> files = Files.list(dir)) {
+			for (Path file : files.filter((f) -> f.toString().endsWith(".txt")).sorted().toList()) {
+				if (limit > 0 && texts.size() == limit) {
+					break;
+				}
+				String name = file.getFileName().toString();
+				texts.put(name.substring(0, name.length() - 4),
+						new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+			}
+		}
+		return texts;
+	}
+
+	/** TREC qrels: {@code query 0 document grade}. */
+	static Map<String, Map<String, Integer>> qrels(Path file) throws IOException {
+		Map<String, Map<String, Integer>> qrels = new HashMap<>();
+		for (String line : Files.readAllLines(file)) {
+			String[] cells = line.trim().split("\\s+");
+			if (cells.length == 4) {
+				qrels.computeIfAbsent(cells[0], (q) -> new HashMap<>()).put(cells[2], Integer.parseInt(cells[3]));
+			}
+		}
+		return qrels;
+	}
+
+}
