@@ -18,7 +18,7 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
-			       ./rag eval fire2017 [--modes hybrid] [--limit-prior N --limit-queries N: a quick, partial run]
+			       ./rag eval fire2017 [--modes hybrid] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid  --split test  --collection <name>

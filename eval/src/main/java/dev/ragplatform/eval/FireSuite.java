@@ -53,8 +53,15 @@ final class FireSuite {
 	Report.Result run(Path dir, String collection, List<String> modes, int priorLimit, int queryLimit)
 			throws Exception {
 		Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("irled-qrel.txt"));
-		Map<String, String> prior = texts(dir.resolve("Prior_Cases"), priorLimit);
-		Map<String, String> current = texts(dir.resolve("Current_Cases"), queryLimit);
+		Map<String, String> current = texts(dir.resolve("Current_Cases"), queryLimit, java.util.Set.of());
+		// a partial run keeps every prior case its queries cite, plus the first priorLimit others as distractors
+		java.util.Set<String> cited = new java.util.HashSet<>();
+		current.keySet().forEach((q) -> cited.addAll(qrels.getOrDefault(q, Map.of()).keySet()));
+		Map<String, String> prior = texts(dir.resolve("Prior_Cases"), priorLimit, (priorLimit > 0) ? cited : java.util.Set.of());
+		// some files of the dataset are empty: they cannot be indexed, so they can never be found (counted)
+		List<String> empty = prior.entrySet().stream().filter((e) -> e.getValue().isBlank()).map(Map.Entry::getKey)
+			.toList();
+		empty.forEach(prior::remove);
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long started = System.nanoTime();
 		ingest(collection, prior);
@@ -103,6 +110,7 @@ final class FireSuite {
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("priorCases", prior.size());
+		details.put("emptyPriorCasesSkipped", empty);
 		details.put("currentCases", current.size());
 		details.put("citationMarkers", markers);
 		details.put("context", BEFORE + " chars before and " + AFTER + " after each marker");
@@ -174,20 +182,27 @@ final class FireSuite {
 		this.platform.awaitIndexed(collection, prior.size());
 	}
 
-	/** File stem → text, in name order; the first {@code limit} only when it is positive. */
-	private static Map<String, String> texts(Path dir, int limit) throws IOException {
+	/**
+	 * File stem → text, in name order: all, or when {@code limit} is positive the files in {@code include} and
+	 * the first {@code limit} others.
+	 */
+	private static Map<String, String> texts(Path dir, int limit, java.util.Set<String> include) throws IOException {
 		if (!Files.isDirectory(dir)) {
 			throw new IllegalArgumentException(dir + " is missing (see ../shared/datasets/README.md)");
 		}
 		Map<String, String> texts = new TreeMap<>();
+		int others = 0;
 		try (Stream<Path> files = Files.list(dir)) {
 			for (Path file : files.filter((f) -> f.toString().endsWith(".txt")).sorted().toList()) {
-				if (limit > 0 && texts.size() == limit) {
-					break;
-				}
 				String name = file.getFileName().toString();
-				texts.put(name.substring(0, name.length() - 4),
-						new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+				String stem = name.substring(0, name.length() - 4);
+				if (limit > 0 && !include.contains(stem)) {
+					if (others == limit) {
+						continue;
+					}
+					others++;
+				}
+				texts.put(stem, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
 			}
 		}
 		return texts;
