@@ -58,9 +58,7 @@ final class BeirSuite {
 			means.put("Recall@100", Metrics.mean(recall));
 			means.put("MRR@10", Metrics.mean(mrr));
 			metrics.put(mode, means);
-			millis.sort(Double::compare);
-			latency.put(mode, Map.of("p50", millis.get(millis.size() / 2), "p95",
-					millis.get((int) Math.min(millis.size() - 1, Math.round(millis.size() * 0.95)))));
+			latency.put(mode, Report.percentiles(millis));
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("documents", data.corpus().size());

@@ -103,9 +103,7 @@ final class FireSuite {
 				Map<String, Double> means = new LinkedHashMap<>();
 				values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
 				metrics.put(form + "/" + mode, means);
-				millis.sort(Double::compare);
-				latency.put(form + "/" + mode, Map.of("p50", millis.get(millis.size() / 2), "p95",
-						millis.get((int) Math.min(millis.size() - 1, Math.round(millis.size() * 0.95)))));
+					latency.put(form + "/" + mode, Report.percentiles(millis));
 			}
 		}
 		Map<String, Object> details = new LinkedHashMap<>();

@@ -36,6 +36,13 @@ final class Report {
 			Map<String, Map<String, Double>> metrics, Map<String, Map<String, Double>> latency) {
 	}
 
+	/** p50 and p95 of search round trips in ms (nearest rank). */
+	static Map<String, Double> percentiles(List<Double> millis) {
+		List<Double> sorted = millis.stream().sorted().toList();
+		return Map.of("p50", sorted.get(sorted.size() / 2), "p95",
+				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.95))));
+	}
+
 	static List<Path> write(Path dir, Result result, String command) throws IOException {
 		Files.createDirectories(dir);
 		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

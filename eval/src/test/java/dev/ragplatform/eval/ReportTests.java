@@ -40,6 +40,15 @@ class ReportTests {
 		assertThat(Compare.compare(json, json, 0.005).regressed()).isFalse();
 	}
 
+	@Test
+	void percentilesAreNearestRank() {
+		List<Double> millis = new java.util.ArrayList<>();
+		for (int i = 100; i >= 1; i--) {
+			millis.add((double) i);
+		}
+		assertThat(Report.percentiles(millis)).containsEntry("p50", 51.0).containsEntry("p95", 96.0);
+	}
+
 	private static Map<String, Double> ordered(double ndcg, double recall) {
 		Map<String, Double> values = new LinkedHashMap<>();
 		values.put("nDCG@10", ndcg);
