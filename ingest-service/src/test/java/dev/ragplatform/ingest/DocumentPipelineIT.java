@@ -258,6 +258,10 @@ class DocumentPipelineIT {
 		assertProblem(this.ingest.upload(documents(), new byte[1_200_000], "big.txt", Map.of()), 413, null);
 		assertProblem(this.ingest.upload(documents(), "text".getBytes(StandardCharsets.UTF_8), "a.txt",
 				Map.of("metadata", "[1, 2")), 400, "metadata must be a JSON object");
+		assertProblem(this.ingest.post(documents(), Map.of("title", "nul\u0000here", "text", "fine")), 400,
+				"must not contain NUL");
+		assertProblem(this.ingest.post("/v1/collections/" + this.collection + "/sources/java",
+				Map.of("path", "bad\u0000path")), 400, "not a valid path");
 		assertProblem(this.ingest.get(documents() + "/" + UUID.randomUUID()), 404, "is not in collection");
 		assertProblem(this.ingest.get(documents() + "/not-a-uuid"), 404, "No document");
 		assertProblem(this.ingest.get(documents() + "?status=DONE"), 400, "status must be one of");
@@ -266,6 +270,14 @@ class DocumentPipelineIT {
 		String id = this.ingest.post(documents(), Map.of("text", "A fine document.")).getBody().path("documentId")
 			.asString();
 		assertProblem(this.ingest.post(documents() + "/" + id + ":retry", Map.of()), 409, "Only failed documents");
+	}
+
+	@Test
+	void aNulCharacterInTheTextBecomesASpaceSoOffsetsHold() {
+		String text = "Before the nul\u0000after the nul, about coral bleaching.";
+		String id = this.ingest.post(documents(), Map.of("text", text)).getBody().path("documentId").asString();
+		awaitStatus(id, "INDEXED");
+		assertThat(this.ingest.getText(documents() + "/" + id + "/text").getBody()).isEqualTo(text.replace('\u0000', ' '));
 	}
 
 	@Test

@@ -46,7 +46,13 @@ public class JavaSourceConnector {
 		if (path == null || path.isBlank()) {
 			throw IngestProblem.badRequest("path is required: a JDK lib/src.zip or a Maven -sources.jar");
 		}
-		Path archive = Path.of(path).toAbsolutePath().normalize();
+		Path archive;
+		try {
+			archive = Path.of(path).toAbsolutePath().normalize();
+		}
+		catch (java.nio.file.InvalidPathException ex) {
+			throw IngestProblem.badRequest("path is not a valid path: " + ex.getMessage());
+		}
 		if (this.allowedRoots.stream().noneMatch(archive::startsWith)) {
 			throw IngestProblem.badRequest("path must be under one of rag.ingest.connectors.allowed-roots "
 					+ this.allowedRoots);

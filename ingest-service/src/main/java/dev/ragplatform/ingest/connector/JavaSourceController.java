@@ -29,8 +29,7 @@ class JavaSourceController {
 	@PostMapping
 	ResponseEntity<JavaSourceConnector.View> start(@PathVariable String collection, @RequestBody ImportRequest request) {
 		JavaSourceConnector.View job = this.connector
-			.start(collection, request.path(), (request.modules() != null) ? Set.copyOf(request.modules()) : Set.of(),
-					(request.packages() != null) ? request.packages() : List.of())
+			.start(collection, request.path(), Set.copyOf(present(request.modules())), present(request.packages()))
 			.view();
 		return ResponseEntity.accepted().location(URI.create(job.statusUrl())).body(job);
 	}
@@ -43,6 +42,10 @@ class JavaSourceController {
 		catch (IllegalArgumentException ex) {
 			throw IngestProblem.notFound("No Java source import " + id + ".");
 		}
+	}
+
+	private static List<String> present(List<String> values) {
+		return (values != null) ? values.stream().filter((v) -> v != null && !v.isBlank()).toList() : List.of();
 	}
 
 	/**

@@ -152,6 +152,8 @@ public class DocumentRepository {
 	/** Stores the parsed text and a title found in the file (when none was given) and moves the version to PARSED. */
 	public boolean parsed(UUID id, long version, String text, String title) {
 		return this.transactions.execute((tx) -> {
+			// the documents row first, in the same order as register(): no deadlock between them
+			this.jdbc.sql("SELECT id FROM ingest.documents WHERE id = ? FOR UPDATE").param(id).query(UUID.class).optional();
 			this.jdbc.sql("UPDATE ingest.contents SET text = ? WHERE document_id = ? AND version = ?")
 				.params(text, id, version)
 				.update();
@@ -183,10 +185,10 @@ public class DocumentRepository {
 			.update() == 1;
 	}
 
-	/** Marks the version failed at {@code stage}, unless it was superseded or deleted meanwhile. */
+	/** Marks the version failed at {@code stage} while it is in progress (never after EMBEDDED, INDEXED, DELETED). */
 	public boolean fail(UUID id, long version, String stage, String reason) {
 		return this.jdbc.sql("UPDATE ingest.documents SET status = 'FAILED', failed_stage = ?, failure_reason = ?, "
-				+ "updated_at = now() WHERE id = ? AND version = ? AND status NOT IN ('DELETED', 'INDEXED')")
+				+ "updated_at = now() WHERE id = ? AND version = ? AND status IN ('RECEIVED', 'PARSED', 'CHUNKED')")
 			.params(stage, reason, id, version)
 			.update() == 1;
 	}

@@ -169,6 +169,8 @@ public class EmbeddingClient implements DisposableBean {
 					acquireSlot();
 				}
 				catch (InterruptedException ex) {
+					batch.forEach((p) -> p.vector().completeExceptionally(
+							new DependencyUnavailableException("the service is shutting down", ex)));
 					return;
 				}
 				this.queue.drainTo(batch, EmbeddingClient.this.batchSize - 1);
@@ -199,21 +201,44 @@ public class EmbeddingClient implements DisposableBean {
 
 		private void send(List<Pending> batch) {
 			try {
-				List<String> texts = batch.stream().map(Pending::text).toList();
-				List<float[]> vectors = Retry.decorateSupplier(EmbeddingClient.this.retry,
-						CircuitBreaker.decorateSupplier(EmbeddingClient.this.breaker,
-								() -> call(this.model, this.task, texts)))
-					.get();
+				List<float[]> vectors = guarded(batch.stream().map(Pending::text).toList());
 				for (int i = 0; i < batch.size(); i++) {
 					batch.get(i).vector().complete(vectors.get(i));
 				}
 			}
-			catch (RuntimeException ex) {
+			catch (EmbeddingRejectedException ex) {
+				if (batch.size() == 1) {
+					batch.get(0).vector().completeExceptionally(ex);
+				}
+				else { // one text was refused: find it, so other documents of the call are not failed with it
+					for (Pending pending : batch) {
+						try {
+							pending.vector().complete(guarded(List.of(pending.text())).get(0));
+						}
+						catch (Throwable single) {
+							pending.vector().completeExceptionally(single);
+						}
+					}
+				}
+			}
+			catch (Throwable ex) {
 				batch.forEach((p) -> p.vector().completeExceptionally(ex));
 			}
 			finally {
 				EmbeddingClient.this.bulkhead.onComplete();
 			}
+		}
+
+		private List<float[]> guarded(List<String> texts) {
+			return Retry.decorateSupplier(EmbeddingClient.this.retry,
+					CircuitBreaker.decorateSupplier(EmbeddingClient.this.breaker, () -> call(this.model, this.task, texts)))
+				.get();
+		}
+
+		void failQueued(Throwable reason) {
+			List<Pending> left = new ArrayList<>();
+			this.queue.drainTo(left);
+			left.forEach((p) -> p.vector().completeExceptionally(reason));
 		}
 
 	}
@@ -266,7 +291,10 @@ public class EmbeddingClient implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.calls.shutdownNow();
-		this.coalescers.values().forEach((c) -> c.dispatcher.interrupt());
+		this.coalescers.values().forEach((c) -> {
+			c.dispatcher.interrupt();
+			c.failQueued(new DependencyUnavailableException("the service is shutting down", null));
+		});
 	}
 
 	/** OpenAI's base64 encoding: little-endian float32. */

@@ -70,6 +70,7 @@ public class DocumentIntake {
 		}
 		byte[] content = text.getBytes(StandardCharsets.UTF_8);
 		requireSize(content.length);
+		requireNoNul(externalId, title, metadata);
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content, null,
 				TEXT, "rest"));
 	}
@@ -82,6 +83,7 @@ public class DocumentIntake {
 			throw IngestProblem.empty("The file is empty.");
 		}
 		requireSize(content.length);
+		requireNoNul(externalId, title, metadata);
 		String mediaType = this.parser.detect(content, fileName);
 		if (!this.parser.supported(mediaType)) {
 			throw IngestProblem.unsupportedType("Documents of type " + mediaType + " are not supported (detected from "
@@ -94,7 +96,11 @@ public class DocumentIntake {
 	/** Registers, then queues the stored version; if Kafka cannot take it, the version is FAILED (retryable) and 503. */
 	private Registration queue(Submission submission) {
 		Registration registration = this.documents.register(submission);
-		if (registration.unchanged()) {
+		if (registration.unchanged() && registration.document().settled()) {
+			return registration;
+		}
+		if (registration.unchanged()) { // the same version, never finished (e.g. not queued before a crash)
+			publish(registration.document());
 			return registration;
 		}
 		Document doc = registration.document();
@@ -165,6 +171,10 @@ public class DocumentIntake {
 		if (content.length == 0 || (hasText && record.text().isBlank())) {
 			throw new PoisonDocumentException("intake", "the document is empty");
 		}
+		if (hasNul(record.externalId()) || hasNul(record.title()) || (record.metadata() != null
+				&& this.json.writeValueAsString(record.metadata()).contains("\\u0000"))) {
+			throw new PoisonDocumentException("intake", "externalId, title and metadata must not contain NUL characters");
+		}
 		if (content.length > this.maxBytes) {
 			throw new PoisonDocumentException("intake", "the document has " + content.length
 					+ " bytes, more than rag.ingest.limits.max-document-size (" + this.maxBytes + ")");
@@ -205,6 +215,18 @@ public class DocumentIntake {
 		if (this.collections.find(collection).isEmpty()) {
 			throw IngestProblem.notFound("Collection '" + collection + "' does not exist.");
 		}
+	}
+
+	/** PostgreSQL text and jsonb cannot hold NUL characters. */
+	private void requireNoNul(String externalId, String title, Map<String, Object> metadata) {
+		if (hasNul(externalId) || hasNul(title)
+				|| (metadata != null && this.json.writeValueAsString(metadata).contains("\\u0000"))) {
+			throw IngestProblem.badRequest("externalId, title and metadata must not contain NUL characters.");
+		}
+	}
+
+	private static boolean hasNul(String value) {
+		return value != null && value.indexOf('\u0000') >= 0;
 	}
 
 	private void requireSize(long bytes) {

@@ -97,14 +97,28 @@ class DocumentPipeline {
 			run(current);
 		}
 		catch (PoisonDocumentException ex) {
-			if (this.documents.fail(current.id(), current.version(), ex.stage(), ex.getMessage())) {
-				this.events.failed(current, current.version(), ex.stage(), ex.getMessage());
-			}
-			this.meters.counter("rag.ingest.documents", "outcome", "failed").increment();
+			failed(current, ex);
 			throw ex;
+		}
+		catch (RuntimeException ex) {
+			if (Failures.isTransient(ex)) {
+				throw ex;
+			}
+			// not known to be transient: fail the version visibly (retryable) rather than leave it in progress
+			PoisonDocumentException poison = new PoisonDocumentException("internal",
+					"unexpected failure: " + Failures.describe(ex), ex);
+			failed(current, poison);
+			throw poison;
 		}
 		Timer.builder("rag.ingest.document.duration").register(this.meters).record(System.nanoTime() - started,
 				TimeUnit.NANOSECONDS);
+	}
+
+	private void failed(Document document, PoisonDocumentException ex) {
+		if (this.documents.fail(document.id(), document.version(), ex.stage(), ex.getMessage())) {
+			this.events.failed(document, document.version(), ex.stage(), ex.getMessage());
+		}
+		this.meters.counter("rag.ingest.documents", "outcome", "failed").increment();
 	}
 
 	private void run(Document doc) {
@@ -129,7 +143,8 @@ class DocumentPipeline {
 			catch (UnparseableDocumentException ex) {
 				throw new PoisonDocumentException("parse", ex.getMessage(), ex);
 			}
-			text = parsed.text();
+			// PostgreSQL text cannot hold NUL; a space of the same length keeps every offset
+			text = (parsed.text() != null) ? parsed.text().replace('\u0000', ' ') : null;
 			if (text == null || text.isBlank()) {
 				throw new PoisonDocumentException("parse", "the document has no text (" + doc.mediaType() + ")");
 			}
