@@ -4,10 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +26,9 @@ final class BeirSuite {
 	Report.Result run(BeirDataset data, String collection, List<String> modes) throws Exception {
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long ingestStarted = System.nanoTime();
-		ingest(data, collection);
+		this.platform.ingest(collection, data.corpus().stream()
+			.map((doc) -> new Platform.Submission(doc.id(), doc.title(), doc.body()))
+			.toList());
 		double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
@@ -65,31 +63,6 @@ final class BeirSuite {
 		details.put("queries", data.queries().size());
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
 		return new Report.Result(data.name(), collection, settings, details, metrics, latency);
-	}
-
-	/** Submits what is not indexed yet and waits until the whole corpus is. */
-	private void ingest(BeirDataset data, String collection) throws Exception {
-		long size = data.corpus().size();
-		if (this.platform.statusCounts(collection).getOrDefault("INDEXED", 0L) == size) {
-			System.err.printf("collection %s already holds the %,d documents: reusing it%n", collection, size);
-			return;
-		}
-		Progress submitted = new Progress("submit", size);
-		AtomicLong count = new AtomicLong();
-		try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-			List<Future<?>> tasks = new ArrayList<>();
-			for (BeirDataset.Doc doc : data.corpus()) {
-				tasks.add(pool.submit(() -> {
-					this.platform.submit(collection, doc.id(), doc.title(), doc.body());
-					submitted.update(count.incrementAndGet());
-					return null;
-				}));
-			}
-			for (Future<?> task : tasks) {
-				task.get();
-			}
-		}
-		this.platform.awaitIndexed(collection, size);
 	}
 
 }

@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -64,7 +60,9 @@ final class FireSuite {
 		empty.forEach(prior::remove);
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long started = System.nanoTime();
-		ingest(collection, prior);
+		this.platform.ingest(collection, prior.entrySet().stream()
+			.map((e) -> new Platform.Submission(e.getKey(), e.getKey(), e.getValue()))
+			.toList());
 		double ingestSeconds = (System.nanoTime() - started) / 1e9;
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
@@ -157,27 +155,6 @@ final class FireSuite {
 			thinned.add(passages.get((int) ((long) i * passages.size() / MAX_PASSAGES)));
 		}
 		return thinned;
-	}
-
-	private void ingest(String collection, Map<String, String> prior) throws Exception {
-		if (this.platform.statusCounts(collection).getOrDefault("INDEXED", 0L) >= prior.size()) {
-			System.err.printf("collection %s already holds the %,d prior cases: reusing it%n", collection, prior.size());
-			return;
-		}
-		Progress submitted = new Progress("submit", prior.size());
-		AtomicLong count = new AtomicLong();
-		try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-			List<Future<?>> tasks = new ArrayList<>();
-			prior.forEach((id, text) -> tasks.add(pool.submit(() -> {
-				this.platform.submit(collection, id, id, text);
-				submitted.update(count.incrementAndGet());
-				return null;
-			})));
-			for (Future<?> task : tasks) {
-				task.get();
-			}
-		}
-		this.platform.awaitIndexed(collection, prior.size());
 	}
 
 	/**

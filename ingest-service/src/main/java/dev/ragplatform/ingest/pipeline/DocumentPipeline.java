@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import dev.ragplatform.commons.chunk.DocumentChunks;
 import dev.ragplatform.commons.document.DocumentStatus;
 import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.chunk.ChunkSize;
 import dev.ragplatform.ingest.chunk.Chunker;
 import dev.ragplatform.ingest.chunk.TextChunk;
 import dev.ragplatform.ingest.collection.CollectionClient;
@@ -40,9 +41,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DocumentPipeline {
-
-	/** Tokens kept free for the task instruction and the special tokens within the model's input limit. */
-	static final int RESERVED_TOKENS = 24;
 
 	private final DocumentRepository documents;
 
@@ -161,9 +159,9 @@ class DocumentPipeline {
 		catch (EmbeddingRejectedException ex) {
 			throw new PoisonDocumentException("chunk", ex.getMessage(), ex);
 		}
-		int target = Math.max(16, Math.min(collection.targetTokens(), model.maxTokens() - RESERVED_TOKENS));
-		int overlap = Math.min(collection.overlapTokens(), (target - 1) / 2);
-		List<TextChunk> chunks = this.chunker.split(text, model.tokenizer().tokenize(text), target, overlap);
+		ChunkSize size = ChunkSize.fit(collection.targetTokens(), collection.overlapTokens(), model.maxTokens());
+		List<TextChunk> chunks = this.chunker.split(text, model.tokenizer().tokenize(text), size.targetTokens(),
+				size.overlapTokens());
 		if (chunks.isEmpty()) {
 			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
 		}

@@ -49,9 +49,4 @@ public class IngestProblem extends ErrorResponseException {
 				detail);
 	}
 
-	public static IngestProblem dependencyUnavailable(String detail) {
-		return new IngestProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.DEPENDENCY_UNAVAILABLE,
-				"Dependency unavailable", detail);
-	}
-
 }

@@ -23,9 +23,10 @@ import java.util.concurrent.Semaphore;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.ingest.IngestServiceApplication;
 import dev.ragplatform.ingest.chunk.Chunker;
-import dev.ragplatform.ingest.chunk.ModelTokenizer;
+import dev.ragplatform.ingest.chunk.ChunkSize;
 import dev.ragplatform.ingest.chunk.TextChunk;
 import dev.ragplatform.ingest.config.IngestProperties;
+import dev.ragplatform.ingest.embedding.ModelTokenizers;
 import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.KafkaBroker;
 import dev.ragplatform.testsupport.PostgresDatabase;
@@ -77,7 +78,8 @@ public final class IngestBenchmark {
 				"--logging.level.root=WARN");
 		int status = 0;
 		try {
-			run(corpus, embedding, retrieval.url(), db, kafka, ingest.getBean(IngestProperties.class));
+			run(corpus, embedding, retrieval.url(), db, kafka, ingest.getBean(IngestProperties.class),
+					ingest.getBean(ModelTokenizers.class));
 		}
 		catch (Exception ex) {
 			ex.printStackTrace();
@@ -91,7 +93,7 @@ public final class IngestBenchmark {
 	}
 
 	private static void run(List<String[]> corpus, URI embedding, URI retrieval, PostgresDatabase db,
-			KafkaBroker kafka, IngestProperties properties) throws Exception {
+			KafkaBroker kafka, IngestProperties properties, ModelTokenizers tokenizers) throws Exception {
 		int batchSize = properties.embedding().batchSize();
 		int concurrency = properties.embedding().maxConcurrentCalls();
 		HttpClient http = HttpClient.newHttpClient();
@@ -101,23 +103,20 @@ public final class IngestBenchmark {
 		int overlap = created.path("chunking").path("overlapTokens").asInt();
 		String model = created.path("embeddingModel").asString();
 
-		// the chunks the pipeline will make, with the same tokenizer and chunker
+		// the chunks the pipeline will make: its tokenizer (from embedding-service), chunk size and chunker
 		List<String> chunks = new ArrayList<>();
-		byte[] tokenizerJson = http.send(HttpRequest.newBuilder(embedding.resolve("/v1/models/" + model
-				+ "/tokenizer.json")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
-		try (ModelTokenizer tokenizer = new ModelTokenizer(new java.io.ByteArrayInputStream(tokenizerJson))) {
-			Chunker chunker = new Chunker();
-			int effective = Math.min(target, 512 - 24);
-			for (String[] doc : corpus) {
-				String text = doc[2];
-				for (TextChunk chunk : chunker.split(text, tokenizer.tokenize(text), effective,
-						Math.min(overlap, (effective - 1) / 2))) {
-					chunks.add(text.substring(chunk.start(), chunk.end()));
-				}
+		ModelTokenizers.Model tokenizer = tokenizers.get(model);
+		ChunkSize size = ChunkSize.fit(target, overlap, tokenizer.maxTokens());
+		Chunker chunker = new Chunker();
+		for (String[] doc : corpus) {
+			String text = doc[2];
+			for (TextChunk chunk : chunker.split(text, tokenizer.tokenizer().tokenize(text), size.targetTokens(),
+					size.overlapTokens())) {
+				chunks.add(text.substring(chunk.start(), chunk.end()));
 			}
 		}
 		System.out.printf(Locale.ROOT, "%nIngest benchmark: SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens "
-				+ "(%s), %d cores%n", corpus.size(), chunks.size(), target, model,
+				+ "(%s), %d cores%n", corpus.size(), chunks.size(), size.targetTokens(), model,
 				Runtime.getRuntime().availableProcessors());
 
 		// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
