@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,12 +18,22 @@ import tools.jackson.databind.JsonNode;
  * BIKER (Java API recommendation) through the running platform: the JDK's own API documentation, imported by
  * ingest-service's Java API source connector from a JDK {@code lib/src.zip}, searched with each test question;
  * results rank APIs ({@code package.Class.method}: overloads count once, at their best rank). Scored with
- * SuccessRate@1/3/5/10, MRR and MAP. Retrieval-only mode retrieves no solved examples, so the near-copy filter
- * of the training pool has nothing to remove; the report says so.
+ * SuccessRate@1/3/5/10, MRR and MAP.
+ * <p>
+ * Modes {@code dense}, {@code lexical}, {@code hybrid} (optionally {@code +rerank}) rank the API documents.
+ * Mode {@code examples} ranks APIs by the votes of solved examples ({@code biker-train-qa.csv}, ingested into a
+ * collection of their own): the {@value #EXAMPLES} examples most similar to the question vote for their APIs,
+ * each with its similarity. {@code examples+<mode>} fuses that ranking with the documents' ranking of
+ * {@code <mode>} by reciprocal rank. Examples whose title equals the question once lower-cased and stripped of
+ * everything but letters and digits are excluded by a metadata filter in the search itself, so a near-copy of
+ * the question can never vote; the report counts them.
  */
 final class BikerSuite {
 
 	static final int DEPTH = 100;
+
+	/** How many solved examples vote. */
+	static final int EXAMPLES = 10;
 
 	private final Platform platform;
 
@@ -29,8 +41,8 @@ final class BikerSuite {
 		this.platform = platform;
 	}
 
-	Report.Result run(Path queriesCsv, Path jdkSources, List<String> modules, String collection, List<String> modes)
-			throws Exception {
+	Report.Result run(Path queriesCsv, Path examplesCsv, Path jdkSources, List<String> modules, String collection,
+			String examplesCollection, List<String> modes) throws Exception {
 		List<Query> queries = load(queriesCsv);
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long started = System.nanoTime();
@@ -38,6 +50,35 @@ final class BikerSuite {
 		long documents = imported.path("submitted").asLong() + imported.path("unchanged").asLong();
 		this.platform.awaitIndexed(collection, documents);
 		double ingestSeconds = (System.nanoTime() - started) / 1e9;
+
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("queries", queries.size());
+		details.put("apiDocuments", documents);
+		details.put("modules", modules);
+		details.put("jdkSources", jdkSources.toString());
+		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
+		boolean withExamples = modes.stream().anyMatch((m) -> m.startsWith("examples"));
+		if (withExamples) {
+			List<Example> pool = examples(examplesCsv);
+			this.platform.ensureCollection(examplesCollection);
+			long t = System.nanoTime();
+			this.platform.ingest(examplesCollection, pool.stream().map(Example::submission).toList());
+			Map<String, Long> perKey = new HashMap<>();
+			pool.forEach((e) -> perKey.merge(key(e.title()), 1L, Long::sum));
+			long removed = queries.stream().mapToLong((q) -> perKey.getOrDefault(key(q.title()), 0L)).sum();
+			long affected = queries.stream().filter((q) -> perKey.containsKey(key(q.title()))).count();
+			details.put("examples", examplesCsv.toString());
+			details.put("exampleDocuments", pool.size());
+			details.put("examplesVoting", EXAMPLES);
+			details.put("nearCopiesRemoved", removed);
+			details.put("queriesWithNearCopies", affected);
+			details.put("examplesIngestSeconds", Math.round((System.nanoTime() - t) / 1e8) / 10.0);
+			System.err.printf("near-copy filter: %,d examples excluded, for %d of %d questions%n", removed, affected,
+					queries.size());
+		}
+		else {
+			details.put("nearCopiesRemoved", "0 (no examples mode ran: no solved examples were retrieved)");
+		}
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
@@ -47,9 +88,10 @@ final class BikerSuite {
 			List<Double> millis = new ArrayList<>();
 			int done = 0;
 			for (Query query : queries) {
-				Platform.Search search = this.platform.search(collection, query.title(), mode, DEPTH * 2,
-						(result) -> result.path("metadata").path("api").asString(null));
-				List<String> ranking = search.documents().subList(0, Math.min(DEPTH, search.documents().size()));
+				long t = System.nanoTime();
+				List<String> ranking = rank(query, mode, collection, examplesCollection);
+				millis.add((System.nanoTime() - t) / 1e6);
+				ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 				Map<String, Integer> judged = new LinkedHashMap<>();
 				query.answers().forEach((a) -> judged.put(a, 1));
 				for (int k : new int[] { 1, 3, 5, 10 }) {
@@ -58,7 +100,6 @@ final class BikerSuite {
 				}
 				values.computeIfAbsent("MRR", (n) -> new ArrayList<>()).add(Metrics.mrr(ranking, judged, DEPTH));
 				values.computeIfAbsent("MAP", (n) -> new ArrayList<>()).add(Metrics.averagePrecision(ranking, judged));
-				millis.add(search.millis());
 				progress.update(++done);
 			}
 			Map<String, Double> means = new LinkedHashMap<>();
@@ -66,14 +107,80 @@ final class BikerSuite {
 			metrics.put(mode, means);
 			latency.put(mode, Report.percentiles(millis));
 		}
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("queries", queries.size());
-		details.put("apiDocuments", documents);
-		details.put("modules", modules);
-		details.put("jdkSources", jdkSources.toString());
-		details.put("nearCopiesRemoved", "0 (retrieval-only mode uses no solved examples)");
-		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
 		return new Report.Result("biker", collection, settings, details, metrics, latency);
+	}
+
+	private List<String> rank(Query query, String mode, String collection, String examplesCollection)
+			throws Exception {
+		if (!mode.startsWith("examples")) {
+			return documents(query, mode, collection);
+		}
+		List<String> votes = votes(query, examplesCollection);
+		if (mode.equals("examples")) {
+			return votes;
+		}
+		if (!mode.startsWith("examples+")) {
+			throw new IllegalArgumentException("unknown mode " + mode + ": use examples or examples+<mode>");
+		}
+		return Metrics.fuse(List.of(votes, documents(query, mode.substring(9), collection)), 60);
+	}
+
+	private List<String> documents(Query query, String mode, String collection) throws Exception {
+		return this.platform
+			.search(collection, query.title(), mode, DEPTH * 2,
+					(result) -> result.path("metadata").path("api").asString(null))
+			.documents();
+	}
+
+	/** APIs ranked by the similarity-weighted votes of the most similar solved examples, near-copies excluded. */
+	private List<String> votes(Query query, String examplesCollection) throws Exception {
+		Platform.Hits hits = this.platform.hits(examplesCollection, query.title(), "dense", EXAMPLES,
+				Map.of("titleKey", Map.of("ne", key(query.title()))));
+		Map<String, Double> score = new HashMap<>();
+		for (JsonNode hit : hits.results()) {
+			for (JsonNode api : hit.path("metadata").path("apis")) {
+				score.merge(api.asString(), hit.path("score").asDouble(), Double::sum);
+			}
+		}
+		return Metrics.rank(score);
+	}
+
+	/** A title as the near-copy filter compares it: lower case, letters and digits only. */
+	static String key(String title) {
+		return title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{Nd}]", "");
+	}
+
+	/** The solved examples, one document per distinct question and answer. */
+	static List<Example> examples(Path csv) throws IOException {
+		Map<String, Example> distinct = new LinkedHashMap<>();
+		for (Query q : load(csv)) {
+			if (!q.title().isBlank() && !q.answers().isEmpty()) {
+				distinct.putIfAbsent(q.title() + "\u0000" + q.answers(), new Example(q.title(), q.answers()));
+			}
+		}
+		return List.copyOf(distinct.values());
+	}
+
+	record Example(String title, List<String> answers) {
+
+		Platform.Submission submission() {
+			String id = "example-" + java.util.HexFormat.of()
+				.formatHex(sha256(this.title + "\u0000" + this.answers))
+				.substring(0, 20);
+			return new Platform.Submission(id, this.title, this.title,
+					Map.of("apis", this.answers, "titleKey", key(this.title)));
+		}
+
+		private static byte[] sha256(String s) {
+			try {
+				return java.security.MessageDigest.getInstance("SHA-256")
+					.digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+			catch (java.security.NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
 	}
 
 	/** BIKER's CSV: {@code ,title,answer} with {@code answer} like {@code ['java.lang.Integer.parseInt']}. */

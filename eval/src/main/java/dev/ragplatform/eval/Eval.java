@@ -20,8 +20,9 @@ public final class Eval {
 			       ./rag eval beir <dir> [options]
 			       ./rag eval fire2017 [--modes hybrid] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
+			                        [--examples biker-train-qa.csv] [--modes dense,lexical,hybrid,examples,examples+dense,examples+hybrid]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
-			options: --modes dense,lexical,hybrid  --split test  --collection <name>
+			options: --modes dense,lexical,hybrid (any of them +rerank: e.g. hybrid+rerank)  --split test  --collection <name>
 			         --datasets ../shared/datasets  --reports reports
 			         --ingest-url http://127.0.0.1:8081  --retrieval-url http://127.0.0.1:8083""";
 
@@ -67,9 +68,14 @@ public final class Eval {
 			Path jdkSources = Path.of(options.getOrDefault("jdk-src",
 					Path.of(System.getProperty("java.home"), "lib", "src.zip").toString()));
 			List<String> modules = Arrays.asList(options.getOrDefault("modules", "java.base,java.sql").split(","));
+			List<String> bikerModes = Arrays.asList(options
+				.getOrDefault("modes", "dense,lexical,hybrid,examples,examples+dense,examples+hybrid")
+				.split(","));
 			Report.Result result = new BikerSuite(platform).run(
 					Path.of(options.getOrDefault("queries", datasets.resolve("biker/biker-test.csv").toString())),
-					jdkSources, modules, options.getOrDefault("collection", "eval-jdk-api"), modes);
+					Path.of(options.getOrDefault("examples", datasets.resolve("biker/biker-train-qa.csv").toString())),
+					jdkSources, modules, options.getOrDefault("collection", "eval-jdk-api"),
+					options.getOrDefault("examples-collection", "eval-biker-examples"), bikerModes);
 			finish(options, result, args);
 			return;
 		}

@@ -80,15 +80,13 @@ final class FireSuite {
 					if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 						markers += passages.size();
 					}
-					Map<String, Double> fused = new HashMap<>();
+					List<List<String>> rankings = new ArrayList<>();
 					for (String passage : passages) {
 						Platform.Search search = this.platform.search(collection, passage, mode, DEPTH);
 						millis.add(search.millis());
-						for (int rank = 0; rank < search.documents().size(); rank++) {
-							fused.merge(search.documents().get(rank), 1.0 / (60 + rank + 1), Double::sum);
-						}
+						rankings.add(search.documents());
 					}
-					List<String> ranking = Metrics.rank(fused);
+					List<String> ranking = Metrics.fuse(rankings, 60);
 					ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					Map<String, Integer> judged = qrels.getOrDefault(query.getKey(), Map.of());
 					add(values, "MAP", Metrics.averagePrecision(ranking, judged));
@@ -101,7 +99,7 @@ final class FireSuite {
 				Map<String, Double> means = new LinkedHashMap<>();
 				values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
 				metrics.put(form + "/" + mode, means);
-					latency.put(form + "/" + mode, Report.percentiles(millis));
+				latency.put(form + "/" + mode, Report.percentiles(millis));
 			}
 		}
 		Map<String, Object> details = new LinkedHashMap<>();

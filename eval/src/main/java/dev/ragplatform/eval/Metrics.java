@@ -24,6 +24,20 @@ public final class Metrics {
 		return entries.stream().map(Map.Entry::getKey).toList();
 	}
 
+	/**
+	 * Reciprocal rank fusion: each ranking gives a document {@code 1 / (k + rank)}, summed, then ordered as
+	 * {@link #rank(Map)} does.
+	 */
+	public static List<String> fuse(List<List<String>> rankings, int k) {
+		Map<String, Double> fused = new java.util.HashMap<>();
+		for (List<String> ranking : rankings) {
+			for (int rank = 0; rank < ranking.size(); rank++) {
+				fused.merge(ranking.get(rank), 1.0 / (k + rank + 1), Double::sum);
+			}
+		}
+		return rank(fused);
+	}
+
 	public static double ndcg(List<String> ranking, Map<String, Integer> judgments, int k) {
 		long relevant = relevantCount(judgments);
 		if (relevant == 0) {

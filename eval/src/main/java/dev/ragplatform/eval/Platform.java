@@ -44,10 +44,17 @@ final class Platform {
 	}
 
 	/** Submits a text document (a no-op for the platform when it is indexed already with the same content). */
-	void submit(String collection, String externalId, String title, String text) throws IOException, InterruptedException {
+	void submit(String collection, Submission doc) throws IOException, InterruptedException {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("externalId", doc.externalId());
+		body.put("title", doc.title());
+		body.put("text", doc.text());
+		if (doc.metadata() != null) {
+			body.put("metadata", doc.metadata());
+		}
+		String externalId = doc.externalId();
 		for (int attempt = 1;; attempt++) {
-			Response response = call("POST", this.ingest.resolve("/v1/collections/" + collection + "/documents"),
-					Map.of("externalId", externalId, "title", title, "text", text));
+			Response response = call("POST", this.ingest.resolve("/v1/collections/" + collection + "/documents"), body);
 			if (response.status() == 200 || response.status() == 202) {
 				return;
 			}
@@ -81,21 +88,49 @@ final class Platform {
 	/** As {@link #search(String, String, String, int)}, ranking what {@code key} says a result stands for. */
 	Search search(String collection, String query, String mode, int topK,
 			java.util.function.Function<JsonNode, String> key) throws IOException, InterruptedException {
-		long started = System.nanoTime();
-		Response response = call("POST", this.retrieval.resolve("/v1/search"),
-				Map.of("collection", collection, "query", query, "mode", mode, "topK", topK));
-		double millis = (System.nanoTime() - started) / 1e6;
-		if (response.status() != 200) {
-			throw new IllegalStateException("search failed: " + response);
-		}
+		Hits hits = hits(collection, query, mode, topK, null);
 		List<String> documents = new ArrayList<>();
-		for (JsonNode result : response.body().path("results")) {
+		for (JsonNode result : hits.results()) {
 			String id = key.apply(result);
 			if (id != null && !id.isBlank() && !documents.contains(id)) {
 				documents.add(id);
 			}
 		}
-		return new Search(documents, millis);
+		return new Search(documents, hits.millis());
+	}
+
+	/**
+	 * The chunks {@code POST /v1/search} returns, best first. The mode may carry a rerank step:
+	 * {@code hybrid+rerank} searches in hybrid mode and reranks the candidates; a failed rerank is an error here,
+	 * not silently the un-reranked order.
+	 */
+	Hits hits(String collection, String query, String mode, int topK, Map<String, Object> filter)
+			throws IOException, InterruptedException {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("collection", collection);
+		body.put("query", query);
+		body.put("mode", mode.replace("+rerank", ""));
+		body.put("topK", topK);
+		if (mode.endsWith("+rerank")) {
+			body.put("rerank", Map.of("enabled", true, "topN", topK));
+		}
+		if (filter != null) {
+			body.put("filter", filter);
+		}
+		long started = System.nanoTime();
+		Response response = call("POST", this.retrieval.resolve("/v1/search"), body);
+		double millis = (System.nanoTime() - started) / 1e6;
+		if (response.status() != 200) {
+			throw new IllegalStateException("search failed: " + response);
+		}
+		if (mode.endsWith("+rerank") && !response.body().path("reranked").asBoolean(false)) {
+			throw new IllegalStateException("mode " + mode + ": the rerank step did not run ("
+					+ response.body().path("rerankError").asString("no reason given")
+					+ "); is rerank-service up with a model?");
+		}
+		List<JsonNode> results = new ArrayList<>();
+		response.body().path("results").forEach(results::add);
+		return new Hits(results, millis);
 	}
 
 	/**
@@ -114,7 +149,7 @@ final class Platform {
 			List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
 			for (Submission doc : documents) {
 				tasks.add(pool.submit(() -> {
-					submit(collection, doc.externalId(), doc.title(), doc.text());
+					submit(collection, doc);
 					submitted.update(count.incrementAndGet());
 					return null;
 				}));
@@ -126,8 +161,13 @@ final class Platform {
 		awaitIndexed(collection, size);
 	}
 
-	/** A text document to ingest. */
-	record Submission(String externalId, String title, String text) {
+	/** A text document to ingest, with optional metadata (null for none). */
+	record Submission(String externalId, String title, String text, Map<String, Object> metadata) {
+
+		Submission(String externalId, String title, String text) {
+			this(externalId, title, text, null);
+		}
+
 	}
 
 	/** Waits until {@code size} documents of the collection are indexed; fails as soon as one failed. */
@@ -191,6 +231,10 @@ final class Platform {
 	}
 
 	record Response(int status, JsonNode body) {
+	}
+
+	/** One search's chunks, best first, and the round trip in milliseconds. */
+	record Hits(List<JsonNode> results, double millis) {
 	}
 
 	/** One search: documents best first, and the round trip in milliseconds. */

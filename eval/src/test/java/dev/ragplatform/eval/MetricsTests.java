@@ -71,4 +71,14 @@ class MetricsTests {
 		assertThat(Metrics.precision(List.of("b"), TWO, 5)).isCloseTo(0.2, within(1e-12));
 	}
 
+	@Test
+	void reciprocalRankFusionSumsOneOverKPlusRank() {
+		// x: 1/(60+1) + 1/(60+2) = 0.032522; y: 1/(60+2) + 1/(60+1) = the same; z: 1/(60+3) = 0.015873
+		// the tie between x and y goes to the larger id (trec_eval's rule), as for any ranking here
+		assertThat(Metrics.fuse(List.of(List.of("x", "y", "z"), List.of("y", "x")), 60)).containsExactly("y", "x", "z");
+		// a document in one ranking only is behind one ranked high in both
+		assertThat(Metrics.fuse(List.of(List.of("a", "b"), List.of("b")), 60)).containsExactly("b", "a");
+		assertThat(Metrics.fuse(List.of(), 60)).isEmpty();
+	}
+
 }

@@ -1,0 +1,45 @@
+package dev.ragplatform.eval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BikerSuiteTests {
+
+	@Test
+	void nearCopiesAreTitlesEqualOnceLowerCasedWithOnlyLettersAndDigits() {
+		assertThat(BikerSuite.key("How to convert a String to an int in Java?"))
+			.isEqualTo(BikerSuite.key("how to convert a string to an int in java"))
+			.isEqualTo("howtoconvertastringtoanintinjava");
+		assertThat(BikerSuite.key("Java 8: sort a List<Integer>")).isEqualTo("java8sortalistinteger");
+		assertThat(BikerSuite.key("sort a list")).isNotEqualTo(BikerSuite.key("sort a set"));
+	}
+
+	@Test
+	void examplesAreOneDocumentPerDistinctQuestionAndAnswerWithTheirApisAndTitleKey(@TempDir Path dir)
+			throws Exception {
+		Path csv = dir.resolve("train.csv");
+		Files.writeString(csv, """
+				,title,answer
+				0,"Convert String to int?","['java.lang.Integer.parseInt', 'java.lang.Integer.valueOf']"
+				1,"Convert String to int?","['java.lang.Integer.parseInt', 'java.lang.Integer.valueOf']"
+				2,"convert string to int","['java.lang.Integer.parseInt']"
+				3,"no answer","[]"
+				""");
+		List<BikerSuite.Example> examples = BikerSuite.examples(csv);
+		assertThat(examples).extracting(BikerSuite.Example::title)
+			.containsExactly("Convert String to int?", "convert string to int");
+		Platform.Submission first = examples.get(0).submission();
+		assertThat(first.metadata()).containsEntry("apis",
+				List.of("java.lang.Integer.parseInt", "java.lang.Integer.valueOf"))
+			.containsEntry("titleKey", "convertstringtoint");
+		assertThat(first.externalId()).isEqualTo(examples.get(0).submission().externalId())
+			.isNotEqualTo(examples.get(1).submission().externalId());
+	}
+
+}
