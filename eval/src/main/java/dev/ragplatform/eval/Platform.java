@@ -37,6 +37,9 @@ final class Platform {
 			return got.body();
 		}
 		Response created = call("POST", this.retrieval.resolve("/v1/collections"), Map.of("name", name));
+		if (created.status() == 409) { // created by a concurrent run, or by an attempt whose answer was lost
+			return call("GET", this.retrieval.resolve("/v1/collections/" + name), null).body();
+		}
 		if (created.status() != 201) {
 			throw new IllegalStateException("cannot create collection " + name + ": " + created);
 		}
@@ -211,7 +214,21 @@ final class Platform {
 		}
 	}
 
+	/**
+	 * One request; a 503 (a dependency of the service was busy or down, so nothing was done) is retried with
+	 * back-off, up to 5 attempts in all. Every call of this client is safe to repeat.
+	 */
 	private Response call(String method, URI uri, Object body) throws IOException, InterruptedException {
+		for (int attempt = 1;; attempt++) {
+			Response response = callOnce(method, uri, body);
+			if (response.status() != 503 || attempt == 5) {
+				return response;
+			}
+			Thread.sleep(2000L * attempt);
+		}
+	}
+
+	private Response callOnce(String method, URI uri, Object body) throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120));
 		if (body != null) {
 			request.header("Content-Type", "application/json")

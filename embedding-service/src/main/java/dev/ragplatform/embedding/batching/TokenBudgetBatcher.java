@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -24,6 +24,10 @@ import io.micrometer.core.instrument.Timer;
  * that sequences of similar length share a batch (little padding), and cuts batches whose padded size
  * ({@code count × longest}) stays within {@code maxBatchTokens}. The queue is bounded in tokens: a request that
  * does not fit is refused at once with an estimate of when to retry, instead of waiting without bound.
+ * <p>
+ * Urgent inputs (search queries: a user waits) go ahead of everything else queued (bulk indexing), and a
+ * scheduling round that starts with an urgent input takes only urgent ones, so a query waits at most for the
+ * batches already running, not for the indexing backlog. Within a priority, inputs are taken in arrival order.
  */
 public final class TokenBudgetBatcher<R> implements AutoCloseable {
 
@@ -40,7 +44,10 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 
 	private final long maxQueuedTokens;
 
-	private final BlockingQueue<Item<R>> queue = new LinkedBlockingQueue<>();
+	private final BlockingQueue<Item<R>> queue = new PriorityBlockingQueue<>(64,
+			Comparator.comparing((Item<R> item) -> !item.urgent()).thenComparingLong(Item::sequence));
+
+	private final AtomicLong sequence = new AtomicLong();
 
 	private final AtomicLong queuedTokens = new AtomicLong();
 
@@ -90,12 +97,18 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		this.workers = List.copyOf(threads);
 	}
 
+	/** Queues bulk inputs: {@link #submit(List, long, boolean)} without urgency. */
+	public List<CompletableFuture<R>> submit(List<long[]> inputs, long deadlineNanos) {
+		return submit(inputs, deadlineNanos, false);
+	}
+
 	/**
 	 * Queues one request's inputs; each future completes with its input's result, or exceptionally with
 	 * {@link DeadlineExceededException}. Cancel the futures when the caller stops waiting.
+	 * @param urgent whether the inputs go ahead of all non-urgent ones queued
 	 * @throws QueueFullException when the inputs do not fit in the queue now
 	 */
-	public List<CompletableFuture<R>> submit(List<long[]> inputs, long deadlineNanos) {
+	public List<CompletableFuture<R>> submit(List<long[]> inputs, long deadlineNanos, boolean urgent) {
 		long tokens = 0;
 		for (long[] input : inputs) {
 			tokens += input.length;
@@ -104,7 +117,8 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		long now = System.nanoTime();
 		List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
 		for (long[] input : inputs) {
-			Item<R> item = new Item<>(input, now, deadlineNanos, new CompletableFuture<>());
+			Item<R> item = new Item<>(input, now, deadlineNanos, urgent, this.sequence.incrementAndGet(),
+					new CompletableFuture<>());
 			futures.add(item.result());
 			this.queue.add(item);
 		}
@@ -139,7 +153,8 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 				window.add(first);
 				long windowTokens = first.ids().length;
 				Item<R> next;
-				while (windowTokens < (long) WINDOW_BATCHES * this.maxBatchTokens && (next = this.queue.poll()) != null) {
+				while (windowTokens < (long) WINDOW_BATCHES * this.maxBatchTokens && (next = this.queue.peek()) != null
+						&& (next.urgent() || !first.urgent()) && this.queue.remove(next)) {
 					window.add(next);
 					windowTokens += next.ids().length;
 				}
@@ -238,7 +253,8 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		}
 	}
 
-	private record Item<R>(long[] ids, long enqueuedNanos, long deadlineNanos, CompletableFuture<R> result) {
+	private record Item<R>(long[] ids, long enqueuedNanos, long deadlineNanos, boolean urgent, long sequence,
+			CompletableFuture<R> result) {
 	}
 
 }

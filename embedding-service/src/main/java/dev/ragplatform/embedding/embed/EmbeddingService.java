@@ -93,7 +93,7 @@ class EmbeddingService {
 			tokens += input.length;
 		}
 
-		List<float[]> vectors = await(model, ids);
+		List<float[]> vectors = await(model, ids, side(command) == InputType.QUERY);
 		boolean normalize = descriptor.normalize() && command.normalize();
 		List<float[]> out = new ArrayList<>(vectors.size());
 		for (float[] vector : vectors) { // each input's own array, fresh from the encoder
@@ -105,12 +105,13 @@ class EmbeddingService {
 		return new Embeddings(descriptor.name(), out, tokens);
 	}
 
-	private List<float[]> await(LoadedModel model, List<long[]> ids) {
+	/** Queries are urgent: a user waits for them, so they go ahead of queued documents (bulk indexing). */
+	private List<float[]> await(LoadedModel model, List<long[]> ids, boolean urgent) {
 		long timeout = this.properties.batching().requestTimeout().toNanos();
 		long deadline = System.nanoTime() + timeout;
 		List<CompletableFuture<float[]>> futures;
 		try {
-			futures = model.batcher().submit(ids, deadline);
+			futures = model.batcher().submit(ids, deadline, urgent);
 		}
 		catch (QueueFullException ex) {
 			throw EmbeddingProblem.overloaded(ex.retryAfterSeconds());

@@ -106,6 +106,39 @@ class TokenBudgetBatcherTests {
 		assertThat(this.batches.stream().flatMap(List::stream).toList()).containsExactly(1, 4);
 	}
 
+	@Test
+	void urgentInputsGoAheadOfTheBacklogAndTakeARoundOfTheirOwn() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
+			entered.countDown();
+			await(release);
+			return this.summing.apply(ids);
+		}, 20, 8, 10_000, 1, new SimpleMeterRegistry())) {
+			CompletableFuture<Long> blocker = batcher.submit(List.of(sequence(1)), LATER).get(0);
+			await(entered); // the worker is busy: what follows waits in the queue
+			List<long[]> backlog = new ArrayList<>();
+			for (int i = 0; i < 12; i++) {
+				backlog.add(sequence(10));
+			}
+			List<CompletableFuture<Long>> bulk = batcher.submit(backlog, LATER);
+			CompletableFuture<Long> query = batcher.submit(List.of(sequence(3)), LATER, true).get(0);
+			CompletableFuture<Long> laterQuery = batcher.submit(List.of(sequence(5)), LATER, true).get(0);
+			release.countDown();
+			blocker.get(5, TimeUnit.SECONDS);
+			assertThat(query.get(5, TimeUnit.SECONDS)).isEqualTo(6L);
+			assertThat(laterQuery.get(5, TimeUnit.SECONDS)).isEqualTo(15L);
+			for (CompletableFuture<Long> future : bulk) {
+				assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo(55L);
+			}
+		}
+		// after the blocker, the two queries run first, alone in their batch; then the backlog, in batches of 2
+		assertThat(this.batches.get(0)).containsExactly(1);
+		assertThat(this.batches.get(1)).containsExactly(3, 5);
+		assertThat(this.batches.subList(2, this.batches.size())).hasSize(6).allSatisfy((batch) -> assertThat(batch)
+			.containsExactly(10, 10));
+	}
+
 	private static long[] sequence(int length) {
 		long[] ids = new long[length];
 		for (int i = 0; i < length; i++) {
