@@ -243,10 +243,23 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		return this.maxBatchSize;
 	}
 
+	/**
+	 * Stops the workers and waits for the batch each is running, so that the encoder can be closed after this
+	 * returns (closing an ONNX Runtime session during a run crashes the process); what is still queued fails.
+	 */
 	@Override
 	public void close() {
 		this.running = false;
 		this.workers.forEach(Thread::interrupt);
+		for (Thread worker : this.workers) {
+			try {
+				worker.join(java.time.Duration.ofSeconds(30));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
 		Item<R> item;
 		while ((item = this.queue.poll()) != null) {
 			item.result().completeExceptionally(new IllegalStateException(this.name + " is shutting down"));

@@ -139,6 +139,26 @@ class TokenBudgetBatcherTests {
 			.containsExactly(10, 10));
 	}
 
+	@Test
+	void closeWaitsForTheRunningBatchSoTheEncoderCanBeClosedAfterIt() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+		var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
+			entered.countDown();
+			long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300); // native inference ignores interrupts
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+			finished.set(true);
+			return this.summing.apply(ids);
+		}, 100, 8, 1000, 1, new SimpleMeterRegistry());
+		CompletableFuture<Long> running = batcher.submit(List.of(sequence(2)), LATER).get(0);
+		await(entered);
+		batcher.close();
+		assertThat(finished).isTrue();
+		assertThat(running.get(1, TimeUnit.SECONDS)).isEqualTo(3L);
+	}
+
 	private static long[] sequence(int length) {
 		long[] ids = new long[length];
 		for (int i = 0; i < length; i++) {
