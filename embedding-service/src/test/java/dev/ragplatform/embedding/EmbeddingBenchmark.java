@@ -30,6 +30,7 @@ import dev.ragplatform.embedding.config.EmbeddingProperties;
 import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;
 import dev.ragplatform.embedding.model.Vectors;
+import dev.ragplatform.testsupport.BenchOutput;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,9 +68,9 @@ public final class EmbeddingBenchmark {
 		List<String> models = List.of(options.getOrDefault("models", "bge-small-en-v1.5,bge-small-en-v1.5-int8").split(","));
 
 		List<String> texts = mixedCorpus(scifact, passages, queries);
-		System.out.printf(Locale.ROOT, "%nEmbedding benchmark: %d texts (%d SciFact abstracts + %d claims), %d cores, "
-				+ "Java %s%n", texts.size(), passages, queries, Runtime.getRuntime().availableProcessors(),
-				Runtime.version());
+		BenchOutput out = BenchOutput.start("embedding", String.format(Locale.ROOT,
+				"%d texts (%d SciFact abstracts + %d claims), %s encoding", texts.size(), passages, queries, encoding),
+				args);
 
 		List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--logging.level.root=warn", "--spring.main.banner-mode=off"));
@@ -89,40 +90,41 @@ public final class EmbeddingBenchmark {
 			Map<String, Double> rawTokensPerSecond = new LinkedHashMap<>();
 			for (String model : models) {
 				LoadedModel m = loaded.get(model);
-				System.out.printf(Locale.ROOT, "%n== %s (%s)%n", model, m.descriptor().dtype());
-				System.out.printf(Locale.ROOT, "%-50s %10s %11s %9s %9s%n", "", "passages/s", "tokens/s", "p50 ms",
-						"p99 ms");
-				raw(m, texts, fixed32).print("raw ONNX Runtime, " + fixed32.describe());
+				BenchOutput.Table table = out.table(model + " (" + m.descriptor().dtype() + ")", "run", "passages/s",
+						"tokens/s", "p50 ms", "p99 ms", "inputs/batch", "padding %");
+				raw(m, texts, fixed32).addTo(table, "raw ONNX Runtime, " + fixed32.describe(), null);
 				Result raw = raw(m, texts, service);
 				rawTokensPerSecond.put(model, raw.tokensPerSecond());
-				raw.print("raw ONNX Runtime, " + service.describe());
+				raw.addTo(table, "raw ONNX Runtime, " + service.describe(), null);
 				Map<Integer, Result> overHttp = new LinkedHashMap<>();
 				for (int c : concurrencies) {
-					overHttp.put(c, httpPass(port, model, texts, c, 1, encoding));
+					overHttp.put(c, httpPass(table, port, model, texts, c, 1, encoding));
 				}
-				Result bulk = httpPass(port, model, texts, 4, 16, encoding);
+				Result bulk = httpPass(table, port, model, texts, 4, 16, encoding);
 				Result peer = peer(model, texts, raw.tokens());
-				peer.print("LangChain4j in-process (embedAll)");
+				peer.addTo(table, "LangChain4j in-process (embedAll)", null);
 				int top = concurrencies.get(concurrencies.size() - 1);
-				System.out.printf(Locale.ROOT, "ratios: service@%d / raw = %.2f   service 16/request / raw = %.2f   "
-						+ "service@%d / LangChain4j = %.2f   service 16/request / LangChain4j = %.2f   raw / LangChain4j = %.2f%n",
-						top, overHttp.get(top).tokensPerSecond() / raw.tokensPerSecond(),
-						bulk.tokensPerSecond() / raw.tokensPerSecond(), top,
-						overHttp.get(top).tokensPerSecond() / peer.tokensPerSecond(),
-						bulk.tokensPerSecond() / peer.tokensPerSecond(), raw.tokensPerSecond() / peer.tokensPerSecond());
+				out.ratio(model + ": service@" + top + " / raw", overHttp.get(top).tokensPerSecond() / raw.tokensPerSecond());
+				out.ratio(model + ": service 16/request / raw", bulk.tokensPerSecond() / raw.tokensPerSecond());
+				out.ratio(model + ": service@" + top + " / LangChain4j",
+						overHttp.get(top).tokensPerSecond() / peer.tokensPerSecond());
+				out.ratio(model + ": service 16/request / LangChain4j", bulk.tokensPerSecond() / peer.tokensPerSecond());
+				out.ratio(model + ": raw / LangChain4j", raw.tokensPerSecond() / peer.tokensPerSecond());
 			}
 			if (rawTokensPerSecond.size() == 2) {
 				var it = rawTokensPerSecond.values().iterator();
 				double fp32 = it.next();
-				System.out.printf(Locale.ROOT, "%nint8 / fp32 (raw tokens/s) = %.2f%n", it.next() / fp32);
+				out.ratio("int8 / fp32 (raw tokens/s)", it.next() / fp32);
 			}
+			out.note("HTTP passes include their warm-up; inputs/batch and padding are the batches the service formed");
 			if (options.containsKey("quality")) {
-				quality(scifact, loaded, models, service);
+				quality(out, scifact, loaded, models, service);
 			}
 		}
 		finally {
 			app.close();
 		}
+		out.finish();
 	}
 
 	/** Tokenise, sort by length, run in batches: the least the service could do with the same model. */
@@ -197,16 +199,15 @@ public final class EmbeddingBenchmark {
 	}
 
 	/** One pass over HTTP, printed with the batches the service formed. */
-	static Result httpPass(int port, String model, List<String> texts, int concurrency, int perRequest, String encoding)
-			throws Exception {
+	static Result httpPass(BenchOutput.Table table, int port, String model, List<String> texts, int concurrency,
+			int perRequest, String encoding) throws Exception {
 		BatchStats before = BatchStats.read(port, model);
 		Result r = http(port, model, texts, concurrency, perRequest, encoding);
 		BatchStats after = BatchStats.read(port, model);
 		long batches = Math.max(1, after.batches() - before.batches());
-		r.print("service over HTTP, " + perRequest + " input(s)/request, concurrency " + concurrency);
-		System.out.printf(Locale.ROOT, "%-50s (%s; warm-up included: %d batches, %.1f inputs/batch, %.0f %% padding)%n",
-				"", encoding, batches, (after.inputs() - before.inputs()) / batches,
-				100 * (after.padding() - before.padding()) / batches);
+		r.addTo(table, "service over HTTP, " + perRequest + " input(s)/request, concurrency " + concurrency,
+				new double[] { (after.inputs() - before.inputs()) / batches,
+						100 * (after.padding() - before.padding()) / batches });
 		return r;
 	}
 
@@ -270,7 +271,7 @@ public final class EmbeddingBenchmark {
 	}
 
 	/** SciFact test nDCG@10 for each model: the quality side of int8 vs fp32 (embeds the whole corpus). */
-	static void quality(Path scifact, EmbeddingModels loaded, List<String> models, Batching batch) throws IOException {
+	static void quality(BenchOutput out, Path scifact, EmbeddingModels loaded, List<String> models, Batching batch) throws IOException {
 		Map<String, String> corpus = new LinkedHashMap<>();
 		for (String line : Files.readAllLines(scifact.resolve("corpus.jsonl"))) {
 			JsonNode doc = JSON.readTree(line);
@@ -289,8 +290,9 @@ public final class EmbeddingBenchmark {
 		}
 		List<String> docIds = new ArrayList<>(corpus.keySet());
 		List<String> queryIds = new ArrayList<>(qrels.keySet());
-		System.out.printf(Locale.ROOT, "%n== SciFact quality: %d documents, %d test queries (published bge-small nDCG@10 0.713)%n",
-				docIds.size(), queryIds.size());
+		BenchOutput.Table table = out.table(String.format(Locale.ROOT,
+				"SciFact quality: %d documents, %d test queries (published bge-small nDCG@10 0.713)", docIds.size(),
+				queryIds.size()), "model", "nDCG@10", "corpus embedded in s");
 		Map<String, List<float[]>> docVectors = new LinkedHashMap<>();
 		Map<String, List<float[]>> queryVectors = new LinkedHashMap<>();
 		for (String model : models) {
@@ -300,15 +302,13 @@ public final class EmbeddingBenchmark {
 			queryVectors.put(model,
 					embedRaw(m, queryIds.stream().map((id) -> QUERY_INSTRUCTION + queries.get(id)).toList(), batch)
 						.vectors());
-			System.out.printf(Locale.ROOT, "%-44s nDCG@10 = %.4f   (corpus embedded in %.0f s)%n", model,
-					ndcgAt10(docVectors.get(model), queryVectors.get(model), docIds, queryIds, qrels),
+			table.row(model, ndcgAt10(docVectors.get(model), queryVectors.get(model), docIds, queryIds, qrels),
 					(System.nanoTime() - started) / 1e9);
 		}
 		if (models.size() == 2) {
 			// documents are nearly all of the tokens: the int8 model for them, the exact one for short queries
-			System.out.printf(Locale.ROOT, "%-44s nDCG@10 = %.4f%n", models.get(1) + " documents, " + models.get(0)
-					+ " queries", ndcgAt10(docVectors.get(models.get(1)), queryVectors.get(models.get(0)), docIds,
-							queryIds, qrels));
+			table.row(models.get(1) + " documents, " + models.get(0) + " queries", ndcgAt10(
+					docVectors.get(models.get(1)), queryVectors.get(models.get(0)), docIds, queryIds, qrels), null);
 		}
 	}
 
@@ -424,17 +424,18 @@ public final class EmbeddingBenchmark {
 			return this.tokens / seconds();
 		}
 
-		void print(String label) {
-			String p50 = "-";
-			String p99 = "-";
+		/** A table row; {@code batches} is inputs per batch and padding %, when the service formed the batches. */
+		void addTo(BenchOutput.Table table, String label, double[] batches) {
+			Double p50 = null;
+			Double p99 = null;
 			if (this.latencies != null) {
 				long[] sorted = this.latencies.clone();
 				Arrays.sort(sorted);
-				p50 = String.format(Locale.ROOT, "%.1f", sorted[sorted.length / 2] / 1e6);
-				p99 = String.format(Locale.ROOT, "%.1f", sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6);
+				p50 = sorted[sorted.length / 2] / 1e6;
+				p99 = sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6;
 			}
-			System.out.printf(Locale.ROOT, "%-50s %10.1f %11.0f %9s %9s%n", label, this.texts / seconds(),
-					tokensPerSecond(), p50, p99);
+			table.row(label, this.texts / seconds(), tokensPerSecond(), p50, p99,
+					(batches != null) ? batches[0] : null, (batches != null) ? batches[1] : null);
 		}
 
 	}

@@ -237,13 +237,21 @@ final class Platform {
 		else {
 			request.method(method, HttpRequest.BodyPublishers.noBody());
 		}
-		try {
-			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			String text = response.body();
-			return new Response(response.statusCode(), (text == null || text.isBlank()) ? null : JSON.readTree(text));
-		}
-		catch (java.net.ConnectException ex) {
-			throw new IllegalStateException(uri.resolve("/") + " does not answer: start the platform with ./rag up", ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+				String text = response.body();
+				return new Response(response.statusCode(),
+						(text == null || text.isBlank()) ? null : JSON.readTree(text));
+			}
+			catch (java.net.ConnectException ex) {
+				// a service restarting (an upgrade, a crash) must not end a run of hours: wait up to a minute
+				if (attempt == 12) {
+					throw new IllegalStateException(uri.resolve("/") + " does not answer: start the platform with "
+							+ "./rag up", ex);
+				}
+				Thread.sleep(5000);
+			}
 		}
 	}
 

@@ -27,6 +27,7 @@ import dev.ragplatform.ingest.chunk.ChunkSize;
 import dev.ragplatform.ingest.chunk.TextChunk;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.ModelTokenizers;
+import dev.ragplatform.testsupport.BenchOutput;
 import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.KafkaBroker;
 import dev.ragplatform.testsupport.PostgresDatabase;
@@ -79,7 +80,7 @@ public final class IngestBenchmark {
 		int status = 0;
 		try {
 			run(corpus, embedding, retrieval.url(), db, kafka, ingest.getBean(IngestProperties.class),
-					ingest.getBean(ModelTokenizers.class));
+					ingest.getBean(ModelTokenizers.class), args);
 		}
 		catch (Exception ex) {
 			ex.printStackTrace();
@@ -93,7 +94,7 @@ public final class IngestBenchmark {
 	}
 
 	private static void run(List<String[]> corpus, URI embedding, URI retrieval, PostgresDatabase db,
-			KafkaBroker kafka, IngestProperties properties, ModelTokenizers tokenizers) throws Exception {
+			KafkaBroker kafka, IngestProperties properties, ModelTokenizers tokenizers, String[] args) throws Exception {
 		int batchSize = properties.embedding().batchSize();
 		int concurrency = properties.embedding().maxConcurrentCalls();
 		HttpClient http = HttpClient.newHttpClient();
@@ -115,9 +116,9 @@ public final class IngestBenchmark {
 				chunks.add(text.substring(chunk.start(), chunk.end()));
 			}
 		}
-		System.out.printf(Locale.ROOT, "%nIngest benchmark: SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens "
-				+ "(%s), %d cores%n", corpus.size(), chunks.size(), size.targetTokens(), model,
-				Runtime.getRuntime().availableProcessors());
+		BenchOutput out = BenchOutput.start("ingest", String.format(Locale.ROOT,
+				"SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens (%s)", corpus.size(), chunks.size(),
+				size.targetTokens(), model), args);
 
 		// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
 		rawEmbedding(http, embedding, model, chunks.subList(0, Math.min(256, chunks.size())), batchSize, concurrency);
@@ -160,19 +161,18 @@ public final class IngestBenchmark {
 			Thread.sleep(200);
 		}
 		long pipelineChunks = chunkTotal(db, collection);
-		System.out.printf(Locale.ROOT, "%-50s %10s %12s %12s %8s%n", "", "seconds", "documents/s", "chunks/s",
-				"vs raw");
-		System.out.printf(Locale.ROOT, "%-50s %10.1f %12s %12.1f %8s%n", "embedding-service alone (HTTP, same chunks, "
-				+ concurrency + "×" + batchSize + ")", rawSeconds, "", rawRate, "1.00");
-		System.out.printf(Locale.ROOT, "%-50s %10.1f %12.1f %12.1f %8.2f%n", "pipeline: published → EMBEDDED",
-				embeddedAt, corpus.size() / embeddedAt, pipelineChunks / embeddedAt,
-				pipelineChunks / embeddedAt / rawRate);
-		System.out.printf(Locale.ROOT, "%-50s %10.1f %12.1f %12.1f %8.2f%n", "pipeline: published → INDEXED (searchable)",
-				indexedAt, corpus.size() / indexedAt, pipelineChunks / indexedAt, pipelineChunks / indexedAt / rawRate);
+		out.table("Ingest throughput", "run", "seconds", "documents/s", "chunks/s")
+			.row("embedding-service alone (HTTP, same chunks, " + concurrency + "×" + batchSize + ")", rawSeconds, null,
+					rawRate)
+			.row("pipeline: published → EMBEDDED", embeddedAt, corpus.size() / embeddedAt, pipelineChunks / embeddedAt)
+			.row("pipeline: published → INDEXED (searchable)", indexedAt, corpus.size() / indexedAt,
+					pipelineChunks / indexedAt);
+		out.ratio("pipeline to EMBEDDED / embedding-service alone (chunks/s)", pipelineChunks / embeddedAt / rawRate);
+		out.ratio("pipeline to INDEXED / embedding-service alone (chunks/s)", pipelineChunks / indexedAt / rawRate);
 		if (pipelineChunks != chunks.size()) {
-			System.out.printf(Locale.ROOT, "note: the pipeline made %,d chunks, the peer %,d%n", pipelineChunks,
-					chunks.size());
+			out.note("the pipeline made %,d chunks, the peer %,d", pipelineChunks, chunks.size());
 		}
+		out.finish();
 	}
 
 	/** Embeds {@code chunks} as the pipeline does: calls of {@code batchSize} texts, {@code concurrency} in flight. */

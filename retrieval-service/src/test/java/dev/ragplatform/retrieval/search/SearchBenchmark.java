@@ -31,6 +31,7 @@ import dev.ragplatform.retrieval.RetrievalServiceApplication;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
+import dev.ragplatform.testsupport.BenchOutput;
 import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.PostgresDatabase;
 import dev.ragplatform.testsupport.RealInfrastructure;
@@ -107,12 +108,11 @@ public final class SearchBenchmark {
 			.toArray(String[]::new);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RetrievalServiceApplication.class)
 			.run(arguments)) {
-			Bench bench = new Bench(context, db);
-			System.out.printf(Locale.ROOT, "%nSearch benchmark: PostgreSQL %s, pgvector %s, %d cores%n",
-					bench.jdbc.queryForObject("SHOW server_version", String.class),
-					bench.jdbc.queryForObject("SELECT extversion FROM pg_extension WHERE extname = 'vector'",
-							String.class),
-					Runtime.getRuntime().availableProcessors());
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			Bench bench = new Bench(context, db, BenchOutput.start("search", String.format(Locale.ROOT,
+					"PostgreSQL %s, pgvector %s", jdbc.queryForObject("SHOW server_version", String.class),
+					jdbc.queryForObject("SELECT extversion FROM pg_extension WHERE extname = 'vector'", String.class)),
+					args));
 			if (ann) {
 				for (String storage : storages) {
 					bench.ann(storage, chunks, dims, queries, efs);
@@ -121,6 +121,7 @@ public final class SearchBenchmark {
 			if (quality) {
 				bench.scifact(datasets.resolve("scifact"), Path.of(options.getOrDefault("cache", ".rag/cache")));
 			}
+			bench.out.finish();
 		}
 		System.exit(0);
 	}
@@ -137,9 +138,12 @@ public final class SearchBenchmark {
 
 		final URI base;
 
-		Bench(ConfigurableApplicationContext context, PostgresDatabase db) {
+		final BenchOutput out;
+
+		Bench(ConfigurableApplicationContext context, PostgresDatabase db, BenchOutput out) {
 			this.context = context;
 			this.db = db;
+			this.out = out;
 			this.jdbc = context.getBean(JdbcTemplate.class);
 			this.base = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
 		}
@@ -148,9 +152,9 @@ public final class SearchBenchmark {
 			String name = "ann-" + storage;
 			JsonNode created = post("/v1/collections", Map.of("name", name, "dimensions", dims, "storage", storage));
 			Collection collection = this.context.getBean(CollectionService.class).get(name);
-			System.out.printf(Locale.ROOT, "%n== ANN: %,d clustered unit vectors × %d (%s), HNSW m=%d ef_construction=%d, "
-					+ "%d queries, top 10 ==%n", n, dims, storage, collection.hnswM(), collection.hnswEfConstruction(),
-					queryCount);
+			String heading = String.format(Locale.ROOT, "ANN: %,d clustered unit vectors × %d (%s), HNSW m=%d "
+					+ "ef_construction=%d, %d queries, top 10", n, dims, storage, collection.hnswM(),
+					collection.hnswEfConstruction(), queryCount);
 			if (!created.has("name")) {
 				throw new IllegalStateException("create failed: " + created);
 			}
@@ -179,7 +183,7 @@ public final class SearchBenchmark {
 			long indexBytes = this.jdbc.queryForObject("SELECT pg_relation_size(?::regclass)", Long.class, index);
 			long tableBytes = this.jdbc.queryForObject("SELECT pg_table_size(?::regclass)", Long.class,
 					collection.partition());
-			System.out.printf(Locale.ROOT, "loaded in %.1f s; HNSW built in %.1f s; index %,d MB, table %,d MB%n",
+			this.out.note("%s: loaded in %.1f s; HNSW built in %.1f s; index %,d MB, table %,d MB", storage,
 					loadSeconds, buildSeconds, indexBytes >> 20, tableBytes >> 20);
 
 			DenseSearch dense = this.context.getBean(DenseSearch.class);
@@ -199,10 +203,9 @@ public final class SearchBenchmark {
 				exactTimes[i] = (System.nanoTime() - q0) / 1e6;
 			}
 			double exactP50 = percentile(exactTimes, 50);
-			System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s %12s%n", "search", "recall@10", "p50 ms", "p99 ms",
-					"p50 speed-up");
-			System.out.printf(Locale.ROOT, "%-24s %10.3f %10.2f %10.2f %12s%n", "exact scan", 1.0, exactP50,
-					percentile(exactTimes, 99), "1.0×");
+			BenchOutput.Table table = this.out.table(heading, "search", "recall@10", "p50 ms", "p99 ms",
+					"p50 speed-up", "full top 10");
+			table.row("exact scan", 1.0, exactP50, percentile(exactTimes, 99), 1.0, null);
 			for (int ef : efs) {
 				double[] times = new double[queries.size()];
 				double recall = 0;
@@ -213,8 +216,8 @@ public final class SearchBenchmark {
 					recall += overlap(found, truth.get(i)) / 10.0;
 				}
 				double p50 = percentile(times, 50);
-				System.out.printf(Locale.ROOT, "%-24s %10.3f %10.2f %10.2f %11.1f×%n", "hnsw ef_search=" + ef,
-						recall / queries.size(), p50, percentile(times, 99), exactP50 / p50);
+				table.row("hnsw ef_search=" + ef, recall / queries.size(), p50, percentile(times, 99), exactP50 / p50,
+						null);
 			}
 			// a filter that keeps 1% of the collection: the service's automatic choice, and forced HNSW
 			String filter = MetadataFilter.compile(JSON.readTree("{\"bucket\": 42}"));
@@ -228,8 +231,8 @@ public final class SearchBenchmark {
 				autoExact &= result.exact();
 				filteredTruth.add(keys(result));
 			}
-			System.out.printf(Locale.ROOT, "%-24s %10s %10.2f %10.2f %12s%n", "1% filter, auto", autoExact ? "exact" : "?",
-					percentile(autoTimes, 50), percentile(autoTimes, 99), autoExact ? "(scan)" : "");
+			table.row("1% filter, automatic plan" + (autoExact ? " (exact scan)" : ""), autoExact ? 1.0 : null,
+					percentile(autoTimes, 50), percentile(autoTimes, 99), null, null);
 			double[] iterTimes = new double[queries.size()];
 			double iterRecall = 0;
 			int full = 0;
@@ -240,9 +243,8 @@ public final class SearchBenchmark {
 				iterRecall += overlap(found, filteredTruth.get(i)) / 10.0;
 				full += (found.size() == 10) ? 1 : 0;
 			}
-			System.out.printf(Locale.ROOT, "%-24s %10.3f %10.2f %10.2f   %d/%d full%n", "1% filter, hnsw iter.",
-					iterRecall / queries.size(), percentile(iterTimes, 50), percentile(iterTimes, 99), full,
-					queries.size());
+			table.row("1% filter, forced HNSW iterative scan", iterRecall / queries.size(), percentile(iterTimes, 50),
+					percentile(iterTimes, 99), null, full + "/" + queries.size());
 		}
 
 		private void load(Collection collection, int n, int dims, float[][] centers, Random random) throws Exception {
@@ -296,7 +298,7 @@ public final class SearchBenchmark {
 				String[] f = line.split("\t");
 				qrels.computeIfAbsent(f[0], (k) -> new HashMap<>()).put(f[1], Integer.parseInt(f[2]));
 			}
-			System.out.printf(Locale.ROOT, "%n== SciFact: %,d documents, %d test queries; bge-small-en-v1.5 ==%n",
+			String heading = String.format(Locale.ROOT, "SciFact: %,d documents, %d test queries; bge-small-en-v1.5",
 					corpus.size(), qrels.size());
 			JsonNode created = post("/v1/collections", Map.of("name", "scifact"));
 			if (!created.has("name")) {
@@ -320,7 +322,7 @@ public final class SearchBenchmark {
 			while (this.context.getBean(CollectionService.class).get("scifact").chunkCount() < ids.size()) {
 				Thread.sleep(200);
 			}
-			System.out.printf(Locale.ROOT, "indexed %,d documents through Kafka in %.1f s (%.0f chunks/s)%n", ids.size(),
+			this.out.note("indexed %,d documents through Kafka in %.1f s (%.0f chunks/s)", ids.size(),
 					(System.nanoTime() - t) / 1e9, ids.size() / ((System.nanoTime() - t) / 1e9));
 			this.jdbc.execute("ANALYZE retrieval.chunks"); // as autovacuum soon would: steady-state plans
 			Collection collection = this.context.getBean(CollectionService.class).get("scifact");
@@ -347,8 +349,8 @@ public final class SearchBenchmark {
 			RetrievalProperties props = this.context.getBean(RetrievalProperties.class);
 			LexicalSearch anserini = new LexicalSearch(this.jdbc, withBm25(props, 0.9, 0.4));
 			runs.put("platform lexical, k1=0.9 b=0.4", lexicalRun(anserini, collection, qrels, queryTexts));
-			System.out.printf(Locale.ROOT, "collection task: %s; BM25 k1=%.1f b=%.2f%n", task,
-					props.search().bm25K1(), props.search().bm25B());
+			this.out.note("collection task: %s; BM25 k1=%.1f b=%.2f", task, props.search().bm25K1(),
+					props.search().bm25B());
 			runs.put("PostgreSQL ts_rank_cd", tsRankCd(collection, qrels, queryTexts));
 			for (double[] kb : new double[][] { { 0.9, 0.4 }, { 1.2, 0.75 } }) {
 				runs.put(String.format(Locale.ROOT, "Lucene BM25 k1=%.1f b=%.2f", kb[0], kb[1]),
@@ -361,7 +363,7 @@ public final class SearchBenchmark {
 			}
 			runs.put("RRF(platform dense, Lucene k1=1.2)", rrfLucene);
 
-			System.out.printf(Locale.ROOT, "%-38s %9s %11s %8s %12s%n", "ranking", "nDCG@10", "Recall@100", "MRR@10",
+			BenchOutput.Table table = this.out.table(heading, "ranking", "nDCG@10", "Recall@100", "MRR@10",
 					"p50 ms (HTTP)");
 			for (var entry : runs.entrySet()) {
 				double ndcg = 0;
@@ -375,8 +377,7 @@ public final class SearchBenchmark {
 				}
 				int q = qrels.size();
 				double[] ms = latencies.get(entry.getKey());
-				System.out.printf(Locale.ROOT, "%-38s %9.4f %11.4f %8.4f %12s%n", entry.getKey(), ndcg / q, recall / q,
-						mrr / q, (ms != null) ? String.format(Locale.ROOT, "%.1f", percentile(ms, 50)) : "");
+				table.row(entry.getKey(), ndcg / q, recall / q, mrr / q, (ms != null) ? percentile(ms, 50) : null);
 			}
 		}
 
@@ -456,7 +457,7 @@ public final class SearchBenchmark {
 						}
 						vectors.add(v);
 					}
-					System.out.printf(Locale.ROOT, "document vectors from the cache %s%n", file);
+					System.err.printf(Locale.ROOT, "document vectors from the cache %s%n", file);
 					return vectors;
 				}
 			}
@@ -479,10 +480,10 @@ public final class SearchBenchmark {
 					vectors.add(v);
 				}
 				if (i % 1024 == 0) {
-					System.out.printf(Locale.ROOT, "\rembedding the corpus: %,d / %,d", i, texts.size());
+					System.err.printf(Locale.ROOT, "\rembedding the corpus: %,d / %,d", i, texts.size());
 				}
 			}
-			System.out.printf(Locale.ROOT, "\rembedded %,d documents in %.0f s%n", texts.size(), (System.nanoTime() - t) / 1e9);
+			System.err.printf(Locale.ROOT, "\rembedded %,d documents in %.0f s%n", texts.size(), (System.nanoTime() - t) / 1e9);
 			Files.createDirectories(cacheDir);
 			try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
 				out.writeInt(vectors.size());
