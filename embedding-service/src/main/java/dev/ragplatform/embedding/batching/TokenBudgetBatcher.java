@@ -23,7 +23,8 @@ import io.micrometer.core.instrument.Timer;
  * batches' worth of tokens), drops what is past its deadline or no longer awaited, sorts the rest by length so
  * that sequences of similar length share a batch (little padding), and cuts batches whose padded size
  * ({@code count × longest}) stays within {@code maxBatchTokens}. The queue is bounded in tokens: a request that
- * does not fit is refused at once with an estimate of when to retry, instead of waiting without bound.
+ * does not fit, or that would wait past its deadline behind what is queued, is refused at once with an estimate of
+ * when to retry, instead of waiting without bound or timing out after using the workers' time.
  * <p>
  * Urgent inputs (search queries: a user waits) go ahead of everything else queued (bulk indexing), and a
  * scheduling round that starts with an urgent input takes only urgent ones, so a query waits at most for the
@@ -113,7 +114,7 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		for (long[] input : inputs) {
 			tokens += input.length;
 		}
-		reserve(tokens);
+		reserve(tokens, urgent ? Long.MAX_VALUE : deadlineNanos - System.nanoTime());
 		long now = System.nanoTime();
 		List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
 		for (long[] input : inputs) {
@@ -125,11 +126,20 @@ public final class TokenBudgetBatcher<R> implements AutoCloseable {
 		return futures;
 	}
 
-	private void reserve(long tokens) {
+	/**
+	 * Admits a request's tokens, or refuses it at once: when the queue is full, and when the work queued ahead of it
+	 * would outlast its deadline at the measured speed. Inputs that would time out anyway are never run, so an
+	 * overloaded service does not waste its time on answers nobody waits for (and their clients' retries).
+	 */
+	private void reserve(long tokens, long patienceNanos) {
 		while (true) {
 			long queued = this.queuedTokens.get();
 			// one oversized request is let through an empty queue, so no valid request can never run
 			if (queued > 0 && queued + tokens > this.maxQueuedTokens) {
+				throw new QueueFullException(retryAfterSeconds(queued));
+			}
+			double seconds = (queued + tokens) / Math.max(1.0, this.tokensPerSecond * this.workers.size());
+			if (queued > 0 && seconds * 1e9 > patienceNanos) {
 				throw new QueueFullException(retryAfterSeconds(queued));
 			}
 			if (this.queuedTokens.compareAndSet(queued, queued + tokens)) {

@@ -93,10 +93,14 @@ class TokenBudgetBatcherTests {
 		}, 100, 8, 1000, 1, new SimpleMeterRegistry())) {
 			CompletableFuture<Long> blocker = batcher.submit(List.of(sequence(1)), LATER).get(0);
 			await(entered); // the worker is busy: what follows waits in the queue
-			CompletableFuture<Long> expired = batcher.submit(List.of(sequence(2)), System.nanoTime() - 1).get(0);
+			// admitted (the queue is short), but its deadline passes while it waits
+			CompletableFuture<Long> expired = batcher
+				.submit(List.of(sequence(2)), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50))
+				.get(0);
 			CompletableFuture<Long> cancelled = batcher.submit(List.of(sequence(3)), LATER).get(0);
 			CompletableFuture<Long> live = batcher.submit(List.of(sequence(4)), LATER).get(0);
 			cancelled.cancel(false);
+			Thread.sleep(100);
 			release.countDown();
 			blocker.get(5, TimeUnit.SECONDS);
 			assertThat(live.get(5, TimeUnit.SECONDS)).isEqualTo(10L);
@@ -157,6 +161,32 @@ class TokenBudgetBatcherTests {
 		batcher.close();
 		assertThat(finished).isTrue();
 		assertThat(running.get(1, TimeUnit.SECONDS)).isEqualTo(3L);
+	}
+
+	@Test
+	void aRequestThatWouldWaitPastItsDeadlineIsRefusedAtOnceUnlessUrgent() {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		try (var batcher = new TokenBudgetBatcher<>("t", (ids) -> {
+			entered.countDown();
+			await(release);
+			return this.summing.apply(ids);
+		}, 1000, 32, 1_000_000, 1, new SimpleMeterRegistry())) {
+			batcher.submit(List.of(sequence(1)), LATER);
+			await(entered);
+			List<long[]> backlog = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				backlog.add(sequence(1000));
+			}
+			batcher.submit(backlog, LATER); // 20,000 tokens: about 10 s at the initial estimate of 2,000 tokens/s
+			long inOneSecond = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+			assertThatThrownBy(() -> batcher.submit(List.of(sequence(10)), inOneSecond))
+				.isInstanceOf(QueueFullException.class)
+				.satisfies((ex) -> assertThat(((QueueFullException) ex).retryAfterSeconds()).isGreaterThanOrEqualTo(5));
+			assertThat(batcher.submit(List.of(sequence(10)), inOneSecond, true)).hasSize(1);
+			assertThat(batcher.submit(List.of(sequence(10)), LATER)).hasSize(1);
+			release.countDown();
+		}
 	}
 
 	private static long[] sequence(int length) {

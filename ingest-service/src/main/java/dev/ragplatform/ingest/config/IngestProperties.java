@@ -31,7 +31,8 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * @param timeout read timeout of one call (a call waits in the service's batching queue too)
 	 * @param batchSize chunks per call; a document's calls run concurrently
 	 * @param maxConcurrentCalls bulkhead: calls in flight at once across all documents
-	 * @param retryAttempts attempts per call for transient failures (429, 5xx, connection), with back-off
+	 * @param retryAttempts attempts per call for transient failures (5xx, connection), with back-off; a 429 (busy) is
+	 * not a failure: the call waits for its {@code Retry-After} and is repeated
 	 * @param retryBackoff first back-off, doubled per attempt
 	 * @param failureRateThreshold per cent of failed calls that opens the circuit breaker
 	 * @param openFor how long the open breaker keeps the pipeline paused before it tries again

@@ -68,6 +68,8 @@ public class EmbeddingClient implements DisposableBean {
 
 	private final Map<String, Coalescer> coalescers = new ConcurrentHashMap<>();
 
+	private final io.micrometer.core.instrument.Counter backPressure;
+
 	EmbeddingClient(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters) {
 		IngestProperties.Embedding config = properties.embedding();
 		var requestFactory = new JdkClientHttpRequestFactory();
@@ -99,6 +101,9 @@ public class EmbeddingClient implements DisposableBean {
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
 		TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
 		TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+		this.backPressure = io.micrometer.core.instrument.Counter.builder("rag.ingest.embedding.back.pressure")
+			.description("Calls embedding-service answered with 429 (busy), repeated after its Retry-After")
+			.register(meters);
 	}
 
 	/** The breaker, so the pipeline can pause while it is open. */
@@ -230,9 +235,23 @@ public class EmbeddingClient implements DisposableBean {
 		}
 
 		private List<float[]> guarded(List<String> texts) {
-			return Retry.decorateSupplier(EmbeddingClient.this.retry,
-					CircuitBreaker.decorateSupplier(EmbeddingClient.this.breaker, () -> call(this.model, this.task, texts)))
-				.get();
+			while (true) {
+				try {
+					return Retry.decorateSupplier(EmbeddingClient.this.retry, CircuitBreaker
+						.decorateSupplier(EmbeddingClient.this.breaker, () -> call(this.model, this.task, texts)))
+						.get();
+				}
+				catch (EmbeddingOverloadedException busy) { // back-pressure: wait as advised, then call again
+					EmbeddingClient.this.backPressure.increment();
+					try {
+						Thread.sleep(busy.retryAfter());
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw new DependencyUnavailableException("interrupted while embedding-service was busy", ex);
+					}
+				}
+			}
 		}
 
 		void failQueued(Throwable reason) {
@@ -267,6 +286,9 @@ public class EmbeddingClient implements DisposableBean {
 		}
 		catch (RestClientResponseException ex) {
 			int status = ex.getStatusCode().value();
+			if (status == 429) {
+				throw new EmbeddingOverloadedException(retryAfter(ex.getResponseHeaders()));
+			}
 			if (status >= 400 && status < 500 && status != 408 && status != 429) {
 				throw new EmbeddingRejectedException("embedding-service rejected the chunks (" + status + "): "
 						+ ex.getResponseBodyAsString());
@@ -286,6 +308,21 @@ public class EmbeddingClient implements DisposableBean {
 			vectors.add(decode(item.path("embedding").asString()));
 		}
 		return vectors;
+	}
+
+	/** The advised wait of a 429, between 100 ms and 30 s; 1 s when the header is missing or not in seconds. */
+	static java.time.Duration retryAfter(org.springframework.http.HttpHeaders headers) {
+		String value = (headers != null) ? headers.getFirst(org.springframework.http.HttpHeaders.RETRY_AFTER) : null;
+		long seconds = 1;
+		if (value != null) {
+			try {
+				seconds = Long.parseLong(value.trim());
+			}
+			catch (NumberFormatException ex) {
+				// an HTTP date: not sent by embedding-service; the default wait will do
+			}
+		}
+		return java.time.Duration.ofMillis(Math.clamp(seconds * 1000, 100, 30_000));
 	}
 
 	@Override
