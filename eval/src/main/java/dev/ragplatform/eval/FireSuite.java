@@ -42,12 +42,15 @@ final class FireSuite {
 
 	private final Platform platform;
 
+	private final java.util.concurrent.ExecutorService searchers = java.util.concurrent.Executors.newFixedThreadPool(4,
+			Thread.ofPlatform().daemon().factory());
+
 	FireSuite(Platform platform) {
 		this.platform = platform;
 	}
 
-	Report.Result run(Path dir, String collection, List<String> modes, int priorLimit, int queryLimit)
-			throws Exception {
+	Report.Result run(Path dir, String collection, List<String> modes, List<String> forms, int priorLimit,
+			int queryLimit) throws Exception {
 		Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("irled-qrel.txt"));
 		Map<String, String> current = texts(dir.resolve("Current_Cases"), queryLimit, java.util.Set.of());
 		// a partial run keeps every prior case its queries cite, plus the first priorLimit others as distractors
@@ -68,7 +71,10 @@ final class FireSuite {
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
 		int markers = 0;
-		for (String form : List.of("contexts", "whole")) {
+		for (String form : forms) {
+			if (!form.equals("contexts") && !form.equals("whole")) {
+				throw new IllegalArgumentException("unknown form " + form + ": use contexts, whole or both");
+			}
 			for (String mode : modes) {
 				Progress progress = new Progress(form + " " + mode, current.size());
 				Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -80,9 +86,14 @@ final class FireSuite {
 					if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 						markers += passages.size();
 					}
-					List<List<String>> rankings = new ArrayList<>();
+					// one case's searches run 4 at a time, so every embedding worker of the platform has work
+					List<java.util.concurrent.Future<Platform.Search>> searches = new ArrayList<>();
 					for (String passage : passages) {
-						Platform.Search search = this.platform.search(collection, passage, mode, DEPTH);
+						searches.add(this.searchers.submit(() -> this.platform.search(collection, passage, mode, DEPTH)));
+					}
+					List<List<String>> rankings = new ArrayList<>();
+					for (java.util.concurrent.Future<Platform.Search> future : searches) {
+						Platform.Search search = future.get();
 						millis.add(search.millis());
 						rankings.add(search.documents());
 					}

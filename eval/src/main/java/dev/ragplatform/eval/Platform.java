@@ -25,18 +25,34 @@ final class Platform {
 
 	private final URI retrieval;
 
-	Platform(URI ingest, URI retrieval) {
+	/** The embedding model of the collections this run creates; null for the platform's default. */
+	private final String model;
+
+	Platform(URI ingest, URI retrieval, String model) {
 		this.ingest = ingest;
 		this.retrieval = retrieval;
+		this.model = model;
 	}
 
-	/** The collection's settings, creating it with the platform's defaults when it does not exist. */
+	/**
+	 * The collection's settings, creating it with the platform's defaults (and the run's model, if it names one)
+	 * when it does not exist. An existing collection made with another model than the run names is an error.
+	 */
 	JsonNode ensureCollection(String name) throws IOException, InterruptedException {
 		Response got = call("GET", this.retrieval.resolve("/v1/collections/" + name), null);
 		if (got.status() == 200) {
+			String existing = got.body().path("embeddingModel").asString();
+			if (this.model != null && !this.model.equals(existing)) {
+				throw new IllegalStateException("collection " + name + " was made with " + existing + ", not "
+						+ this.model + ": pass another --collection, or delete it (DELETE /v1/collections/" + name + ")");
+			}
 			return got.body();
 		}
-		Response created = call("POST", this.retrieval.resolve("/v1/collections"), Map.of("name", name));
+		Map<String, Object> create = new LinkedHashMap<>(Map.of("name", name));
+		if (this.model != null) {
+			create.put("embeddingModel", this.model);
+		}
+		Response created = call("POST", this.retrieval.resolve("/v1/collections"), create);
 		if (created.status() == 409) { // created by a concurrent run, or by an attempt whose answer was lost
 			return call("GET", this.retrieval.resolve("/v1/collections/" + name), null).body();
 		}
