@@ -2,14 +2,11 @@ package dev.ragplatform.embedding.embed;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import dev.ragplatform.embedding.batching.DeadlineExceededException;
-import dev.ragplatform.embedding.batching.QueueFullException;
+import dev.ragplatform.commons.batching.DeadlineExceededException;
+import dev.ragplatform.commons.batching.QueueFullException;
+import dev.ragplatform.commons.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;
@@ -109,35 +106,14 @@ class EmbeddingService {
 	private List<float[]> await(LoadedModel model, List<long[]> ids, boolean urgent) {
 		long timeout = this.properties.batching().requestTimeout().toNanos();
 		long deadline = System.nanoTime() + timeout;
-		List<CompletableFuture<float[]>> futures;
 		try {
-			futures = model.batcher().submit(ids, deadline, urgent);
+			return TokenBudgetBatcher.await(model.batcher().submit(ids, deadline, urgent), deadline);
 		}
 		catch (QueueFullException ex) {
 			throw EmbeddingProblem.overloaded(ex.retryAfterSeconds());
 		}
-		List<float[]> vectors = new ArrayList<>(futures.size());
-		try {
-			for (CompletableFuture<float[]> future : futures) {
-				vectors.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-			}
-			return vectors;
-		}
-		catch (TimeoutException | CancellationException ex) {
+		catch (DeadlineExceededException ex) {
 			throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof DeadlineExceededException) {
-				throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
-			}
-			throw new IllegalStateException("embedding failed: " + ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
-		}
-		finally {
-			futures.forEach((future) -> future.cancel(false)); // work nobody waits for is dropped by the batcher
 		}
 	}
 

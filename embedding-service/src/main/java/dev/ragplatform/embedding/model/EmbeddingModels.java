@@ -12,7 +12,7 @@ import java.util.Map;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.ragplatform.embedding.batching.TokenBudgetBatcher;
+import dev.ragplatform.commons.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -108,9 +108,10 @@ public class EmbeddingModels implements DisposableBean {
 		OnnxEncoder encoder = new OnnxEncoder(env, session, descriptor);
 		TextTokenizer tokenizer = new TextTokenizer(tokenizerJson, descriptor.maxTokens());
 		EmbeddingProperties.Batching batching = properties.batching();
-		TokenBudgetBatcher<float[]> batcher = new TokenBudgetBatcher<>(descriptor.name(),
-				(ids) -> Arrays.asList(encoder.encode(ids)), batching.maxBatchTokens(), batching.maxBatchSize(),
-				Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()), batching.workers(), meters);
+		TokenBudgetBatcher<long[], float[]> batcher = new TokenBudgetBatcher<>("rag.embedding", descriptor.name(),
+				(ids) -> Arrays.asList(encoder.encode(ids)), (long[] ids) -> ids.length, batching.maxBatchTokens(),
+				batching.maxBatchSize(), Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()),
+				batching.workers(), meters);
 		this.models.put(descriptor.name(), new LoadedModel(descriptor, tokenizer, encoder, batcher));
 		log.info("Loaded {} ({}, {} dims, {} pooling) on {}: {} worker(s) × {} thread(s), batches of <= {} tokens, "
 				+ "in {} ms", descriptor.name(), descriptor.dtype(), descriptor.dimensions(), descriptor.pooling(),
@@ -184,7 +185,7 @@ public class EmbeddingModels implements DisposableBean {
 
 	/** A model ready to serve: its descriptor, tokenizer, ONNX session and batching queue. */
 	public record LoadedModel(ModelDescriptor descriptor, TextTokenizer tokenizer, OnnxEncoder encoder,
-			TokenBudgetBatcher<float[]> batcher) {
+			TokenBudgetBatcher<long[], float[]> batcher) {
 	}
 
 	/** The descriptor.json of a model directory. */

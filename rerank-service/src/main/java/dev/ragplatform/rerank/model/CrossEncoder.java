@@ -6,7 +6,7 @@ import java.util.List;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtException;
-import dev.ragplatform.rerank.batching.TokenBudgetBatcher;
+import dev.ragplatform.commons.batching.TokenBudgetBatcher;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -42,9 +42,9 @@ final class CrossEncoder implements Reranker {
 			throw new IllegalArgumentException(descriptor.name() + ": outputIndex " + descriptor.outputIndex()
 					+ " is out of the output's " + columns + " columns");
 		}
-		this.batcher = new TokenBudgetBatcher<>(descriptor.name(), this::logits, Encoded::tokens,
-				batching.maxBatchTokens(), Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()),
-				batching.workers(), meters);
+		this.batcher = new TokenBudgetBatcher<>("rag.rerank", descriptor.name(), this::logits, Encoded::tokens,
+				batching.maxBatchTokens(), TokenBudgetBatcher.NO_BATCH_SIZE_LIMIT,
+				Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()), batching.workers(), meters);
 	}
 
 	@Override

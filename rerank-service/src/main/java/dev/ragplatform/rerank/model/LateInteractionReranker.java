@@ -8,7 +8,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.onnxruntime.OrtException;
-import dev.ragplatform.rerank.batching.TokenBudgetBatcher;
+import dev.ragplatform.commons.batching.TokenBudgetBatcher;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -58,9 +58,9 @@ final class LateInteractionReranker implements Reranker {
 			throw new IllegalArgumentException(descriptor.name() + ": late interaction needs token vectors "
 					+ "[batch, tokens, width], the output is " + java.util.Arrays.toString(shape));
 		}
-		this.batcher = new TokenBudgetBatcher<>(descriptor.name(), this::run, (item) -> item.sequence().tokens(),
-				batching.maxBatchTokens(), Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()),
-				batching.workers(), meters);
+		this.batcher = new TokenBudgetBatcher<>("rag.rerank", descriptor.name(), this::run,
+				(item) -> item.sequence().tokens(), batching.maxBatchTokens(), TokenBudgetBatcher.NO_BATCH_SIZE_LIMIT,
+				Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()), batching.workers(), meters);
 	}
 
 	@Override

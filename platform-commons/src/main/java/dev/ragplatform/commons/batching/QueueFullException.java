@@ -1,12 +1,12 @@
-package dev.ragplatform.rerank.batching;
+package dev.ragplatform.commons.batching;
 
 /** The batching queue has no room for a request now; retry after the given number of seconds. */
 public class QueueFullException extends RuntimeException {
 
 	private final long retryAfterSeconds;
 
-	QueueFullException(long retryAfterSeconds) {
-		super("the rerank queue is full; retry in " + retryAfterSeconds + " s");
+	QueueFullException(String name, long retryAfterSeconds) {
+		super("the queue of " + name + " is full; retry in " + retryAfterSeconds + " s");
 		this.retryAfterSeconds = retryAfterSeconds;
 	}
 

@@ -1,10 +1,10 @@
-package dev.ragplatform.rerank.batching;
+package dev.ragplatform.commons.batching;
 
 /** A request's deadline passed before its sequences were run; its work was dropped. */
 public class DeadlineExceededException extends RuntimeException {
 
 	DeadlineExceededException() {
-		super("the request's deadline passed before its documents were scored");
+		super("the request's deadline passed before its sequences were run");
 	}
 
 }

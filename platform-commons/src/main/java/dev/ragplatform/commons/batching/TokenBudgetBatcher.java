@@ -1,4 +1,4 @@
-package dev.ragplatform.rerank.batching;
+package dev.ragplatform.commons.batching;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,25 +22,31 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Dynamic batching of sequences (query–passage pairs, or single texts) across concurrent requests under a padded
- * token budget, adapted from embedding-service's batcher.
+ * Dynamic batching of sequences (a text's token ids, query–passage pairs, ...) across concurrent requests under a
+ * padded token budget, in the manner of TEI; embedding-service and rerank-service run one per model.
  * <p>
- * The sequences of all requests wait in one queue. Each worker takes what is queued (a window of a few batches'
- * worth of tokens), drops what is past its deadline or no longer awaited, sorts the rest by length so that
- * sequences of similar length share a batch (little padding), and cuts batches whose padded size
- * ({@code count × longest}) stays within {@code maxBatchTokens}. A request's own sequences are queued shortest
- * first, so even a window smaller than the request holds runs of similar length. The queue is bounded in tokens: a
- * request that does not fit, or that would wait past its deadline behind what is queued, is refused at once with an
- * estimate of when to retry.
+ * The sequences of all requests wait in one queue. Each worker (one or a few threads, each running inferences of
+ * its own) takes what is queued (up to a window of a few batches' worth of tokens), drops what is past its deadline
+ * or no longer awaited, sorts the rest by length so that sequences of similar length share a batch (little
+ * padding), and cuts batches whose padded size ({@code count × longest}) stays within {@code maxBatchTokens} (and,
+ * if set, whose count stays within {@code maxBatchSize}). A request's own sequences are queued shortest first, so
+ * even a window smaller than the request holds runs of similar length. The queue is bounded in tokens: a request
+ * that does not fit, or that would wait past its deadline behind what is queued, is refused at once with an
+ * estimate of when to retry, instead of waiting without bound or timing out after using the workers' time.
  * <p>
- * Urgent sequences go ahead of everything else queued, and a round that starts with an urgent one takes only
- * urgent ones: a late-interaction request's query is encoded before its passages can be scored, so it must not
- * wait behind the passages of other requests. Within a priority, sequences are taken in arrival order.
+ * Urgent sequences go ahead of everything else queued, and a scheduling round that starts with an urgent one takes
+ * only urgent ones, so an urgent sequence waits at most for the batches already running, not for the backlog:
+ * search queries (a user waits) do not wait behind bulk indexing, and a late-interaction request's query, which is
+ * encoded before its passages can be scored, does not wait behind the passages of other requests. Within a
+ * priority, sequences are taken in arrival order.
  *
  * @param <I> one sequence to run
  * @param <R> its result
  */
 public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
+
+	/** {@code maxBatchSize} for no limit but the token budget. */
+	public static final int NO_BATCH_SIZE_LIMIT = Integer.MAX_VALUE;
 
 	/** How many batches' worth of queued tokens one scheduling round considers (room to sort by length). */
 	static final int WINDOW_BATCHES = 4;
@@ -52,6 +58,8 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 	private final ToIntFunction<I> length;
 
 	private final int maxBatchTokens;
+
+	private final int maxBatchSize;
 
 	private final long maxQueuedTokens;
 
@@ -80,31 +88,39 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 	private final DistributionSummary paddingRatio;
 
 	/**
+	 * @param metricPrefix the meters' names start with it ({@code rag.embedding} → {@code rag.embedding.queue.time},
+	 * {@code .inference.time}, {@code .batch.size}, {@code .batch.tokens}, {@code .batch.padding.ratio},
+	 * {@code .queue.tokens}), each tagged {@code model=name}
+	 * @param name the model's name (meter tag, worker thread names)
 	 * @param runner runs one batch, returning one result per sequence in order
 	 * @param length a sequence's token count
+	 * @param maxBatchSize the most sequences one batch may hold, or {@link #NO_BATCH_SIZE_LIMIT}
 	 */
-	public TokenBudgetBatcher(String name, Function<List<I>, List<R>> runner, ToIntFunction<I> length,
-			int maxBatchTokens, long maxQueuedTokens, int workers, MeterRegistry meters) {
-		if (maxBatchTokens < 1 || maxQueuedTokens < maxBatchTokens || workers < 1) {
-			throw new IllegalArgumentException("need maxBatchTokens >= 1, workers >= 1 and "
+	public TokenBudgetBatcher(String metricPrefix, String name, Function<List<I>, List<R>> runner,
+			ToIntFunction<I> length, int maxBatchTokens, int maxBatchSize, long maxQueuedTokens, int workers,
+			MeterRegistry meters) {
+		if (maxBatchTokens < 1 || maxBatchSize < 1 || maxQueuedTokens < maxBatchTokens || workers < 1) {
+			throw new IllegalArgumentException("need maxBatchTokens >= 1, maxBatchSize >= 1, workers >= 1 and "
 					+ "maxQueuedTokens >= maxBatchTokens");
 		}
 		this.name = name;
 		this.runner = runner;
 		this.length = length;
 		this.maxBatchTokens = maxBatchTokens;
+		this.maxBatchSize = maxBatchSize;
 		this.maxQueuedTokens = maxQueuedTokens;
-		this.queueTime = Timer.builder("rag.rerank.queue.time").description("Time sequences wait for a batch")
+		this.queueTime = Timer.builder(metricPrefix + ".queue.time").description("Time sequences wait for a batch")
 			.tag("model", name).publishPercentileHistogram().register(meters);
-		this.inferenceTime = Timer.builder("rag.rerank.inference.time").description("Time of one batch's inference")
-			.tag("model", name).publishPercentileHistogram().register(meters);
-		this.batchSize = DistributionSummary.builder("rag.rerank.batch.size").description("Sequences per batch")
+		this.inferenceTime = Timer.builder(metricPrefix + ".inference.time")
+			.description("Time of one batch's inference").tag("model", name).publishPercentileHistogram()
+			.register(meters);
+		this.batchSize = DistributionSummary.builder(metricPrefix + ".batch.size").description("Sequences per batch")
 			.tag("model", name).register(meters);
-		this.batchTokens = DistributionSummary.builder("rag.rerank.batch.tokens")
+		this.batchTokens = DistributionSummary.builder(metricPrefix + ".batch.tokens")
 			.description("Padded tokens per batch (sequences × longest)").tag("model", name).register(meters);
-		this.paddingRatio = DistributionSummary.builder("rag.rerank.batch.padding.ratio")
+		this.paddingRatio = DistributionSummary.builder(metricPrefix + ".batch.padding.ratio")
 			.description("Share of a batch's tokens that are padding").tag("model", name).register(meters);
-		meters.gauge("rag.rerank.queue.tokens", Tags.of("model", name), this.queuedTokens, AtomicLong::get);
+		meters.gauge(metricPrefix + ".queue.tokens", Tags.of("model", name), this.queuedTokens, AtomicLong::get);
 		List<Thread> threads = new ArrayList<>(workers);
 		for (int i = 0; i < workers; i++) {
 			threads.add(Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon().start(this::run));
@@ -114,7 +130,8 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 
 	/**
 	 * Queues one request's sequences; each future completes with its sequence's result (in input order), or
-	 * exceptionally with {@link DeadlineExceededException}. Cancel the futures when the caller stops waiting.
+	 * exceptionally with {@link DeadlineExceededException}. Cancel the futures when the caller stops waiting (as
+	 * {@link #await} does).
 	 * @param urgent whether the sequences go ahead of all non-urgent ones queued
 	 * @throws QueueFullException when the sequences do not fit in the queue now
 	 */
@@ -174,18 +191,19 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 
 	/**
 	 * Admits a request's tokens, or refuses it at once: when the queue is full, and when the work queued ahead of it
-	 * would outlast its deadline at the measured speed (work that would time out anyway is never run).
+	 * would outlast its deadline at the measured speed. Sequences that would time out anyway are never run, so an
+	 * overloaded service does not waste its time on answers nobody waits for (and their clients' retries).
 	 */
 	private void reserve(long tokens, long patienceNanos) {
 		while (true) {
 			long queued = this.queuedTokens.get();
 			// one oversized request is let through an empty queue, so no valid request can never run
 			if (queued > 0 && queued + tokens > this.maxQueuedTokens) {
-				throw new QueueFullException(retryAfterSeconds(queued));
+				throw new QueueFullException(this.name, retryAfterSeconds(queued));
 			}
 			double seconds = (queued + tokens) / Math.max(1.0, this.tokensPerSecond * this.workers.size());
 			if (queued > 0 && seconds * 1e9 > patienceNanos) {
-				throw new QueueFullException(retryAfterSeconds(queued));
+				throw new QueueFullException(this.name, retryAfterSeconds(queued));
 			}
 			if (this.queuedTokens.compareAndSet(queued, queued + tokens)) {
 				return;
@@ -247,7 +265,7 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 		while (start < live.size()) {
 			int end = start;
 			int longest = 0;
-			while (end < live.size()) {
+			while (end < live.size() && end - start < this.maxBatchSize) {
 				int candidate = Math.max(longest, live.get(end).tokens());
 				if (end > start && (long) candidate * (end - start + 1) > this.maxBatchTokens) {
 					break;
@@ -292,6 +310,11 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 
 	public int maxBatchTokens() {
 		return this.maxBatchTokens;
+	}
+
+	/** The most sequences one batch may hold ({@link #NO_BATCH_SIZE_LIMIT} when only the token budget applies). */
+	public int maxBatchSize() {
+		return this.maxBatchSize;
 	}
 
 	/**
