@@ -120,7 +120,8 @@ final class Platform {
 
 	/**
 	 * The chunks {@code POST /v1/search} returns, best first. The mode may carry a rerank step:
-	 * {@code hybrid+rerank} searches in hybrid mode and reranks the candidates; a failed rerank is an error here,
+	 * {@code hybrid+rerank} searches in hybrid mode and reranks the first {@code rag.retrieval.rerank.default-top-n}
+	 * candidates (50); a failed rerank is an error here,
 	 * not silently the un-reranked order.
 	 */
 	Hits hits(String collection, String query, String mode, int topK, Map<String, Object> filter)
@@ -130,8 +131,8 @@ final class Platform {
 		body.put("query", query);
 		body.put("mode", mode.replace("+rerank", ""));
 		body.put("topK", topK);
-		if (mode.endsWith("+rerank")) {
-			body.put("rerank", Map.of("enabled", true, "topN", topK));
+		if (mode.endsWith("+rerank")) { // the platform's default depth; deeper candidates follow un-reranked
+			body.put("rerank", Map.of("enabled", true));
 		}
 		if (filter != null) {
 			body.put("filter", filter);

@@ -228,6 +228,18 @@ class SearchIT {
 		assertThat(reranked.path("timings").has("rerankMs")).isTrue();
 	}
 
+	@Test
+	void onlyTheTopNAreRerankedAndTheRestFollowInRetrievalOrder() {
+		JsonNode plain = search(Map.of("collection", "docs", "query", "maintenance ticket", "mode", "hybrid", "topK", 4));
+		JsonNode reranked = search(Map.of("collection", "docs", "query", "maintenance ticket", "mode", "hybrid", "topK",
+				4, "rerank", Map.of("enabled", true, "topN", 2)));
+		List<String> order = ids(plain);
+		assertThat(order).hasSize(4);
+		// the fake reranker scores later candidates higher: the first two swap, the last two stay
+		assertThat(ids(reranked)).containsExactly(order.get(1), order.get(0), order.get(2), order.get(3));
+		assertThat(reranked.path("results").path(2).path("scores").has("rerank")).isFalse();
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "fail", "slow", "garbage" })
 	void aFailingRerankerDegradesToTheRetrievalOrder(String mode) {

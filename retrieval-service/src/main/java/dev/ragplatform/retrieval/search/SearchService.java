@@ -208,6 +208,8 @@ class SearchService {
 			stageRanks.put("rerank", i + 1);
 			reranked.set(i, reranked.get(i).withRanks(stageRanks));
 		}
+		// candidates beyond topN follow in retrieval order (no rerank score), so topK > topN still gives topK
+		reranked.addAll(hits.subList(head.size(), hits.size()));
 		return reranked;
 	}
 
