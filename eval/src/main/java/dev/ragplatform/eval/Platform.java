@@ -19,6 +19,9 @@ final class Platform {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** How many candidates a {@code +rerank} mode reranks (the platform's default depth). */
+	static final int RERANK_DEPTH = 50;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private final URI ingest;
@@ -120,8 +123,8 @@ final class Platform {
 
 	/**
 	 * The chunks {@code POST /v1/search} returns, best first. The mode may carry a rerank step:
-	 * {@code hybrid+rerank} searches in hybrid mode and reranks the first {@code rag.retrieval.rerank.default-top-n}
-	 * candidates (50); a failed rerank is an error here,
+	 * {@code hybrid+rerank} searches in hybrid mode and reranks the first {@link #RERANK_DEPTH} candidates; a failed
+	 * rerank is an error here,
 	 * not silently the un-reranked order.
 	 */
 	Hits hits(String collection, String query, String mode, int topK, Map<String, Object> filter)
@@ -131,8 +134,8 @@ final class Platform {
 		body.put("query", query);
 		body.put("mode", mode.replace("+rerank", ""));
 		body.put("topK", topK);
-		if (mode.endsWith("+rerank")) { // the platform's default depth; deeper candidates follow un-reranked
-			body.put("rerank", Map.of("enabled", true));
+		if (mode.endsWith("+rerank")) { // deeper candidates follow un-reranked
+			body.put("rerank", Map.of("enabled", true, "topN", Math.min(topK, RERANK_DEPTH)));
 		}
 		if (filter != null) {
 			body.put("filter", filter);

@@ -259,7 +259,8 @@ class SearchService {
 	}
 
 	private int rerankTopN(Integer topN, int topK) {
-		int value = (topN != null) ? topN : Math.max(topK, this.properties.rerank().defaultTopN());
+		// the rest of the topK follow the reranked ones in retrieval order: a deep topK does not make a deep rerank
+		int value = (topN != null) ? topN : this.properties.rerank().defaultTopN();
 		if (value < 1 || value > this.properties.rerank().maxTopN()) {
 			throw RetrievalProblem.badRequest("rerank.topN must be between 1 and " + this.properties.rerank().maxTopN());
 		}
