@@ -50,7 +50,7 @@ final class Report {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("suite", result.suite());
 		json.put("command", command);
-		json.put("revision", revision());
+		json.put("revision", dev.ragplatform.commons.GitRevision.describe());
 		json.put("date", now.toString());
 		json.put("collection", result.collection());
 		json.put("model", result.settings().path("embeddingModel").asString());
@@ -83,28 +83,6 @@ final class Report {
 		Path mdFile = dir.resolve(stem + ".md");
 		Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
 		return List.of(jsonFile, mdFile, pngFile);
-	}
-
-	/** The platform's git revision, with {@code -dirty} when the working tree has changes. */
-	static String revision() {
-		try {
-			String head = git("rev-parse", "--short=12", "HEAD");
-			return git("status", "--porcelain").isBlank() ? head : head + "-dirty";
-		}
-		catch (IOException | InterruptedException ex) {
-			return "unknown";
-		}
-	}
-
-	private static String git(String... args) throws IOException, InterruptedException {
-		List<String> command = new java.util.ArrayList<>(List.of("git"));
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		if (process.waitFor() != 0) {
-			throw new IOException(out);
-		}
-		return out;
 	}
 
 }

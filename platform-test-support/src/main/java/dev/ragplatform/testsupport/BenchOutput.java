@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,7 +50,7 @@ public final class BenchOutput {
 	/** Starts a run and prints its header. */
 	public static BenchOutput start(String name, String title, String[] args) {
 		BenchOutput out = new BenchOutput(name);
-		String revision = revision();
+		String revision = dev.ragplatform.commons.GitRevision.describe();
 		String machine = String.format(Locale.ROOT, "%d cores, %,d MB heap, Java %s, %s %s",
 				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version(),
 				System.getProperty("os.name"), System.getProperty("os.arch"));
@@ -127,25 +126,6 @@ public final class BenchOutput {
 		this.text.append(s);
 		System.out.print(s);
 		System.out.flush();
-	}
-
-	/** The git revision of the working directory, {@code -dirty} when it has changes; "unknown" outside git. */
-	static String revision() {
-		try {
-			String head = git("rev-parse", "--short=12", "HEAD");
-			return head.isEmpty() ? "unknown" : git("status", "--porcelain").isBlank() ? head : head + "-dirty";
-		}
-		catch (IOException | InterruptedException ex) {
-			return "unknown";
-		}
-	}
-
-	private static String git(String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("git"));
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-		return (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0) ? out : "";
 	}
 
 	/**
