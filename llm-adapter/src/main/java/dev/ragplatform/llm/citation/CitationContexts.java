@@ -1,0 +1,133 @@
+package dev.ragplatform.llm.citation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds where a text cites something and cuts the query for each place: the characters around a marker, with every
+ * marker removed. Markers: FIRE's {@code [?CITATION?]}, numbered references ({@code [12]}, {@code [3, 4]},
+ * {@code [1-3]}) and author-year citations ({@code (Smith, 2019)}, {@code (Smith et al. 2019; Doe 2020a)}). A text
+ * without markers is one context when short, else passages of about {@value #PASSAGE} characters, evenly thinned to
+ * the maximum (the "whole case" form of the FIRE 2017 evaluation).
+ */
+final class CitationContexts {
+
+	static final int PASSAGE = 1500;
+
+	private static final Pattern MARKERS = Pattern.compile(String.join("|",
+			// FIRE 2017's placeholder
+			"\\[\\?CITATION\\?\\]",
+			// numbered: [12], [3, 4], [1-3], [2–5, 9]
+			"\\[\\d{1,4}(?:\\s*[,–-]\\s*\\d{1,4})*\\]",
+			// author-year: (Smith, 2019), (Smith and Doe 2019), (Smith et al., 2019a; Doe, 2020), (see Smith 2019)
+			"\\((?:see\\s+|e\\.g\\.,?\\s+|cf\\.\\s+)?\\p{Lu}[\\p{L}'’-]+(?:\\s+(?:et\\s+al\\.?|and|&)(?:\\s+\\p{Lu}[\\p{L}'’-]+)?)?,?"
+					+ "\\s+(?:1[5-9]|20)\\d{2}[a-z]?(?:\\s*;\\s*\\p{Lu}[^();]{0,80}?,?\\s+(?:1[5-9]|20)\\d{2}[a-z]?)*\\)"));
+
+	private CitationContexts() {
+	}
+
+	/**
+	 * The contexts of {@code text}, at most {@code max} (markers past the last kept one are dropped, passages are
+	 * thinned evenly).
+	 */
+	static Found find(String text, int before, int after, int max) {
+		List<int[]> markers = new ArrayList<>();
+		Matcher matcher = MARKERS.matcher(text);
+		while (matcher.find()) {
+			markers.add(new int[] { matcher.start(), matcher.end() });
+		}
+		List<Context> contexts = new ArrayList<>();
+		if (!markers.isEmpty()) {
+			for (int[] marker : markers.subList(0, Math.min(max, markers.size()))) {
+				int start = Math.max(0, marker[0] - before);
+				int end = Math.min(text.length(), marker[1] + after);
+				String query = clean(text.substring(start, end));
+				if (!query.isEmpty()) {
+					contexts.add(new Context(contexts.size(), "marker", text.substring(marker[0], marker[1]), marker[0],
+							marker[1], start, end, query));
+				}
+			}
+			return new Found(contexts, markers.size(), Math.max(0, markers.size() - max));
+		}
+		List<int[]> spans = passages(text);
+		int total = spans.size();
+		if (spans.size() > max) {
+			List<int[]> thinned = new ArrayList<>(max);
+			for (int i = 0; i < max; i++) {
+				thinned.add(spans.get((int) ((long) i * spans.size() / max)));
+			}
+			spans = thinned;
+		}
+		for (int[] span : spans) {
+			String query = clean(text.substring(span[0], span[1]));
+			if (!query.isEmpty()) {
+				contexts.add(new Context(contexts.size(), "passage", null, -1, -1, span[0], span[1], query));
+			}
+		}
+		return new Found(contexts, 0, total - spans.size());
+	}
+
+	/** Passages of about {@link #PASSAGE} characters, cut at whitespace, as [start, end) offsets. */
+	private static List<int[]> passages(String text) {
+		List<int[]> spans = new ArrayList<>();
+		int start = 0;
+		while (start < text.length()) {
+			while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+				start++;
+			}
+			if (start >= text.length()) {
+				break;
+			}
+			int end = Math.min(text.length(), start + PASSAGE);
+			if (end < text.length()) {
+				int space = lastWhitespace(text, start, end);
+				end = (space > start + PASSAGE / 2) ? space : end;
+			}
+			spans.add(new int[] { start, end });
+			start = end;
+		}
+		return spans;
+	}
+
+	private static int lastWhitespace(String text, int from, int to) {
+		for (int i = to; i > from; i--) {
+			if (Character.isWhitespace(text.charAt(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static String clean(String window) {
+		return MARKERS.matcher(window).replaceAll(" ").replaceAll("\\s+", " ").trim();
+	}
+
+	/**
+	 * What was found.
+	 *
+	 * @param contexts the contexts searched
+	 * @param markers how many markers the text holds
+	 * @param ignored markers or passages beyond the maximum, not searched
+	 */
+	record Found(List<Context> contexts, int markers, int ignored) {
+	}
+
+	/**
+	 * One place that cites.
+	 *
+	 * @param index position among the contexts
+	 * @param kind {@code marker} or {@code passage} (no markers in the text)
+	 * @param marker the marker as written, null for a passage
+	 * @param markerStart where the marker starts in the text (-1 for a passage)
+	 * @param markerEnd where it ends
+	 * @param start where the context starts in the text
+	 * @param end where it ends
+	 * @param query the context's text with markers removed: what is searched
+	 */
+	record Context(int index, String kind, String marker, int markerStart, int markerEnd, int start, int end,
+			String query) {
+	}
+
+}

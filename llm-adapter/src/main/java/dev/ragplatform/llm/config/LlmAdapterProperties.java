@@ -1,0 +1,100 @@
+package dev.ragplatform.llm.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything llm-adapter can be told ({@code rag.llm.*}); defaults in {@code application.yaml}.
+ *
+ * @param provider {@code none} (retrieval only, the default) or {@code openai} (any OpenAI-compatible server:
+ * vLLM, Ollama's {@code /v1}, OpenAI, Azure OpenAI's v1 endpoint)
+ * @param baseUrl the server's base URL, e.g. {@code http://127.0.0.1:11434/v1}
+ * @param model the chat model to ask for
+ * @param apiKey the bearer key, blank for servers that take none
+ * @param timeout the most one LLM call may take before retrieval answers alone
+ * @param temperature sampling temperature (0 for repeatable answers)
+ * @param maxTokens the most tokens one answer may have
+ * @param resilience circuit breaker and bulkhead around the LLM
+ * @param retrieval retrieval-service
+ * @param citations citation prediction
+ * @param apis API recommendation
+ */
+@Validated
+@ConfigurationProperties("rag.llm")
+public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, String model, String apiKey,
+		@NotNull Duration timeout, double temperature, @Min(16) int maxTokens, @Valid @NotNull Resilience resilience,
+		@Valid @NotNull Retrieval retrieval, @Valid @NotNull Citations citations, @Valid @NotNull Apis apis) {
+
+	public LlmAdapterProperties {
+		if (provider == Provider.OPENAI && (baseUrl == null || model == null || model.isBlank())) {
+			throw new IllegalArgumentException("rag.llm.provider=openai needs rag.llm.base-url and rag.llm.model");
+		}
+	}
+
+	/** Who answers the LLM calls. */
+	public enum Provider {
+
+		/** Nobody: every endpoint answers from retrieval alone ({@code mode: "retrieval"}). */
+		NONE,
+
+		/** An OpenAI-compatible chat completions server. */
+		OPENAI
+
+	}
+
+	/**
+	 * Resilience4j around every LLM call; when it trips, answers come from retrieval and say so.
+	 *
+	 * @param failureRateThreshold percentage of failed calls (of the last 20) that opens the circuit
+	 * @param openFor how long the circuit stays open
+	 * @param maxConcurrentCalls LLM calls in flight at once (bulkhead); more wait up to {@code maxWait}
+	 * @param maxWait how long a call waits for a bulkhead slot before degrading
+	 */
+	public record Resilience(@Min(1) @Max(100) int failureRateThreshold, @NotNull Duration openFor,
+			@Min(1) int maxConcurrentCalls, @NotNull Duration maxWait) {
+	}
+
+	/**
+	 * retrieval-service, which owns every collection.
+	 *
+	 * @param url its base URL
+	 * @param timeout per search
+	 */
+	public record Retrieval(@NotNull URI url, @NotNull Duration timeout) {
+	}
+
+	/**
+	 * Citation prediction.
+	 *
+	 * @param charsBefore characters of text before a citation marker that form its context
+	 * @param charsAfter characters after it
+	 * @param maxContexts the most contexts one request may search (the rest are ignored and reported)
+	 * @param candidatesPerContext hits retrieved per context before aggregation per document
+	 * @param llmCandidates documents shown to the LLM to choose from
+	 * @param maxTextChars the longest text accepted
+	 */
+	public record Citations(@Min(0) int charsBefore, @Min(0) int charsAfter, @Min(1) int maxContexts,
+			@Min(1) @Max(1000) int candidatesPerContext, @Min(1) @Max(100) int llmCandidates,
+			@Min(1) int maxTextChars) {
+	}
+
+	/**
+	 * API recommendation.
+	 *
+	 * @param examplesPerSource examples selected by each of the lexical, syntactic and semantic selectors
+	 * @param apiCandidates API documents retrieved per query
+	 * @param maxQueryChars the longest question accepted
+	 */
+	public record Apis(@Min(1) @Max(100) int examplesPerSource, @Min(1) @Max(1000) int apiCandidates,
+			@Min(1) int maxQueryChars) {
+	}
+
+}

@@ -1,0 +1,181 @@
+package dev.ragplatform.llm.retrieval;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.ragplatform.llm.config.LlmAdapterProperties;
+import dev.ragplatform.llm.web.LlmProblem;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * retrieval-service over HTTP: search ({@code POST /v1/search}) and document lookups. A 400 or 404 from it becomes
+ * the same status here with its {@code detail} (the caller named a wrong collection or filter); an outage becomes
+ * 503, since without retrieval nothing can be answered.
+ */
+@Component
+public class RetrievalClient {
+
+	private final RestClient http;
+
+	RetrievalClient(RestClient.Builder builder, LlmAdapterProperties properties) {
+		var requestFactory = new JdkClientHttpRequestFactory();
+		requestFactory.setReadTimeout(properties.retrieval().timeout());
+		this.http = builder.baseUrl(properties.retrieval().url().toString()).requestFactory(requestFactory).build();
+	}
+
+	/** Searches one collection; results best first. */
+	public List<Hit> search(Search search) {
+		Map<String, Object> body = new HashMap<>();
+		body.put("collection", search.collection());
+		body.put("query", search.query());
+		body.put("mode", search.mode());
+		body.put("topK", search.topK());
+		if (search.task() != null) {
+			body.put("task", search.task());
+		}
+		if (search.filter() != null) {
+			body.put("filter", search.filter());
+		}
+		if (search.rerank()) {
+			body.put("rerank", Map.of("enabled", true));
+		}
+		JsonNode response = call(() -> this.http.post().uri("/v1/search").body(body).retrieve().body(JsonNode.class));
+		List<Hit> hits = new ArrayList<>();
+		for (JsonNode hit : response.path("results")) {
+			hits.add(new Hit(hit.path("documentId").asString(), hit.path("externalId").asString(null),
+					hit.path("title").asString(null), hit.path("chunkIndex").asInt(), hit.path("text").asString(""),
+					hit.path("startOffset").asInt(), hit.path("endOffset").asInt(), hit.path("score").asDouble(),
+					hit.path("metadata")));
+		}
+		return hits;
+	}
+
+	/** Whether the collection holds an indexed (not deleted) document with this id. */
+	public boolean exists(String collection, String documentId) {
+		return document(collection, documentId).isPresent();
+	}
+
+	/** The indexed document's view ({@code title}, {@code externalId}, {@code chunks}), empty when it has none. */
+	public Optional<JsonNode> document(String collection, String documentId) {
+		try {
+			JsonNode document = call(() -> this.http.get()
+				.uri("/v1/collections/{c}/documents/{id}", collection, documentId)
+				.retrieve()
+				.body(JsonNode.class));
+			return document.path("deleted").asBoolean(false) ? Optional.empty() : Optional.of(document);
+		}
+		catch (LlmProblem problem) {
+			if (problem.getStatusCode().value() == 404) {
+				return Optional.empty();
+			}
+			throw problem;
+		}
+	}
+
+	/** Fails with 404 when the collection does not exist. */
+	public JsonNode collection(String name) {
+		return call(() -> this.http.get().uri("/v1/collections/{c}", name).retrieve().body(JsonNode.class));
+	}
+
+	private static JsonNode call(java.util.function.Supplier<JsonNode> request) {
+		try {
+			JsonNode body = request.get();
+			if (body == null) {
+				throw LlmProblem.dependencyUnavailable("retrieval-service answered without a body.");
+			}
+			return body;
+		}
+		catch (HttpClientErrorException ex) {
+			String detail = detail(ex);
+			HttpStatusCode status = ex.getStatusCode();
+			if (status.value() == 404) {
+				throw LlmProblem.notFound(detail);
+			}
+			if (status.value() == 400) {
+				throw LlmProblem.badRequest(detail);
+			}
+			throw LlmProblem.dependencyUnavailable("retrieval-service answered " + status.value() + ": " + detail);
+		}
+		catch (RestClientResponseException ex) {
+			throw LlmProblem.dependencyUnavailable(
+					"retrieval-service answered " + ex.getStatusCode().value() + ": " + detail(ex));
+		}
+		catch (ResourceAccessException ex) {
+			throw LlmProblem.dependencyUnavailable("retrieval-service is unreachable: " + ex.getMessage());
+		}
+	}
+
+	private static String detail(RestClientResponseException ex) {
+		try {
+			JsonNode problem = ex.getResponseBodyAs(JsonNode.class);
+			if (problem != null && problem.hasNonNull("detail")) {
+				return problem.get("detail").asString();
+			}
+		}
+		catch (RuntimeException ignored) {
+			// not a problem document
+		}
+		return ex.getStatusText();
+	}
+
+	/**
+	 * One search.
+	 *
+	 * @param collection the collection
+	 * @param query the text
+	 * @param mode {@code dense}, {@code lexical} or {@code hybrid}
+	 * @param task LLM-Embedder task of the query, null for the collection's default
+	 * @param topK how many chunks
+	 * @param filter metadata filter (retrieval-service's JSON), or null
+	 * @param rerank whether retrieval-service reranks the candidates
+	 */
+	public record Search(String collection, String query, String mode, String task, int topK, Object filter,
+			boolean rerank) {
+
+		public static Search of(String collection, String query, String mode, int topK) {
+			return new Search(collection, query, mode, null, topK, null, false);
+		}
+
+		public Search withTask(String task) {
+			return new Search(this.collection, this.query, this.mode, task, this.topK, this.filter, this.rerank);
+		}
+
+		public Search withFilter(Object filter) {
+			return new Search(this.collection, this.query, this.mode, this.task, this.topK, filter, this.rerank);
+		}
+
+		public Search withRerank(boolean rerank) {
+			return new Search(this.collection, this.query, this.mode, this.task, this.topK, this.filter, rerank);
+		}
+
+	}
+
+	/**
+	 * One chunk found.
+	 *
+	 * @param documentId the document (retrieval-service's id)
+	 * @param externalId the id its owner gave it, if any
+	 * @param title its title, if any
+	 * @param chunkIndex which chunk
+	 * @param text the chunk's text
+	 * @param startOffset where the chunk starts in the parsed document
+	 * @param endOffset where it ends
+	 * @param score the final score of the search
+	 * @param metadata the chunk's metadata (a missing node when none)
+	 */
+	public record Hit(String documentId, String externalId, String title, int chunkIndex, String text, int startOffset,
+			int endOffset, double score, JsonNode metadata) {
+	}
+
+}

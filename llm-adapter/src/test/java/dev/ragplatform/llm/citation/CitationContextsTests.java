@@ -1,0 +1,106 @@
+package dev.ragplatform.llm.citation;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CitationContextsTests {
+
+	@Test
+	void firesMarkersGiveOneContextEachWithOffsetsAndTheMarkersRemoved() {
+		String text = "The court held that the lease was void [?CITATION?]. Later it relied on estoppel [?CITATION?] too.";
+		CitationContexts.Found found = CitationContexts.find(text, 20, 5, 10);
+		assertThat(found.markers()).isEqualTo(2);
+		assertThat(found.ignored()).isZero();
+		CitationContexts.Context first = found.contexts().get(0);
+		assertThat(text.substring(first.markerStart(), first.markerEnd())).isEqualTo("[?CITATION?]");
+		assertThat(first.start()).isEqualTo(first.markerStart() - 20);
+		assertThat(first.end()).isEqualTo(first.markerEnd() + 5);
+		assertThat(first.query()).isEqualTo("the lease was void . Lat");
+		assertThat(found.contexts().get(1).query()).doesNotContain("CITATION");
+		assertThat(found.contexts()).extracting(CitationContexts.Context::kind).containsOnly("marker");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "[12]", "[3, 4]", "[1-3]", "[2–5, 9]", "(Smith, 2019)", "(Smith and Doe 2019)",
+			"(Smith et al., 2019a; Doe, 2020)", "(see Müller 1998)", "(Brown & Levinson, 1987)" })
+	void numberedAndAuthorYearMarkersAreFound(String marker) {
+		String text = "Sparse retrieval remains a strong baseline " + marker + " for many tasks.";
+		CitationContexts.Found found = CitationContexts.find(text, 100, 100, 10);
+		assertThat(found.markers()).as(marker).isEqualTo(1);
+		CitationContexts.Context context = found.contexts().get(0);
+		assertThat(context.marker()).isEqualTo(marker);
+		assertThat(context.query()).isEqualTo("Sparse retrieval remains a strong baseline for many tasks.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "(in 2019)", "[a]", "(see above)", "(2019)", "[?CITE?]", "(Section 302, IPC)" })
+	void ordinaryBracketsAreNotMarkers(String text) {
+		CitationContexts.Found found = CitationContexts.find("Plain words " + text + " and more.", 100, 100, 10);
+		assertThat(found.markers()).as(text).isZero();
+		assertThat(found.contexts()).extracting(CitationContexts.Context::kind).containsExactly("passage");
+	}
+
+	@Test
+	void aTextWithoutMarkersIsSearchedInPassagesEvenlyThinned() {
+		String sentence = "The appellant was convicted under the provisions of the statute and appealed. ";
+		String text = sentence.repeat(200); // about 15,800 characters: 11 passages of about 1,500
+		CitationContexts.Found all = CitationContexts.find(text, 600, 200, 100);
+		assertThat(all.contexts()).hasSizeGreaterThanOrEqualTo(10);
+		for (CitationContexts.Context passage : all.contexts()) {
+			if (passage.index() < all.contexts().size() - 1) {
+				assertThat(passage.end() - passage.start()).isBetween(CitationContexts.PASSAGE / 2,
+						CitationContexts.PASSAGE);
+			}
+			assertThat(passage.query()).isEqualTo(text.substring(passage.start(), passage.end()).trim());
+		}
+		CitationContexts.Found thinned = CitationContexts.find(text, 600, 200, 4);
+		assertThat(thinned.contexts()).hasSize(4);
+		assertThat(thinned.ignored()).isEqualTo(all.contexts().size() - 4);
+		assertThat(thinned.contexts().get(0).start()).isEqualTo(all.contexts().get(0).start());
+		assertThat(thinned.contexts().get(3).start()).isGreaterThan(text.length() / 2);
+	}
+
+	@Test
+	void markersBeyondTheMaximumAreReportedNotSearched() {
+		String text = "a [1] b [2] c [3] d [4]";
+		CitationContexts.Found found = CitationContexts.find(text, 2, 2, 3);
+		assertThat(found.markers()).isEqualTo(4);
+		assertThat(found.contexts()).hasSize(3);
+		assertThat(found.ignored()).isEqualTo(1);
+	}
+
+	@Test
+	void theLlmsLabelsMapOnlyToShownCandidates() {
+		List<CitationPredictor.Found> shown = List.of(found("d1"), found("d2"), found("d3"));
+		CitationPredictor.Ranking chosen = CitationPredictor
+			.chosen(new CitationPredictor.Choice("because", List.of("C3", "C99", "c1", "C3", "none", "")), shown);
+		assertThat(chosen.documents()).extracting((f) -> f.hit().documentId()).containsExactly("d3", "d1");
+	}
+
+	@Test
+	void fusionVotesByReciprocalRankAndKeepsTheBestRankedEvidence() {
+		CitationPredictor.Ranking a = CitationPredictor.Ranking.of(List.of(hit("d1", 0), hit("d2", 0), hit("d1", 3)));
+		CitationPredictor.Ranking b = CitationPredictor.Ranking.of(List.of(hit("d2", 5), hit("d3", 0)));
+		CitationPredictor.Ranking fused = CitationPredictor.Ranking.fuse(List.of(a, b));
+		// d2: 1/62 + 1/61 beats d1: 1/61 alone, then d3: 1/62
+		assertThat(fused.documents()).extracting((f) -> f.hit().documentId()).containsExactly("d2", "d1", "d3");
+		assertThat(fused.score("d2")).isCloseTo(1.0 / 62 + 1.0 / 61, org.assertj.core.data.Offset.offset(1e-12));
+		assertThat(fused.documents().get(0).hit().chunkIndex()).as("d2's evidence from its rank-1 appearance")
+			.isEqualTo(5);
+		assertThat(fused.documents().get(1).hit().chunkIndex()).as("d1's first chunk, not its later one").isZero();
+	}
+
+	private static CitationPredictor.Found found(String id) {
+		return new CitationPredictor.Found(hit(id, 0));
+	}
+
+	private static dev.ragplatform.llm.retrieval.RetrievalClient.Hit hit(String id, int chunk) {
+		return new dev.ragplatform.llm.retrieval.RetrievalClient.Hit(id, id, id, chunk, "text", 0, 4, 1.0, null);
+	}
+
+}
