@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -92,9 +94,40 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param examplesPerSource examples selected by each of the lexical, syntactic and semantic selectors
 	 * @param apiCandidates API documents retrieved per query
 	 * @param maxQueryChars the longest question accepted
+	 * @param ingestUrl ingest-service, which solved examples imported from a CSV are submitted to
+	 * @param examplesTask LLM-Embedder task of the semantic example search, blank for the collection's default
+	 * @param apiTask task of the dense API documentation search (e.g. {@code tool}), blank for the collection's
+	 * default
+	 * @param llmExamples selected examples shown to the LLM (the highest weighted)
+	 * @param llmCandidates API candidates (the best fused) shown to the LLM with signature and summary
+	 * @param correctionThreshold the least name similarity (0–1) at which an API the LLM named but the collection
+	 * lacks is corrected to an existing one instead of dropped
+	 * @param weights how selectors and rankings are weighted
 	 */
 	public record Apis(@Min(1) @Max(100) int examplesPerSource, @Min(1) @Max(1000) int apiCandidates,
-			@Min(1) int maxQueryChars) {
+			@Min(1) int maxQueryChars, @NotNull URI ingestUrl, String examplesTask, String apiTask,
+			@Min(1) @Max(100) int llmExamples, @Min(1) @Max(100) int llmCandidates,
+			@DecimalMin("0.0") @DecimalMax("1.0") double correctionThreshold, @Valid @NotNull Weights weights) {
+
+		/**
+		 * Weights of API recommendation's fusion. An example's vote weight is {@code Σ source weight × its score /
+		 * the best score of that source}; APIs are ranked by weighted reciprocal rank fusion of the example votes,
+		 * the dense and the lexical ranking of the API documents.
+		 *
+		 * @param semantic the semantic (dense) example selector
+		 * @param lexical the lexical (BM25) example selector
+		 * @param syntactic the syntactic (verb–object, POS pattern) example selector
+		 * @param votes the ranking by example votes
+		 * @param documents the dense ranking of API documents
+		 * @param names the lexical ranking of API documents (their text leads with the qualified name and
+		 * signature)
+		 * @param rrfK the k of reciprocal rank fusion
+		 */
+		public record Weights(@DecimalMin("0.0") double semantic, @DecimalMin("0.0") double lexical,
+				@DecimalMin("0.0") double syntactic, @DecimalMin("0.0") double votes,
+				@DecimalMin("0.0") double documents, @DecimalMin("0.0") double names, @Min(0) int rrfK) {
+		}
+
 	}
 
 }

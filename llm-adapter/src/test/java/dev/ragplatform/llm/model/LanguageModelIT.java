@@ -37,7 +37,8 @@ class LanguageModelIT {
 				new LlmAdapterProperties.Resilience(50, Duration.ofMinutes(1), maxConcurrent, maxWait),
 				new LlmAdapterProperties.Retrieval(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1)),
 				new LlmAdapterProperties.Citations(600, 200, 64, 50, 20, 1000),
-				new LlmAdapterProperties.Apis(10, 50, 4096)), this.meters);
+				new LlmAdapterProperties.Apis(10, 50, 4096, URI.create("http://127.0.0.1:1"), "", "", 10, 20,
+						0.7, new LlmAdapterProperties.Apis.Weights(1.0, 0.5, 0.5, 1.0, 0.3, 0.1, 60))), this.meters);
 	}
 
 	@Test

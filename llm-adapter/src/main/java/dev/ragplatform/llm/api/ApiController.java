@@ -1,0 +1,146 @@
+package dev.ragplatform.llm.api;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import dev.ragplatform.llm.config.LlmAdapterProperties;
+import dev.ragplatform.llm.web.LlmProblem;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /v1/apis/recommend}: which API methods solve a programming question, with the examples and
+ * documentation that support each; {@code POST /v1/apis/examples:import}: solved examples from a CSV.
+ */
+@RestController
+class ApiController {
+
+	static final int DEFAULT_TOP_K = 10;
+
+	static final int MAX_TOP_K = 100;
+
+	/** retrieval-service's collection names. */
+	private static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+	private final ApiRecommender recommender;
+
+	private final ExampleImporter importer;
+
+	private final int maxQueryChars;
+
+	ApiController(ApiRecommender recommender, ExampleImporter importer, LlmAdapterProperties properties) {
+		this.recommender = recommender;
+		this.importer = importer;
+		this.maxQueryChars = properties.apis().maxQueryChars();
+	}
+
+	@PostMapping("/v1/apis/recommend")
+	ApiRecommender.Recommendation recommend(@RequestBody RecommendRequest request) {
+		return this.recommender.recommend(query(request));
+	}
+
+	@PostMapping(path = "/v1/apis/examples:import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	ExampleImporter.Imported importExamples(@RequestParam("collection") String collection,
+			@RequestPart("file") MultipartFile file) throws IOException {
+		collection(collection, "collection");
+		if (file.isEmpty()) {
+			throw LlmProblem.badRequest("'file' is empty: send a CSV in the biker-train-qa.csv layout.");
+		}
+		String csv;
+		try {
+			csv = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.decode(java.nio.ByteBuffer.wrap(file.getBytes()))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw LlmProblem.badRequest("'file' is not UTF-8 text.");
+		}
+		return this.importer.importCsv(collection, csv);
+	}
+
+	private ApiRecommender.Query query(RecommendRequest request) {
+		if (request == null || request.query() == null || request.query().isBlank()) {
+			throw LlmProblem.badRequest("'query' is required: the programming question to recommend APIs for.");
+		}
+		if (request.query().length() > this.maxQueryChars) {
+			throw LlmProblem.badRequest("'query' has " + request.query().length() + " characters; at most "
+					+ this.maxQueryChars + " are accepted (rag.llm.apis.max-query-chars).");
+		}
+		if (request.apiCollection() == null || request.apiCollection().isBlank()) {
+			throw LlmProblem.badRequest("'apiCollection' is required: the collection of API documentation "
+					+ "(e.g. imported by ingest-service's Java API source connector).");
+		}
+		collection(request.apiCollection(), "apiCollection");
+		String examples = (request.examplesCollection() == null || request.examplesCollection().isBlank()) ? null
+				: request.examplesCollection();
+		if (examples != null) {
+			collection(examples, "examplesCollection");
+		}
+		JsonNode filter = request.examplesFilter();
+		if (filter != null && filter.isNull()) {
+			filter = null;
+		}
+		if (filter != null && !filter.isObject()) {
+			throw LlmProblem.badRequest("'examplesFilter' must be a JSON object, a retrieval-service metadata filter "
+					+ "such as {\"titleKey\": {\"ne\": \"howtoparseanint\"}}.");
+		}
+		if (filter != null && examples == null) {
+			throw LlmProblem.badRequest("'examplesFilter' needs an 'examplesCollection' to filter.");
+		}
+		int topK = (request.topK() != null) ? request.topK() : DEFAULT_TOP_K;
+		if (topK < 1 || topK > MAX_TOP_K) {
+			throw LlmProblem.badRequest("'topK' must be between 1 and " + MAX_TOP_K + ", not " + topK + ".");
+		}
+		ApiRecommender.Mode mode = null;
+		if (request.mode() != null) {
+			try {
+				mode = ApiRecommender.Mode.valueOf(request.mode().strip().toUpperCase(Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				throw LlmProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval or llm.");
+			}
+		}
+		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter);
+	}
+
+	private static void collection(String name, String field) {
+		if (name == null || !COLLECTION.matcher(name).matches()) {
+			throw LlmProblem.badRequest("'" + field + "' is not a collection name: " + ((name == null) ? "missing"
+					: "'" + name + "' does not match " + COLLECTION.pattern()) + ".");
+		}
+	}
+
+	/**
+	 * A recommendation request.
+	 *
+	 * @param query a programming question
+	 * @param apiCollection API documentation: one document per method, chunk metadata {@code api} =
+	 * {@code package.Class.method} (as the Java API source connector writes it)
+	 * @param examplesCollection solved examples: metadata {@code apis} (list of {@code package.Class.method}) and
+	 * {@code titleKey}; optional
+	 * @param topK how many APIs (default 10, at most 100)
+	 * @param mode {@code retrieval} or {@code llm} (default {@code llm} when an LLM is configured, else
+	 * {@code retrieval})
+	 * @param examplesFilter a retrieval-service metadata filter applied to every example search, e.g.
+	 * {@code {"titleKey": {"ne": "…"}}} to leave out near-copies of the question
+	 */
+	record RecommendRequest(String query, String apiCollection, String examplesCollection, Integer topK, String mode,
+			JsonNode examplesFilter) {
+	}
+
+}

@@ -1,0 +1,465 @@
+package dev.ragplatform.llm.api;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ragplatform.llm.api.ExampleSelector.Candidate;
+import dev.ragplatform.llm.api.ExampleSelector.SelectedExample;
+import dev.ragplatform.llm.api.ExampleSelector.Source;
+import dev.ragplatform.llm.api.SyntacticFeatures.Analysis;
+import dev.ragplatform.llm.config.LlmAdapterProperties;
+import dev.ragplatform.llm.model.LanguageModel;
+import dev.ragplatform.llm.model.LanguageModel.Answer;
+import dev.ragplatform.llm.retrieval.RetrievalClient;
+import dev.ragplatform.llm.retrieval.RetrievalClient.Hit;
+import dev.ragplatform.llm.retrieval.RetrievalClient.Search;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Recommends API methods for a programming question, after APIGen: solved examples selected three ways (lexical,
+ * syntactic, semantic; see {@link ExampleSelector}) vote for their APIs, the votes are fused with the dense and
+ * lexical rankings of the API documentation ({@link VoteFusion}), and, with an LLM, the examples and the best
+ * candidates' knowledge go into an in-context prompt whose answer is checked name by name against the API
+ * collection ({@link ApiCatalog}): existing names pass, near misses are corrected, the rest are dropped. The LLM's
+ * APIs come first, then the retrieval ranking fills up to {@code topK}. Every returned API exists in the collection.
+ */
+@Service
+class ApiRecommender {
+
+	static final String PURPOSE = "api-recommendation";
+
+	/** Supporting examples and passages returned per API. */
+	static final int SUPPORT = 5;
+
+	static final int PASSAGES = 3;
+
+	private final RetrievalClient retrieval;
+
+	private final ExampleSelector selector;
+
+	private final SyntacticFeatures syntax;
+
+	private final ApiCatalog catalog;
+
+	private final LanguageModel llm;
+
+	private final LlmAdapterProperties.Apis settings;
+
+	ApiRecommender(RetrievalClient retrieval, ExampleSelector selector, SyntacticFeatures syntax, ApiCatalog catalog,
+			LanguageModel llm, LlmAdapterProperties properties) {
+		this.retrieval = retrieval;
+		this.selector = selector;
+		this.syntax = syntax;
+		this.catalog = catalog;
+		this.llm = llm;
+		this.settings = properties.apis();
+	}
+
+	Recommendation recommend(Query query) {
+		long started = System.nanoTime();
+		// 404 for an unknown collection before any work
+		this.retrieval.collection(query.apiCollection());
+		if (query.examplesCollection() != null) {
+			this.retrieval.collection(query.examplesCollection());
+		}
+		Analysis analysis = this.syntax.analyze(query.text());
+		String apis = query.apiCollection();
+		String examples = query.examplesCollection();
+		JsonNode filter = query.examplesFilter();
+
+		Map<Source, List<Candidate>> picks = new EnumMap<>(Source.class);
+		List<Hit> dense;
+		List<Hit> lexical;
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			Future<List<Candidate>> byWords = (examples != null)
+					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter)) : null;
+			Future<List<Candidate>> bySyntax = (examples != null)
+					? pool.submit(() -> this.selector.syntactic(examples, analysis, filter)) : null;
+			Future<List<Candidate>> byMeaning = (examples != null)
+					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter)) : null;
+			int depth = this.settings.apiCandidates();
+			Future<List<Hit>> denseDocs = pool.submit(() -> this.retrieval
+				.search(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
+			Future<List<Hit>> lexicalDocs = pool
+				.submit(() -> this.retrieval.search(Search.of(apis, query.text(), "lexical", depth)));
+			if (examples != null) {
+				picks.put(Source.LEXICAL, get(byWords));
+				picks.put(Source.SYNTACTIC, get(bySyntax));
+				picks.put(Source.SEMANTIC, get(byMeaning));
+			}
+			dense = get(denseDocs);
+			lexical = get(lexicalDocs);
+		}
+		List<SelectedExample> selected = this.selector.merge(picks);
+
+		Evidence evidence = new Evidence();
+		List<String> denseRanking = evidence.add("dense", dense);
+		List<String> lexicalRanking = evidence.add("lexical", lexical);
+		List<DroppedApi> dropped = new ArrayList<>();
+
+		Map<String, Double> votes = VoteFusion
+			.tally(selected.stream().map((e) -> new VoteFusion.Vote(e.weight(), e.apis())).toList());
+		List<String> unseen = votes.keySet().stream().filter((a) -> !evidence.has(a)).toList();
+		if (!unseen.isEmpty()) {
+			this.catalog.lookup(apis, unseen, query.text()).forEach((api, hits) -> evidence.add(api, "lookup", hits));
+		}
+		for (String api : unseen) {
+			if (!evidence.has(api)) {
+				long by = selected.stream().filter((e) -> e.apis().contains(api)).count();
+				dropped.add(new DroppedApi(api, "examples", null,
+						"named by " + by + " selected example" + ((by == 1) ? "" : "s") + " but not in " + apis));
+			}
+		}
+		votes.keySet().removeIf((api) -> !evidence.has(api));
+		LlmAdapterProperties.Apis.Weights w = this.settings.weights();
+		Map<String, Double> fused = VoteFusion.fuse(List.of(
+				new VoteFusion.Ranking("votes", VoteFusion.rank(votes), w.votes()),
+				new VoteFusion.Ranking("documents", denseRanking, w.documents()),
+				new VoteFusion.Ranking("names", lexicalRanking, w.names())), w.rrfK());
+
+		Mode requested = (query.mode() != null) ? query.mode() : (this.llm.configured() ? Mode.LLM : Mode.RETRIEVAL);
+		Mode mode = Mode.RETRIEVAL;
+		boolean degraded = false;
+		String reason = null;
+		String reasoning = null;
+		Long llmMillis = null;
+		List<Chosen> chosen = List.of();
+		if (requested == Mode.LLM && !this.llm.configured()) {
+			reason = "mode llm was asked for, but no LLM is configured (rag.llm.provider=none): "
+					+ "ranked by retrieval alone";
+		}
+		else if (requested == Mode.LLM) {
+			long asked = System.nanoTime();
+			Answer<ApiPrompt.Choice> answer = this.llm.ask(PURPOSE, ApiPrompt.SYSTEM,
+					prompt(query, selected, fused, evidence), ApiPrompt.Choice.class);
+			llmMillis = (System.nanoTime() - asked) / 1_000_000;
+			if (answer.ok()) {
+				mode = Mode.LLM;
+				reasoning = answer.value().reasoning();
+				chosen = verify(query, answer.value(), fused.keySet(), evidence, dropped);
+			}
+			else {
+				degraded = answer.asked();
+				reason = answer.failure() + "; ranked by retrieval alone";
+			}
+		}
+
+		List<RecommendedApi> ranked = new ArrayList<>();
+		Set<String> taken = new HashSet<>();
+		for (Chosen c : chosen) {
+			if (ranked.size() < query.topK() && taken.add(c.api())) {
+				ranked.add(describe(ranked.size() + 1, c.api(), "llm", c.verification(), c.why(), fused, evidence,
+						selected));
+			}
+		}
+		for (String api : fused.keySet()) {
+			if (ranked.size() < query.topK() && taken.add(api)) {
+				ranked.add(describe(ranked.size() + 1, api, "retrieval", new Verification("verified", null, null), null,
+						fused, evidence, selected));
+			}
+		}
+		List<ExampleView> exampleViews = selected.stream()
+			.map((e) -> new ExampleView(e.hit().documentId(), e.hit().externalId(), e.title(), e.apis(),
+					round(e.weight()), e.scores()))
+			.toList();
+		Syntax syntaxView = new Syntax(analysis.verbObjects().stream().map(Object::toString).toList(),
+				String.join(" ", analysis.pattern()));
+		Map<String, Long> timings = new LinkedHashMap<>();
+		timings.put("totalMs", (System.nanoTime() - started) / 1_000_000);
+		if (llmMillis != null) {
+			timings.put("llmMs", llmMillis);
+		}
+		String model = (mode == Mode.LLM || degraded) ? this.llm.model() : null;
+		return new Recommendation(mode.label(), degraded, reason, model, reasoning, ranked, dropped, exampleViews,
+				syntaxView, timings);
+	}
+
+	private String prompt(Query query, List<SelectedExample> selected, Map<String, Double> fused, Evidence evidence) {
+		List<ApiPrompt.ExampleLine> examples = selected.stream()
+			.limit(this.settings.llmExamples())
+			.map((e) -> new ApiPrompt.ExampleLine(e.title(), e.apis()))
+			.toList();
+		List<ApiPrompt.CandidateLine> candidates = fused.keySet()
+			.stream()
+			.limit(this.settings.llmCandidates())
+			.map((api) -> {
+				ApiCatalog.Description d = ApiCatalog.describe(api, evidence.hits(api));
+				return new ApiPrompt.CandidateLine(api, d.signature(), d.summary());
+			})
+			.toList();
+		return ApiPrompt.user(query.text(), examples, candidates, query.topK());
+	}
+
+	/** Each name the LLM gave, checked against the collection: kept, corrected to an existing name, or dropped. */
+	private List<Chosen> verify(Query query, ApiPrompt.Choice choice, Set<String> known, Evidence evidence,
+			List<DroppedApi> dropped) {
+		List<ApiPrompt.Choice.Named> named = (choice.apis() != null) ? choice.apis() : List.of();
+		Map<String, ApiPrompt.Choice.Named> byName = new LinkedHashMap<>();
+		for (ApiPrompt.Choice.Named n : named) {
+			if (n != null && n.api() != null && !ApiNames.normalize(n.api()).isEmpty()) {
+				byName.putIfAbsent(ApiNames.normalize(n.api()), n);
+			}
+		}
+		Map<String, List<Hit>> existing = byName.isEmpty() ? Map.of()
+				: this.catalog.lookup(query.apiCollection(), byName.keySet(), query.text());
+		existing.forEach((api, hits) -> evidence.add(api, "lookup", hits));
+		Set<String> candidates = new LinkedHashSet<>(known);
+		candidates.addAll(existing.keySet());
+		Map<String, Future<Optional<ApiCatalog.Correction>>> corrections = new LinkedHashMap<>();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (String name : byName.keySet()) {
+				if (!existing.containsKey(name)) {
+					corrections.put(name, pool.submit(() -> this.catalog.closest(query.apiCollection(), name,
+							candidates, this.settings.correctionThreshold())));
+				}
+			}
+			List<Chosen> chosen = new ArrayList<>();
+			for (Map.Entry<String, ApiPrompt.Choice.Named> entry : byName.entrySet()) {
+				String name = entry.getKey();
+				String original = entry.getValue().api();
+				if (existing.containsKey(name)) {
+					boolean asWritten = name.equals(original.strip());
+					chosen.add(new Chosen(name, new Verification("verified", asWritten ? null : original, null),
+							entry.getValue().why()));
+					continue;
+				}
+				Optional<ApiCatalog.Correction> correction = get(corrections.get(name));
+				if (correction.isPresent()) {
+					ApiCatalog.Correction c = correction.get();
+					evidence.add(c.api(), "correction", c.hits());
+					if (!evidence.has(c.api())) {
+						evidence.add(c.api(), "lookup", this.catalog.lookup(query.apiCollection(), List.of(c.api()),
+								query.text()).getOrDefault(c.api(), List.of()));
+					}
+					chosen.add(new Chosen(c.api(), new Verification("corrected", original, round(c.similarity())),
+							entry.getValue().why()));
+				}
+				else {
+					dropped.add(new DroppedApi(original, "llm", entry.getValue().why(), "not in "
+							+ query.apiCollection() + ", and no existing API has a name similarity of at least "
+							+ this.settings.correctionThreshold()));
+				}
+			}
+			return chosen;
+		}
+	}
+
+	private RecommendedApi describe(int rank, String api, String source, Verification verification, String why,
+			Map<String, Double> fused, Evidence evidence, List<SelectedExample> selected) {
+		List<Evidence.Passage> passages = evidence.passages(api);
+		ApiCatalog.Description description = ApiCatalog.describe(api,
+				passages.stream().map(Evidence.Passage::hit).toList());
+		List<PassageView> passageViews = passages.stream()
+			.limit(PASSAGES)
+			.map((p) -> new PassageView(p.hit().documentId(), p.hit().externalId(), p.hit().chunkIndex(),
+					p.hit().startOffset(), p.hit().endOffset(), round(p.hit().score()), p.search()))
+			.toList();
+		List<SupportingExample> support = selected.stream()
+			.filter((e) -> e.apis().contains(api))
+			.limit(SUPPORT)
+			.map((e) -> new SupportingExample(e.hit().documentId(), e.hit().externalId(), e.title(), round(e.weight())))
+			.toList();
+		return new RecommendedApi(rank, api, description.signature(), description.summary(),
+				round(fused.getOrDefault(api, 0.0)), source, verification, why, support, passageViews);
+	}
+
+	private static String task(String task) {
+		return (task == null || task.isBlank()) ? null : task;
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 1e6) / 1e6;
+	}
+
+	private static <T> T get(Future<T> future) {
+		try {
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	/** Chunks found per API, in the order found, with the search that found each. */
+	static final class Evidence {
+
+		private final Map<String, List<Passage>> byApi = new LinkedHashMap<>();
+
+		/** Adds a search's hits; returns the APIs in order of their best hit. */
+		List<String> add(String search, List<Hit> hits) {
+			List<String> order = new ArrayList<>();
+			for (Hit hit : hits) {
+				String api = ApiCatalog.api(hit);
+				if (api == null) {
+					continue;
+				}
+				if (!order.contains(api)) {
+					order.add(api);
+				}
+				add(api, search, List.of(hit));
+			}
+			return order;
+		}
+
+		void add(String api, String search, List<Hit> hits) {
+			List<Passage> passages = this.byApi.computeIfAbsent(api, (a) -> new ArrayList<>());
+			for (Hit hit : hits) {
+				boolean seen = passages.stream()
+					.anyMatch((p) -> p.hit().documentId().equals(hit.documentId())
+							&& p.hit().chunkIndex() == hit.chunkIndex());
+				if (!seen) {
+					passages.add(new Passage(search, hit));
+				}
+			}
+			if (passages.isEmpty()) {
+				this.byApi.remove(api);
+			}
+		}
+
+		boolean has(String api) {
+			return this.byApi.containsKey(api);
+		}
+
+		List<Passage> passages(String api) {
+			return this.byApi.getOrDefault(api, List.of());
+		}
+
+		List<Hit> hits(String api) {
+			return passages(api).stream().map(Passage::hit).toList();
+		}
+
+		record Passage(String search, Hit hit) {
+		}
+
+	}
+
+	/** Whether an LLM takes part. */
+	enum Mode {
+
+		RETRIEVAL("retrieval"), LLM("llm");
+
+		private final String label;
+
+		Mode(String label) {
+			this.label = label;
+		}
+
+		String label() {
+			return this.label;
+		}
+
+	}
+
+	/**
+	 * A checked recommendation request.
+	 *
+	 * @param text the question
+	 * @param apiCollection the API documentation
+	 * @param examplesCollection solved examples, or null
+	 * @param topK how many APIs
+	 * @param mode the requested mode, null for the default
+	 * @param examplesFilter retrieval-service metadata filter applied to every example search, or null
+	 */
+	record Query(String text, String apiCollection, String examplesCollection, int topK, Mode mode,
+			JsonNode examplesFilter) {
+	}
+
+	private record Chosen(String api, Verification verification, String why) {
+	}
+
+	/**
+	 * The answer.
+	 *
+	 * @param mode {@code llm} when the LLM's answer was used, else {@code retrieval}
+	 * @param degraded whether an LLM was asked and failed
+	 * @param reason why the answer is degraded, or why no LLM was used although one was asked for
+	 * @param model the LLM asked, if any
+	 * @param reasoning the LLM's reasoning about the task intent
+	 * @param apis the recommended APIs, best first
+	 * @param dropped APIs named (by the LLM or by examples) that are not in the API collection
+	 * @param examples the selected solved examples, heaviest first
+	 * @param syntactic the question's verb–object pairs and POS pattern
+	 * @param timings {@code totalMs} and {@code llmMs}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Recommendation(String mode, boolean degraded, String reason, String model, String reasoning,
+			List<RecommendedApi> apis, List<DroppedApi> dropped, List<ExampleView> examples, Syntax syntactic,
+			Map<String, Long> timings) {
+	}
+
+	/**
+	 * One recommended API.
+	 *
+	 * @param rank its position, from 1
+	 * @param api {@code package.Class.method} (constructors {@code package.Class.Class})
+	 * @param signature its declaration (of the best matching overload)
+	 * @param summary the first sentence of its javadoc
+	 * @param score its fused retrieval score (0 when only the LLM found it); the LLM's APIs come first regardless
+	 * @param source {@code llm} or {@code retrieval}
+	 * @param verification whether it was checked as named or corrected
+	 * @param why the LLM's reason, if the LLM named it
+	 * @param examples the selected examples that name it
+	 * @param passages chunks of its documentation found, with offsets into the document
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record RecommendedApi(int rank, String api, String signature, String summary, double score, String source,
+			Verification verification, String why, List<SupportingExample> examples, List<PassageView> passages) {
+	}
+
+	/**
+	 * How a returned API was checked against the API collection.
+	 *
+	 * @param status {@code verified} (exists as named, up to formatting) or {@code corrected} (a near miss replaced
+	 * by the closest existing name)
+	 * @param original the name as the LLM wrote it, when it differs
+	 * @param similarity name similarity of a correction
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Verification(String status, String original, Double similarity) {
+	}
+
+	/** An API left out: who named it ({@code llm} or {@code examples}) and why it was dropped. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record DroppedApi(String api, String source, String why, String reason) {
+	}
+
+	/** An example that supports an API. */
+	record SupportingExample(String documentId, String externalId, String title, double weight) {
+	}
+
+	/** A documentation chunk of an API: offsets into the document's parsed text, and the search that found it. */
+	record PassageView(String documentId, String externalId, int chunkIndex, int startOffset, int endOffset,
+			double score, String search) {
+	}
+
+	/** A selected example with its vote weight and each selector's score. */
+	record ExampleView(String documentId, String externalId, String title, List<String> apis, double weight,
+			Map<String, Double> scores) {
+	}
+
+	/** The syntactic reading of the question. */
+	record Syntax(List<String> verbObjects, String pattern) {
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.ragplatform.llm.api;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.ragplatform.llm.PlatformFixture;
+import dev.ragplatform.llm.api.ApiFixtures.Corpus;
+import dev.ragplatform.llm.api.ApiFixtures.Response;
+import dev.ragplatform.testsupport.RealKafka;
+import dev.ragplatform.testsupport.RealPostgres;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The default set-up, {@code rag.llm.provider=none}: recommendations come from retrieval, and say why. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@RealPostgres
+@RealKafka
+class ApiRecommendationWithoutLlmIT {
+
+	@DynamicPropertySource
+	static void services(DynamicPropertyRegistry registry) {
+		registry.add("rag.llm.retrieval.url", () -> PlatformFixture.get().retrievalUrl().toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void askingForTheLlmWithoutOneAnswersFromRetrievalAndSaysSo() throws Exception {
+		Corpus corpus = ApiFixtures.collections();
+		JsonNode answer = recommend(Map.of("query", "How do I convert a numeric string into an integer?",
+				"apiCollection", corpus.apis(), "examplesCollection", corpus.examples(), "mode", "llm", "topK", 3));
+		assertThat(answer.path("mode").asString()).isEqualTo("retrieval");
+		assertThat(answer.path("degraded").asBoolean()).as("nothing failed: no LLM was configured").isFalse();
+		assertThat(answer.path("reason").asString()).contains("no LLM is configured");
+		assertThat(answer.has("model")).isFalse();
+		assertThat(answer.path("apis").get(0).path("api").asString()).isEqualTo("java.lang.Integer.parseInt");
+		assertThat(answer.path("apis")).hasSize(3);
+	}
+
+	@Test
+	void withoutAnLlmTheDefaultModeIsRetrievalAndNeedsNoExplanation() throws Exception {
+		Corpus corpus = ApiFixtures.collections();
+		JsonNode answer = recommend(Map.of("query", "How do I check whether a file exists?", "apiCollection",
+				corpus.apis(), "examplesCollection", corpus.examples(), "topK", 2));
+		assertThat(answer.path("mode").asString()).isEqualTo("retrieval");
+		assertThat(answer.has("reason")).isFalse();
+		assertThat(answer.path("apis").get(0).path("api").asString()).isEqualTo("java.nio.file.Files.exists");
+	}
+
+	@Test
+	void withoutExamplesTheDocumentationAloneRanks() throws Exception {
+		Corpus corpus = ApiFixtures.collections();
+		JsonNode answer = recommend(Map.of("query", "reverse the order of the elements of a list", "apiCollection",
+				corpus.apis(), "topK", 3));
+		assertThat(answer.path("examples")).isEmpty();
+		assertThat(answer.path("apis").get(0).path("api").asString()).isEqualTo("java.util.Collections.reverse");
+		assertThat(answer.path("apis").get(0).path("examples")).isEmpty();
+	}
+
+	private JsonNode recommend(Map<String, Object> request) throws Exception {
+		Response response = ApiFixtures.post(URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend"), request);
+		assertThat(response.status()).as(response.raw()).isEqualTo(200);
+		return response.body();
+	}
+
+}
