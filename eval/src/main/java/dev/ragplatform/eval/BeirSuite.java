@@ -56,6 +56,8 @@ final class BeirSuite {
 			means.put("Recall@100", Metrics.mean(recall));
 			means.put("MRR@10", Metrics.mean(mrr));
 			metrics.put(mode, means);
+			// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
+			System.err.printf("done %s: %s%n", mode, means);
 			latency.put(mode, Report.percentiles(millis));
 		}
 		Map<String, Object> details = new LinkedHashMap<>();

@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * Mode {@code examples} ranks APIs by the votes of solved examples ({@code biker-train-qa.csv}, ingested into a
  * collection of their own): the {@value #EXAMPLES} examples most similar to the question vote for their APIs,
  * each with its similarity. {@code examples+<mode>} fuses that ranking with the documents' ranking of
- * {@code <mode>} by reciprocal rank. Examples whose title equals the question once lower-cased and stripped of
+ * {@code <mode>} by reciprocal rank. {@code recommend} asks llm-adapter's API recommendation (retrieval only;
+ * {@code recommend:llm} with the configured LLM), near-copies excluded by the same filter. Examples whose title equals the question once lower-cased and stripped of
  * everything but letters and digits are excluded by a metadata filter in the search itself, so a near-copy of
  * the question can never vote; the report counts them.
  */
@@ -57,7 +58,7 @@ final class BikerSuite {
 		details.put("modules", modules);
 		details.put("jdkSources", jdkSources.toString());
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
-		boolean withExamples = modes.stream().anyMatch((m) -> m.startsWith("examples"));
+		boolean withExamples = modes.stream().anyMatch((m) -> m.startsWith("examples") || m.startsWith("recommend"));
 		if (withExamples) {
 			List<Example> pool = examples(examplesCsv);
 			this.platform.ensureCollection(examplesCollection);
@@ -105,6 +106,8 @@ final class BikerSuite {
 			Map<String, Double> means = new LinkedHashMap<>();
 			values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
 			metrics.put(mode, means);
+			// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
+			System.err.printf("done %s: %s%n", mode, means);
 			latency.put(mode, Report.percentiles(millis));
 		}
 		return new Report.Result("biker", collection, settings, details, metrics, latency);
@@ -112,6 +115,12 @@ final class BikerSuite {
 
 	private List<String> rank(Query query, String mode, String collection, String examplesCollection)
 			throws Exception {
+		if (mode.startsWith("recommend")) {
+			// llm-adapter's API recommendation: recommend = retrieval only, recommend:llm with the configured LLM
+			String adapterMode = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "retrieval";
+			return this.platform.recommend(query.title(), collection, examplesCollection, adapterMode, DEPTH,
+					Map.of("titleKey", Map.of("ne", key(query.title()))));
+		}
 		if (!mode.startsWith("examples")) {
 			return documents(query, mode, collection);
 		}

@@ -18,14 +18,14 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
-			       ./rag eval fire2017 [--modes hybrid] [--forms contexts,whole] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors]
+			       ./rag eval fire2017 [--modes hybrid,citations:hybrid] [--forms contexts,whole] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
-			                        [--examples biker-train-qa.csv] [--modes dense,lexical,hybrid,examples,examples+dense,examples+hybrid]
+			                        [--examples biker-train-qa.csv] [--modes dense,lexical,hybrid,examples,examples+dense,examples+hybrid,recommend]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid (any of them +rerank: e.g. hybrid+rerank)  --split test  --collection <name>
 			         --model <embedding model of a collection the run creates, e.g. bge-small-en-v1.5-int8>
 			         --datasets ../shared/datasets  --reports reports
-			         --ingest-url http://127.0.0.1:8081  --retrieval-url http://127.0.0.1:8083""";
+			         --ingest-url http://127.0.0.1:8081  --retrieval-url http://127.0.0.1:8083  --llm-url http://127.0.0.1:8085""";
 
 	private Eval() {
 	}
@@ -55,7 +55,8 @@ public final class Eval {
 		}
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
 		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
-				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")), options.get("model"));
+				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")),
+				URI.create(options.getOrDefault("llm-url", "http://127.0.0.1:8085")), options.get("model"));
 		List<String> modes = Arrays.asList(options.getOrDefault("modes", "dense,lexical,hybrid").split(","));
 		if ("fire2017".equals(positional.get(0))) {
 			List<String> fireModes = Arrays.asList(options.getOrDefault("modes", "hybrid").split(","));

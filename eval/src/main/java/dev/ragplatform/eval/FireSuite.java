@@ -22,7 +22,9 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code whole}: the whole judgment cut into passages, each searched.</li>
  * </ul>
  * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
- * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}.
+ * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
+ * send each case to llm-adapter's citation prediction instead ({@code citations:hybrid} = retrieval only, hybrid
+ * search per context; {@code citations:hybrid:ensemble} with the configured LLM).
  */
 final class FireSuite {
 
@@ -81,24 +83,40 @@ final class FireSuite {
 				List<Double> millis = new ArrayList<>();
 				int done = 0;
 				for (Map.Entry<String, String> query : current.entrySet()) {
-					List<String> passages = "contexts".equals(form) ? contexts(query.getValue())
-							: passages(query.getValue());
-					if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
-						markers += passages.size();
-					}
-					// one case's searches run 4 at a time, so every embedding worker of the platform has work
-					List<java.util.concurrent.Future<Platform.Search>> searches = new ArrayList<>();
-					for (String passage : passages) {
-						searches.add(this.searchers.submit(() -> this.platform.search(collection, passage, mode, DEPTH)));
-					}
-					List<List<String>> rankings = new ArrayList<>();
-					for (java.util.concurrent.Future<Platform.Search> future : searches) {
-						Platform.Search search = future.get();
+					List<String> ranking;
+					if (mode.startsWith("citations")) {
+						// llm-adapter finds the contexts itself: the raw case, or without markers for the whole form
+						String[] parts = mode.split(":");
+						String searchMode = (parts.length > 1) ? parts[1] : "hybrid";
+						String adapterMode = (parts.length > 2) ? parts[2] : "retrieval";
+						String text = "contexts".equals(form) ? query.getValue() : query.getValue().replace(MARKER, " ");
+						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
+							markers += contexts(query.getValue()).size();
+						}
+						Platform.Search search = this.platform.citations(collection, text, adapterMode, searchMode, DEPTH);
 						millis.add(search.millis());
-						rankings.add(search.documents());
+						ranking = search.documents();
 					}
-					List<String> ranking = Metrics.fuse(rankings, 60);
-					ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
+					else {
+						List<String> passages = "contexts".equals(form) ? contexts(query.getValue())
+								: passages(query.getValue());
+						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
+							markers += passages.size();
+						}
+						// one case's searches run 4 at a time, so every embedding worker of the platform has work
+						List<java.util.concurrent.Future<Platform.Search>> searches = new ArrayList<>();
+						for (String passage : passages) {
+							searches.add(this.searchers.submit(() -> this.platform.search(collection, passage, mode, DEPTH)));
+						}
+						List<List<String>> rankings = new ArrayList<>();
+						for (java.util.concurrent.Future<Platform.Search> future : searches) {
+							Platform.Search search = future.get();
+							millis.add(search.millis());
+							rankings.add(search.documents());
+						}
+						ranking = Metrics.fuse(rankings, 60);
+						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
+					}
 					Map<String, Integer> judged = qrels.getOrDefault(query.getKey(), Map.of());
 					add(values, "MAP", Metrics.averagePrecision(ranking, judged));
 					add(values, "MRR", Metrics.mrr(ranking, judged, DEPTH));
@@ -110,6 +128,8 @@ final class FireSuite {
 				Map<String, Double> means = new LinkedHashMap<>();
 				values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
 				metrics.put(form + "/" + mode, means);
+				// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
+				System.err.printf("done %s: %s%n", form + "/" + mode, means);
 				latency.put(form + "/" + mode, Report.percentiles(millis));
 			}
 		}

@@ -28,13 +28,65 @@ final class Platform {
 
 	private final URI retrieval;
 
+	/** llm-adapter, for the suites' modes that go through it (citation prediction, API recommendation). */
+	private final URI llm;
+
 	/** The embedding model of the collections this run creates; null for the platform's default. */
 	private final String model;
 
 	Platform(URI ingest, URI retrieval, String model) {
+		this(ingest, retrieval, URI.create("http://127.0.0.1:8085"), model);
+	}
+
+	Platform(URI ingest, URI retrieval, URI llm, String model) {
 		this.ingest = ingest;
 		this.retrieval = retrieval;
+		this.llm = llm;
 		this.model = model;
+	}
+
+	/**
+	 * llm-adapter's API recommendation ({@code POST /v1/apis/recommend}): API names best first. A degraded answer
+	 * (an LLM asked for but failed) is an error here.
+	 */
+	List<String> recommend(String query, String apiCollection, String examplesCollection, String mode, int topK,
+			Map<String, Object> examplesFilter) throws IOException, InterruptedException {
+		Response response = call("POST", this.llm.resolve("/v1/apis/recommend"), Map.of("query", query,
+				"apiCollection", apiCollection, "examplesCollection", examplesCollection, "mode", mode, "topK", topK,
+				"examplesFilter", examplesFilter));
+		if (response.status() != 200) {
+			throw new IllegalStateException("API recommendation failed: " + response);
+		}
+		if (response.body().path("degraded").asBoolean(false) || !mode.equals(response.body().path("mode").asString())) {
+			throw new IllegalStateException("API recommendation answered in mode " + response.body().path("mode")
+					+ " (asked " + mode + "): " + response.body().path("reason").asString(""));
+		}
+		List<String> apis = new ArrayList<>();
+		response.body().path("apis").forEach((a) -> apis.add(a.path("api").asString()));
+		return apis;
+	}
+
+	/**
+	 * llm-adapter's citation prediction ({@code POST /v1/citations/predict}): the documents it predicts (by external
+	 * id) best first. {@code mode} is {@code retrieval}, {@code llm} or {@code ensemble}; a degraded answer (an LLM
+	 * asked for but failed) is an error here, so a report never mixes the two.
+	 */
+	Search citations(String collection, String text, String mode, String searchMode, int topK)
+			throws IOException, InterruptedException {
+		long started = System.nanoTime();
+		Response response = call("POST", this.llm.resolve("/v1/citations/predict"), Map.of("collection", collection,
+				"text", text, "mode", mode, "searchMode", searchMode, "topK", topK));
+		double millis = (System.nanoTime() - started) / 1e6;
+		if (response.status() != 200) {
+			throw new IllegalStateException("citation prediction failed: " + response);
+		}
+		if (response.body().path("degraded").asBoolean(false) || !mode.equals(response.body().path("mode").asString())) {
+			throw new IllegalStateException("citation prediction answered in mode " + response.body().path("mode")
+					+ " (asked " + mode + "): " + response.body().path("reason").asString(""));
+		}
+		List<String> documents = new ArrayList<>();
+		response.body().path("documents").forEach((d) -> documents.add(d.path("externalId").asString()));
+		return new Search(documents, millis);
 	}
 
 	/**
