@@ -1,10 +1,18 @@
 package dev.ragplatform.retrieval.search;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -13,18 +21,30 @@ import org.springframework.stereotype.Component;
  * Okapi BM25 computed in SQL, as Lucene computes it: {@code idf = ln(1 + (N − df + 0.5) / (df + 0.5))},
  * {@code tf·(k1 + 1) / (tf + k1·(1 − b + b·dl/avgdl))}. Terms come from the collection's text search configuration
  * (stemming, stop words); {@code tf} is the number of positions of a lexeme in the chunk's {@code tsvector},
- * {@code dl} the chunk's token count, {@code df} a GIN-index count per query term (materialised once), and
+ * {@code dl} the chunk's token count, {@code df} a GIN-index count per query term, and
  * {@code N} and {@code avgdl} the collection's counters, kept by the indexer in the same transactions as the
  * chunks. Only the query's lexemes are unnested from each matching chunk: {@code setweight} marks them (chunk
  * lexemes carry weight D) and {@code ts_filter} keeps them — 100× faster than unnesting whole chunks. The README compares it
  * with PostgreSQL's {@code ts_rank_cd} and with Lucene on SciFact.
+ * <p>
+ * Counting {@code df} reads every chunk holding the term, which dominates long queries over large collections (a
+ * 49-lexeme FIRE context over 55,000 chunks: 1.8 s of a 2.2 s search). Counts are therefore kept in memory per
+ * collection and lexeme, valid only while the collection's chunk and token counters are the ones they were counted
+ * at: any indexed or deleted chunk changes those, so a cached {@code df} is always the exact one.
  */
 @Component
 class LexicalSearch {
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private final JdbcTemplate jdbc;
 
 	private final RetrievalProperties.Search settings;
+
+	private final Cache<Term, Count> documentFrequencies = Caffeine.newBuilder()
+		.maximumSize(500_000)
+		.expireAfterAccess(Duration.ofHours(1))
+		.build();
 
 	LexicalSearch(JdbcTemplate jdbc, RetrievalProperties properties) {
 		this.jdbc = jdbc;
@@ -32,19 +52,25 @@ class LexicalSearch {
 	}
 
 	List<Candidate> search(Collection collection, String query, String filter, int limit) {
+		List<String> lexemes = this.jdbc.queryForList(
+				"SELECT DISTINCT u.lexeme FROM unnest(to_tsvector(?::regconfig, ?)) u ORDER BY 1", String.class,
+				collection.language(), query);
+		if (lexemes.isEmpty()) {
+			return List.of();
+		}
+		Map<String, Long> df = documentFrequencies(collection, lexemes);
+		List<Map<String, Object>> dfRows = new ArrayList<>();
+		df.forEach((lexeme, count) -> dfRows.add(Map.of("lexeme", lexeme, "df", count)));
 		String p = collection.partition();
 		List<Object> args = new ArrayList<>();
 		String sql = """
-				WITH q AS (
-				    SELECT DISTINCT u.lexeme FROM unnest(to_tsvector(?::regconfig, ?)) u
+				WITH df AS MATERIALIZED (
+				    SELECT d.lexeme, d.df FROM jsonb_to_recordset(?::jsonb) AS d(lexeme text, df float8)
 				), lexemes AS (
-				    SELECT array_agg(lexeme) AS a FROM q
-				), df AS MATERIALIZED (
-				    SELECT q.lexeme, (SELECT count(*) FROM %1$s c WHERE c.tsv @@ quote_literal(q.lexeme)::tsquery) AS df
-				    FROM q
+				    SELECT array_agg(lexeme) AS a FROM df
 				), hits AS (
 				    SELECT c.document_id, c.chunk_index, c.tsv, c.token_count FROM %1$s c
-				    WHERE c.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM q) %2$s
+				    WHERE c.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM df) %2$s
 				), scored AS (
 				    SELECT h.document_id, h.chunk_index,
 				        sum(ln(1 + (?::float8 - df.df + 0.5) / (df.df + 0.5))
@@ -64,8 +90,7 @@ class LexicalSearch {
 				    AND c.chunk_index = s.chunk_index
 				ORDER BY s.score DESC, s.document_id, s.chunk_index
 				""".formatted(p, (filter != null) ? "AND c.metadata @@ ?::jsonpath" : "");
-		args.add(collection.language());
-		args.add(query);
+		args.add(JSON.writeValueAsString(dfRows));
 		if (filter != null) {
 			args.add(filter);
 		}
@@ -80,6 +105,41 @@ class LexicalSearch {
 		args.add(limit);
 		args.add(collection.id());
 		return this.jdbc.query(sql, (rs, n) -> DenseSearch.candidate(rs, rs.getDouble("score")), args.toArray());
+	}
+
+	/** {@code df} of each lexeme in the whole collection: from the cache while its counters stand, else counted. */
+	private Map<String, Long> documentFrequencies(Collection collection, List<String> lexemes) {
+		Map<String, Long> df = new LinkedHashMap<>();
+		List<String> missing = new ArrayList<>();
+		for (String lexeme : lexemes) {
+			Count cached = this.documentFrequencies.getIfPresent(new Term(collection.id(), lexeme));
+			if (cached != null && cached.chunks() == collection.chunkCount() && cached.tokens() == collection.tokenCount()) {
+				df.put(lexeme, cached.df());
+			}
+			else {
+				missing.add(lexeme);
+			}
+		}
+		if (!missing.isEmpty()) {
+			Map<String, Long> counted = new HashMap<>();
+			this.jdbc.query("SELECT q.lexeme, (SELECT count(*) FROM " + collection.partition()
+					+ " c WHERE c.tsv @@ quote_literal(q.lexeme)::tsquery) FROM jsonb_array_elements_text(?::jsonb) q(lexeme)",
+					(rs) -> {
+						counted.put(rs.getString(1), rs.getLong(2));
+					}, JSON.writeValueAsString(missing));
+			counted.forEach((lexeme, count) -> {
+				df.put(lexeme, count);
+				this.documentFrequencies.put(new Term(collection.id(), lexeme),
+						new Count(count, collection.chunkCount(), collection.tokenCount()));
+			});
+		}
+		return df;
+	}
+
+	private record Term(long collectionId, String lexeme) {
+	}
+
+	private record Count(long df, long chunks, long tokens) {
 	}
 
 }
