@@ -28,19 +28,26 @@ final class CitationContexts {
 	private CitationContexts() {
 	}
 
-	/**
-	 * The contexts of {@code text}, at most {@code max} (markers past the last kept one are dropped, passages are
-	 * thinned evenly).
-	 */
+	/** The contexts of {@code text}: its markers' (at most {@code max}), or without markers passages (as many). */
 	static Found find(String text, int before, int after, int max) {
+		return find(text, before, after, max, max, false);
+	}
+
+	/**
+	 * The contexts of {@code text}: one per marker (at most {@code maxMarkers}; those past the last kept one are
+	 * dropped) and, when there are no markers or {@code wholeText} is set, passages of the whole text (evenly thinned
+	 * to {@code maxPassages}).
+	 */
+	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText) {
 		List<int[]> markers = new ArrayList<>();
 		Matcher matcher = MARKERS.matcher(text);
 		while (matcher.find()) {
 			markers.add(new int[] { matcher.start(), matcher.end() });
 		}
 		List<Context> contexts = new ArrayList<>();
+		int ignored = 0;
 		if (!markers.isEmpty()) {
-			for (int[] marker : markers.subList(0, Math.min(max, markers.size()))) {
+			for (int[] marker : markers.subList(0, Math.min(maxMarkers, markers.size()))) {
 				int start = Math.max(0, marker[0] - before);
 				int end = Math.min(text.length(), marker[1] + after);
 				String query = clean(text.substring(start, end));
@@ -49,14 +56,17 @@ final class CitationContexts {
 							marker[1], start, end, query));
 				}
 			}
-			return new Found(contexts, markers.size(), Math.max(0, markers.size() - max));
+			ignored = Math.max(0, markers.size() - maxMarkers);
+			if (!wholeText) {
+				return new Found(contexts, markers.size(), ignored);
+			}
 		}
 		List<int[]> spans = passages(text);
 		int total = spans.size();
-		if (spans.size() > max) {
-			List<int[]> thinned = new ArrayList<>(max);
-			for (int i = 0; i < max; i++) {
-				thinned.add(spans.get((int) ((long) i * spans.size() / max)));
+		if (spans.size() > maxPassages) {
+			List<int[]> thinned = new ArrayList<>(maxPassages);
+			for (int i = 0; i < maxPassages; i++) {
+				thinned.add(spans.get((int) ((long) i * spans.size() / maxPassages)));
 			}
 			spans = thinned;
 		}
@@ -66,7 +76,7 @@ final class CitationContexts {
 				contexts.add(new Context(contexts.size(), "passage", null, -1, -1, span[0], span[1], query));
 			}
 		}
-		return new Found(contexts, 0, total - spans.size());
+		return new Found(contexts, markers.size(), ignored + total - spans.size());
 	}
 
 	/** Passages of about {@link #PASSAGE} characters, cut at whitespace, as [start, end) offsets. */
@@ -100,7 +110,7 @@ final class CitationContexts {
 		return -1;
 	}
 
-	private static String clean(String window) {
+	static String clean(String window) {
 		return MARKERS.matcher(window).replaceAll(" ").replaceAll("\\s+", " ").trim();
 	}
 

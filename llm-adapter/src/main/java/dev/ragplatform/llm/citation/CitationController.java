@@ -30,10 +30,13 @@ class CitationController {
 
 	private final int maxTextChars;
 
+	private final boolean wholeText;
+
 	CitationController(CitationPredictor predictor, LanguageModel llm, LlmAdapterProperties properties) {
 		this.predictor = predictor;
 		this.llm = llm;
 		this.maxTextChars = properties.citations().maxTextChars();
+		this.wholeText = properties.citations().wholeText();
 	}
 
 	@PostMapping("/v1/citations/predict")
@@ -89,7 +92,7 @@ class CitationController {
 			throw LlmProblem.badRequest("Unknown searchMode '" + request.searchMode() + "': use dense, lexical or hybrid.");
 		}
 		return new CitationPredictor.Query(request.collection(), request.text(), topK, mode, searchMode,
-				Boolean.TRUE.equals(request.rerank()));
+				Boolean.TRUE.equals(request.rerank()), (request.wholeText() != null) ? request.wholeText() : this.wholeText);
 	}
 
 	/**
@@ -104,9 +107,11 @@ class CitationController {
 	 * @param searchMode retrieval-service's mode per context: {@code hybrid} (default), {@code dense} or
 	 * {@code lexical}
 	 * @param rerank whether each context's candidates go through rerank-service (slower; default false)
+	 * @param wholeText whether a text with markers is also searched whole, in passages, and the two rankings fused
+	 * (default {@code rag.llm.citations.whole-text}, true)
 	 */
 	record PredictRequest(String collection, String text, Integer topK, String mode, String searchMode,
-			Boolean rerank) {
+			Boolean rerank, Boolean wholeText) {
 	}
 
 	/**
@@ -117,7 +122,7 @@ class CitationController {
 	 * @param reason why the answer is degraded, or why no LLM was used although the request asked for one
 	 * @param model the LLM used, if any
 	 * @param markersFound citation markers in the text
-	 * @param contextsIgnored markers or passages beyond {@code rag.llm.citations.max-contexts}, not searched
+	 * @param contextsIgnored markers or passages beyond {@code max-contexts} or {@code max-passages}, not searched
 	 * @param contexts the places searched, with offsets into the text
 	 * @param documents the predicted citations, best first, each verified to exist in the collection
 	 * @param droppedUnverified documents found but gone from the collection by the time of the answer

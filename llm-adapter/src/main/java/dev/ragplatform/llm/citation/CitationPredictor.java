@@ -68,7 +68,7 @@ class CitationPredictor {
 		long started = System.nanoTime();
 		this.retrieval.collection(query.collection()); // 404 for an unknown collection before any work
 		CitationContexts.Found found = CitationContexts.find(query.text(), this.settings.charsBefore(),
-				this.settings.charsAfter(), this.settings.maxContexts());
+				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText());
 		if (found.contexts().isEmpty()) {
 			throw LlmProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
 		}
@@ -78,7 +78,8 @@ class CitationPredictor {
 
 		List<ContextResult> results = fanOut(found.contexts(), (context) -> () -> {
 			Ranking retrieved = search(query, context.query(), depth);
-			if (!useLlm) {
+			// the LLM reads the marker contexts; whole-text passages only when the text has no markers (cost)
+			if (!useLlm || ("passage".equals(context.kind()) && found.markers() > 0)) {
 				return new ContextResult(context, retrieved, null, null, null);
 			}
 			Answer<Expansion> expansion = this.llm.ask("citation-expansion", EXPANSION_SYSTEM,
@@ -97,16 +98,16 @@ class CitationPredictor {
 			return new ContextResult(context, retrieved, expanded, chosen, failure);
 		});
 
-		Ranking retrievalRanking = Ranking.fuse(results.stream().map(ContextResult::retrieved).toList());
+		Ranking retrievalRanking = byKind(results, ContextResult::retrieved);
 		List<String> failures = results.stream().map(ContextResult::failure).filter((f) -> f != null).toList();
 		boolean llmAnswered = results.stream().anyMatch((r) -> r.chosen() != null || r.expanded() != null);
+		long llmContexts = results.stream().filter((r) -> !"passage".equals(r.context().kind()) || found.markers() == 0)
+			.count();
 		Ranking finalRanking = retrievalRanking;
 		String answeredMode = "retrieval";
 		if (useLlm && llmAnswered) {
-			Ranking expansionRanking = Ranking.fuse(results.stream().map(ContextResult::expanded).filter((r) -> r != null)
-				.toList());
-			Ranking choiceRanking = Ranking.fuse(results.stream().map(ContextResult::chosen).filter((r) -> r != null)
-				.toList());
+			Ranking expansionRanking = byKind(results, ContextResult::expanded);
+			Ranking choiceRanking = byKind(results, ContextResult::chosen);
 			if (mode == Mode.ENSEMBLE) {
 				finalRanking = Ranking.fuse(List.of(retrievalRanking, expansionRanking, choiceRanking));
 			}
@@ -119,7 +120,7 @@ class CitationPredictor {
 		boolean degraded = useLlm && !failures.isEmpty();
 		String reason = null;
 		if (degraded) {
-			reason = failures.size() + " of " + results.size() + " contexts lost their LLM answer: " + failures.get(0);
+			reason = failures.size() + " of " + llmContexts + " contexts lost their LLM answer: " + failures.get(0);
 		}
 		else if (mode != Mode.RETRIEVAL && !useLlm) {
 			reason = "no LLM is configured (rag.llm.provider=none): the answer comes from retrieval alone";
@@ -141,6 +142,25 @@ class CitationPredictor {
 		long millis = (System.nanoTime() - started) / 1_000_000;
 		return new Prediction(answeredMode, degraded, reason, useLlm ? this.llm.model() : null, found, cited,
 				dropped, millis);
+	}
+
+	/**
+	 * The contexts' rankings fused by reciprocal rank, markers' and whole-text passages' apart, then the two views
+	 * fused with equal say (so 40 passages do not outvote 3 markers).
+	 */
+	static Ranking byKind(List<ContextResult> results, java.util.function.Function<ContextResult, Ranking> ranking) {
+		List<Ranking> views = new ArrayList<>();
+		for (String kind : List.of("marker", "passage")) {
+			List<Ranking> rankings = results.stream()
+				.filter((r) -> r.context().kind().equals(kind))
+				.map(ranking)
+				.filter((r) -> r != null)
+				.toList();
+			if (!rankings.isEmpty()) {
+				views.add(Ranking.fuse(rankings));
+			}
+		}
+		return (views.size() == 1) ? views.get(0) : Ranking.fuse(views);
 	}
 
 	private Ranking search(Query query, String text, int depth) {
@@ -281,9 +301,10 @@ class CitationPredictor {
 	 * @param mode how to predict
 	 * @param searchMode retrieval-service's search mode per context
 	 * @param rerank whether retrieval-service reranks each context's candidates
+	 * @param wholeText whether a text with markers is also searched whole, in passages
 	 */
-	record Query(String collection, String text, int topK, Mode mode, String searchMode,
-			boolean rerank) {
+	record Query(String collection, String text, int topK, Mode mode, String searchMode, boolean rerank,
+			boolean wholeText) {
 	}
 
 	/** The LLM's expansion of a context. */

@@ -78,12 +78,15 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 *
 	 * @param charsBefore characters of text before a citation marker that form its context
 	 * @param charsAfter characters after it
-	 * @param maxContexts the most contexts one request may search (the rest are ignored and reported)
+	 * @param maxContexts the most marker contexts one request may search (the rest are ignored and reported)
+	 * @param maxPassages the most whole-text passages one request searches (evenly thinned)
+	 * @param wholeText whether a text with markers is also searched whole, in passages, by default
 	 * @param candidatesPerContext hits retrieved per context before aggregation per document
 	 * @param llmCandidates documents shown to the LLM to choose from
 	 * @param maxTextChars the longest text accepted
 	 */
 	public record Citations(@Min(0) int charsBefore, @Min(0) int charsAfter, @Min(1) int maxContexts,
+			@Min(1) int maxPassages, boolean wholeText,
 			@Min(1) @Max(1000) int candidatesPerContext, @Min(1) @Max(100) int llmCandidates,
 			@Min(1) int maxTextChars) {
 	}

@@ -66,6 +66,19 @@ class CitationContextsTests {
 	}
 
 	@Test
+	void withWholeTextTheMarkersAndThePassagesOfTheWholeTextAreBothSearched() {
+		String text = ("The tenant held over after the lease expired [?CITATION?]. ").repeat(60);
+		CitationContexts.Found found = CitationContexts.find(text, 100, 50, 5, 2, true);
+		assertThat(found.markers()).isEqualTo(60);
+		assertThat(found.contexts()).extracting(CitationContexts.Context::kind)
+			.containsExactly("marker", "marker", "marker", "marker", "marker", "passage", "passage");
+		assertThat(found.contexts().get(5).query()).as("markers removed from passages too").doesNotContain("CITATION");
+		assertThat(found.contexts()).extracting(CitationContexts.Context::index).containsExactly(0, 1, 2, 3, 4, 5, 6);
+		assertThat(found.ignored()).as("55 markers and the thinned passages").isGreaterThan(55);
+		assertThat(CitationContexts.find(text, 100, 50, 5, 2, false).contexts()).hasSize(5);
+	}
+
+	@Test
 	void markersBeyondTheMaximumAreReportedNotSearched() {
 		String text = "a [1] b [2] c [3] d [4]";
 		CitationContexts.Found found = CitationContexts.find(text, 2, 2, 3);
