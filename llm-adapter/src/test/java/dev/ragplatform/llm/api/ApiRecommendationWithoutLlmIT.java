@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The default set-up, {@code rag.llm.provider=none}: recommendations come from retrieval, and say why. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// a pool of 13 examples: the default 20 per selector (tuned on BIKER's 31,812) would let every example vote
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "rag.llm.apis.examples-per-source=5")
 @RealPostgres
 @RealKafka
 class ApiRecommendationWithoutLlmIT {
