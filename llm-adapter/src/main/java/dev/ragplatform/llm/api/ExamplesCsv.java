@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
 /**
  * Solved examples in BIKER's CSV layout ({@code biker-train-qa.csv}): a header {@code ,title,answer}, then rows
  * {@code index,title,answer} where {@code answer} is a Python-style list such as
@@ -69,48 +73,15 @@ final class ExamplesCsv {
 	}
 
 	static List<List<String>> rows(String text) {
+		String csv = (!text.isEmpty() && text.charAt(0) == '\uFEFF') ? text.substring(1) : text; // a byte order mark
 		List<List<String>> rows = new ArrayList<>();
-		List<String> row = new ArrayList<>();
-		StringBuilder field = new StringBuilder();
-		boolean quoted = false;
-		int start = (!text.isEmpty() && text.charAt(0) == '\uFEFF') ? 1 : 0; // a byte order mark
-		for (int i = start; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (quoted) {
-				if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-					field.append('"');
-					i++;
-				}
-				else if (c == '"') {
-					quoted = false;
-				}
-				else {
-					field.append(c);
-				}
-			}
-			else if (c == '"') {
-				quoted = true;
-			}
-			else if (c == ',') {
-				row.add(field.toString());
-				field.setLength(0);
-			}
-			else if (c == '\n' || c == '\r') {
-				if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-					i++;
-				}
-				row.add(field.toString());
-				field.setLength(0);
-				rows.add(row);
-				row = new ArrayList<>();
-			}
-			else {
-				field.append(c);
+		try (CSVParser parser = CSVParser.parse(csv, CSVFormat.DEFAULT)) {
+			for (CSVRecord record : parser) {
+				rows.add(record.toList());
 			}
 		}
-		if (field.length() > 0 || !row.isEmpty()) {
-			row.add(field.toString());
-			rows.add(row);
+		catch (java.io.IOException | java.io.UncheckedIOException ex) {
+			throw new IllegalArgumentException("not CSV: " + ex.getMessage(), ex);
 		}
 		return rows;
 	}
