@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
  * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
  * send each case to llm-adapter's citation prediction instead ({@code citations:hybrid} = retrieval only, hybrid
- * search per context; {@code citations:hybrid:ensemble} with the configured LLM).
+ * search per context; {@code citations:hybrid:ensemble} with the configured LLM; {@code citations:hybrid:retrieval:contexts}
+ * the markers' contexts only, without the whole text).
  */
 final class FireSuite {
 
@@ -89,11 +90,14 @@ final class FireSuite {
 						String[] parts = mode.split(":");
 						String searchMode = (parts.length > 1) ? parts[1] : "hybrid";
 						String adapterMode = (parts.length > 2) ? parts[2] : "retrieval";
+						// a fourth part "contexts": the markers' contexts only, not also the whole text in passages
+						Boolean wholeText = (parts.length > 3) ? !"contexts".equals(parts[3]) : null;
 						String text = "contexts".equals(form) ? query.getValue() : query.getValue().replace(MARKER, " ");
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += contexts(query.getValue()).size();
 						}
-						Platform.Search search = this.platform.citations(collection, text, adapterMode, searchMode, DEPTH);
+						Platform.Search search = this.platform.citations(collection, text, adapterMode, searchMode, DEPTH,
+								wholeText);
 						millis.add(search.millis());
 						ranking = search.documents();
 					}
