@@ -108,7 +108,7 @@ class CitationController {
 	 * {@code lexical}
 	 * @param rerank whether each context's candidates go through rerank-service (slower; default false)
 	 * @param wholeText whether a text with markers is also searched whole, in passages, and the two rankings fused
-	 * (default {@code rag.llm.citations.whole-text}, true)
+	 * (default {@code rag.llm.citations.whole-text}, false)
 	 */
 	record PredictRequest(String collection, String text, Integer topK, String mode, String searchMode,
 			Boolean rerank, Boolean wholeText) {

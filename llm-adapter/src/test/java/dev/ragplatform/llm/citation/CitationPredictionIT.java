@@ -100,7 +100,8 @@ class CitationPredictionIT {
 
 	@Test
 	void retrievalModeFindsEachContextsSourceWithEvidenceAtItsOffsets() throws Exception {
-		JsonNode answer = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval", "topK", 4));
+		JsonNode answer = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval", "topK", 4,
+				"wholeText", true));
 		assertThat(answer.path("mode").asString()).isEqualTo("retrieval");
 		assertThat(answer.path("degraded").asBoolean()).isFalse();
 		assertThat(answer.path("markersFound").asInt()).isEqualTo(2);
@@ -112,9 +113,8 @@ class CitationPredictionIT {
 		}
 		assertThat(contexts.get(2).path("kind").asString()).isEqualTo("passage");
 		assertThat(contexts.get(2).has("markerStart")).isFalse();
-		JsonNode markersOnly = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval",
-				"wholeText", false));
-		assertThat(markersOnly.path("contexts")).hasSize(2);
+		JsonNode markersOnly = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval"));
+		assertThat(markersOnly.path("contexts")).as("by default the markers only").hasSize(2);
 		List<String> top = externalIds(answer).subList(0, 2);
 		assertThat(top).containsExactlyInAnyOrder("dying-declaration", "anticipatory-bail");
 		JsonNode first = answer.path("documents").get(0);
@@ -148,7 +148,8 @@ class CitationPredictionIT {
 			labels.add("doc-that-does-not-exist");
 			return Reply.json(Map.of("reasoning", "the fake prefers land law", "cited", labels));
 		});
-		JsonNode answer = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "llm", "topK", 6));
+		JsonNode answer = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "llm", "topK", 6,
+				"wholeText", true));
 		assertThat(answer.path("mode").asString()).isEqualTo("llm");
 		assertThat(answer.path("degraded").asBoolean()).as("%s", answer).isFalse();
 		assertThat(answer.path("model").asString()).isEqualTo("fake-legal");
