@@ -45,6 +45,17 @@ final class Platform {
 		this.model = model;
 	}
 
+	/** Fails unless llm-adapter answered 200 in the mode asked, not degraded: a report never mixes modes. */
+	private static void requireAnswered(String what, String mode, Response response) {
+		if (response.status() != 200) {
+			throw new IllegalStateException(what + " failed: " + response);
+		}
+		if (response.body().path("degraded").asBoolean(false) || !mode.equals(response.body().path("mode").asString())) {
+			throw new IllegalStateException(what + " answered in mode " + response.body().path("mode")
+					+ " (asked " + mode + "): " + response.body().path("reason").asString(""));
+		}
+	}
+
 	/**
 	 * llm-adapter's API recommendation ({@code POST /v1/apis/recommend}): API names best first. A degraded answer
 	 * (an LLM asked for but failed) is an error here.
@@ -54,13 +65,7 @@ final class Platform {
 		Response response = call("POST", this.llm.resolve("/v1/apis/recommend"), Map.of("query", query,
 				"apiCollection", apiCollection, "examplesCollection", examplesCollection, "mode", mode, "topK", topK,
 				"examplesFilter", examplesFilter));
-		if (response.status() != 200) {
-			throw new IllegalStateException("API recommendation failed: " + response);
-		}
-		if (response.body().path("degraded").asBoolean(false) || !mode.equals(response.body().path("mode").asString())) {
-			throw new IllegalStateException("API recommendation answered in mode " + response.body().path("mode")
-					+ " (asked " + mode + "): " + response.body().path("reason").asString(""));
-		}
+		requireAnswered("API recommendation", mode, response);
 		List<String> apis = new ArrayList<>();
 		response.body().path("apis").forEach((a) -> apis.add(a.path("api").asString()));
 		return apis;
@@ -82,13 +87,7 @@ final class Platform {
 		}
 		Response response = call("POST", this.llm.resolve("/v1/citations/predict"), body);
 		double millis = (System.nanoTime() - started) / 1e6;
-		if (response.status() != 200) {
-			throw new IllegalStateException("citation prediction failed: " + response);
-		}
-		if (response.body().path("degraded").asBoolean(false) || !mode.equals(response.body().path("mode").asString())) {
-			throw new IllegalStateException("citation prediction answered in mode " + response.body().path("mode")
-					+ " (asked " + mode + "): " + response.body().path("reason").asString(""));
-		}
+		requireAnswered("citation prediction", mode, response);
 		List<String> documents = new ArrayList<>();
 		response.body().path("documents").forEach((d) -> documents.add(d.path("externalId").asString()));
 		return new Search(documents, millis);

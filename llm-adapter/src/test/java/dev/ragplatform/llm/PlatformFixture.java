@@ -101,23 +101,18 @@ public final class PlatformFixture {
 					this.ingest.url().resolve("/v1/collections/" + collection + "/documents"), body, 202);
 			ids.put(doc.externalId(), accepted.path("documentId").asString());
 		}
-		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
 		for (Map.Entry<String, String> id : ids.entrySet()) {
-			while (true) {
-				JsonNode status = send("GET", this.ingest.url()
-					.resolve("/v1/collections/" + collection + "/documents/" + id.getValue()), null, 200);
-				String state = status.path("status").asString();
-				if ("INDEXED".equals(state)) {
-					break;
-				}
-				if ("FAILED".equals(state)) {
-					throw new IllegalStateException("document " + id.getKey() + " failed to ingest: " + status);
-				}
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("document " + id.getKey() + " not indexed in 3 min: " + status);
-				}
-				sleep();
-			}
+			URI status = this.ingest.url().resolve("/v1/collections/" + collection + "/documents/" + id.getValue());
+			org.awaitility.Awaitility.await("document " + id.getKey() + " indexed")
+				.atMost(Duration.ofMinutes(3))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> {
+					JsonNode document = send("GET", status, null, 200);
+					if ("FAILED".equals(document.path("status").asString())) {
+						throw new IllegalStateException("document " + id.getKey() + " failed to ingest: " + document);
+					}
+					return "INDEXED".equals(document.path("status").asString());
+				});
 		}
 		return ids;
 	}
@@ -150,16 +145,6 @@ public final class PlatformFixture {
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException(method + " " + uri + " failed: " + ex, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static void sleep() {
-		try {
-			Thread.sleep(200);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -128,15 +128,15 @@ class ExampleImporter {
 			}
 			catch (HttpClientErrorException ex) {
 				if (ex.getStatusCode().value() != 429) {
-					throw new Refused(ex.getStatusCode().value() + ": " + detail(ex));
+					throw new Refused(ex.getStatusCode().value() + ": " + LlmProblem.detailOf(ex));
 				}
 				if (attempt == ATTEMPTS) {
-					throw LlmProblem.dependencyUnavailable("ingest-service kept answering 429: " + detail(ex));
+					throw LlmProblem.dependencyUnavailable("ingest-service kept answering 429: " + LlmProblem.detailOf(ex));
 				}
 			}
 			catch (RestClientResponseException ex) {
 				if (attempt == ATTEMPTS) {
-					throw new Refused(ex.getStatusCode().value() + " after " + ATTEMPTS + " attempts: " + detail(ex));
+					throw new Refused(ex.getStatusCode().value() + " after " + ATTEMPTS + " attempts: " + LlmProblem.detailOf(ex));
 				}
 			}
 			catch (ResourceAccessException ex) {
@@ -158,18 +158,6 @@ class ExampleImporter {
 		}
 	}
 
-	private static String detail(RestClientResponseException ex) {
-		try {
-			JsonNode problem = ex.getResponseBodyAs(JsonNode.class);
-			if (problem != null && problem.hasNonNull("detail")) {
-				return problem.get("detail").asString();
-			}
-		}
-		catch (RuntimeException ignored) {
-			// not a problem document
-		}
-		return ex.getStatusText();
-	}
 
 	/** ingest-service refused one example (4xx, or 5xx on every attempt). */
 	private static final class Refused extends RuntimeException {

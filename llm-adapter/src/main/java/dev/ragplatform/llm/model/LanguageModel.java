@@ -170,7 +170,7 @@ public class LanguageModel implements DisposableBean {
 				return this.limiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(call, this.calls));
 			}
 			catch (RuntimeException ex) {
-				throw ex;
+				throw ex; // not wrapped: the bulkhead and breaker see their own exceptions as they are
 			}
 			catch (Exception ex) {
 				throw new LlmCallException(ex);

@@ -97,7 +97,7 @@ public class RetrievalClient {
 			return body;
 		}
 		catch (HttpClientErrorException ex) {
-			String detail = detail(ex);
+			String detail = LlmProblem.detailOf(ex);
 			HttpStatusCode status = ex.getStatusCode();
 			if (status.value() == 404) {
 				throw LlmProblem.notFound(detail);
@@ -109,25 +109,13 @@ public class RetrievalClient {
 		}
 		catch (RestClientResponseException ex) {
 			throw LlmProblem.dependencyUnavailable(
-					"retrieval-service answered " + ex.getStatusCode().value() + ": " + detail(ex));
+					"retrieval-service answered " + ex.getStatusCode().value() + ": " + LlmProblem.detailOf(ex));
 		}
 		catch (ResourceAccessException ex) {
 			throw LlmProblem.dependencyUnavailable("retrieval-service is unreachable: " + ex.getMessage());
 		}
 	}
 
-	private static String detail(RestClientResponseException ex) {
-		try {
-			JsonNode problem = ex.getResponseBodyAs(JsonNode.class);
-			if (problem != null && problem.hasNonNull("detail")) {
-				return problem.get("detail").asString();
-			}
-		}
-		catch (RuntimeException ignored) {
-			// not a problem document
-		}
-		return ex.getStatusText();
-	}
 
 	/**
 	 * One search.

@@ -39,4 +39,18 @@ public class LlmProblem extends ErrorResponseException {
 		return getBody().getDetail();
 	}
 
+	/** The {@code detail} of another service's problem answer, else its status text. */
+	public static String detailOf(org.springframework.web.client.RestClientResponseException ex) {
+		try {
+			tools.jackson.databind.JsonNode problem = ex.getResponseBodyAs(tools.jackson.databind.JsonNode.class);
+			if (problem != null && problem.hasNonNull("detail")) {
+				return problem.get("detail").asString();
+			}
+		}
+		catch (RuntimeException ignored) {
+			// not a problem document
+		}
+		return ex.getStatusText();
+	}
+
 }
