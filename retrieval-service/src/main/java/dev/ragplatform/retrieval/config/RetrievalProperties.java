@@ -21,11 +21,13 @@ import org.springframework.validation.annotation.Validated;
  * @param collections defaults of new collections
  * @param search search limits and tuning
  * @param index the Kafka indexer
+ * @param adapters task adapters: training defaults and limits
  */
 @Validated
 @ConfigurationProperties("rag.retrieval")
 public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @NotNull Rerank rerank,
-		@Valid @NotNull Collections collections, @Valid @NotNull Search search, @Valid @NotNull Index index) {
+		@Valid @NotNull Collections collections, @Valid @NotNull Search search, @Valid @NotNull Index index,
+		@Valid @NotNull Adapters adapters) {
 
 	/**
 	 * The embedding service.
@@ -94,6 +96,37 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param maxBackoff the longest wait between retries of a record that failed for a transient reason
 	 */
 	public record Index(@Min(1) int partitions, @Min(1) int concurrency, @NotNull Duration maxBackoff) {
+	}
+
+	/**
+	 * Task adapters (README, "Adapters"): defaults of training jobs, which a request may override, and limits.
+	 *
+	 * @param rank r of {@code q' = normalize(q + B·A·q)}
+	 * @param epochs most passes over the training queries (training stops earlier when two epochs in a row do not
+	 * improve the held-out nDCG@10)
+	 * @param batchSize queries per step
+	 * @param learningRate Adam's step size
+	 * @param weightDecay decoupled weight decay
+	 * @param temperature softmax temperature of the scores
+	 * @param hardNegatives chunks mined per training query: the closest that are not relevant
+	 * @param validationFraction share of the queries held out to decide the best epoch and whether the adapter
+	 * beats the unadapted baseline
+	 * @param maxValidationQueries at most this many held out
+	 * @param teacherDepth chunks of the teacher's ranking each distillation query learns from
+	 * @param teacherRankTemperature the teacher's distribution over its ranking: {@code exp(-rank / this)}
+	 * @param teacherRelevant the teacher's first documents that count as relevant in distillation's validation
+	 * @param maxChunks training loads the collection's vectors into memory: at most this many chunks
+	 * @param maxQueries label pairs or distillation queries per job
+	 * @param maxQueuedJobs jobs waiting behind the running one (more: 429)
+	 * @param embedBatchSize queries per embedding-service call while preparing a job
+	 * @param activeRefresh how long a search may use a cached answer to "which adapter is active"
+	 */
+	public record Adapters(@Min(1) @Max(256) int rank, @Min(1) @Max(100) int epochs, @Min(1) int batchSize,
+			@DecimalMin("0.0") double learningRate, @DecimalMin("0.0") double weightDecay,
+			@DecimalMin("0.0") double temperature, @Min(0) int hardNegatives, @DecimalMin("0.0") double validationFraction,
+			@Min(1) int maxValidationQueries, @Min(2) int teacherDepth, @DecimalMin("0.0") double teacherRankTemperature,
+			@Min(1) int teacherRelevant, @Min(1) int maxChunks, @Min(1) int maxQueries, @Min(1) int maxQueuedJobs,
+			@Min(1) @Max(2048) int embedBatchSize, @NotNull Duration activeRefresh) {
 	}
 
 }

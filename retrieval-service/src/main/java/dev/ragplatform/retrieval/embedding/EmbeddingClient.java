@@ -34,9 +34,27 @@ public class EmbeddingClient {
 		return embed(model, task, "query", text);
 	}
 
+	/** Query-side vectors of several texts, in order, in one call. */
+	public List<float[]> embedQueries(String model, String task, List<String> texts) {
+		JsonNode data = call(model, task, "query", texts).path("data");
+		if (data.size() != texts.size()) {
+			throw RetrievalProblem.dependencyUnavailable("embedding-service returned " + data.size() + " vectors for "
+					+ texts.size() + " texts");
+		}
+		List<float[]> vectors = new java.util.ArrayList<>(texts.size());
+		for (JsonNode item : data) {
+			vectors.add(vector(item.path("embedding")));
+		}
+		return vectors;
+	}
+
 	float[] embed(String model, String task, String inputType, String text) {
+		return vector(call(model, task, inputType, List.of(text)).path("data").path(0).path("embedding"));
+	}
+
+	private JsonNode call(String model, String task, String inputType, List<String> texts) {
 		Map<String, Object> body = new java.util.HashMap<>(
-				Map.of("model", model, "input_type", inputType, "input", List.of(text)));
+				Map.of("model", model, "input_type", inputType, "input", texts));
 		if (task != null && !task.isBlank() && !MODEL_INSTRUCTIONS.equals(task)) {
 			body.put("task", task);
 		}
@@ -58,7 +76,13 @@ public class EmbeddingClient {
 		catch (RestClientException ex) {
 			throw RetrievalProblem.dependencyUnavailable("embedding-service is unreachable: " + ex.getMessage());
 		}
-		JsonNode vector = (response != null) ? response.path("data").path(0).path("embedding") : null;
+		if (response == null) {
+			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no body");
+		}
+		return response;
+	}
+
+	private static float[] vector(JsonNode vector) {
 		if (vector == null || !vector.isArray() || vector.isEmpty()) {
 			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no vector");
 		}

@@ -46,9 +46,11 @@ class SearchController {
 	 * @param efSearch HNSW {@code ef_search} for this query
 	 * @param exact true: exact dense ranking by a scan; false: always the HNSW index; absent: exact when the
 	 * (filtered) collection is small ({@code rag.retrieval.search.exact-scan-threshold})
+	 * @param adapter {@code "none"}, an adapter id, or absent for the collection's active adapter (if it was
+	 * trained for the query's task)
 	 */
 	record SearchRequest(String collection, String query, String task, Integer topK, String mode, JsonNode filter,
-			Rerank rerank, Integer efSearch, Boolean exact) {
+			Rerank rerank, Integer efSearch, Boolean exact, String adapter) {
 	}
 
 	record Rerank(Boolean enabled, Integer topN) {
@@ -64,11 +66,12 @@ class SearchController {
 	 * @param exact whether the dense ranking is exact (a scan) rather than approximate (HNSW); absent for lexical
 	 * @param reranked whether the rerank step ran; absent when it was not asked for
 	 * @param rerankError why reranking failed, when it did (results are then in retrieval order)
+	 * @param adapter the adapter applied to the query vector (its id), or {@code "none"}
 	 * @param timings milliseconds per stage
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record SearchResponse(String collection, String mode, String task, Boolean exact, Boolean reranked,
-			String rerankError, List<ChunkHit> results, Map<String, Double> timings) {
+			String rerankError, String adapter, List<ChunkHit> results, Map<String, Double> timings) {
 	}
 
 	/**

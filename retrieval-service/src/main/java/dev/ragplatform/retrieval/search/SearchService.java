@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.ragplatform.retrieval.adapter.AdapterRegistry;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Service;
 
 /** Dense, lexical and hybrid (reciprocal rank fusion) search, with an optional rerank step. */
 @Service
-class SearchService {
+public class SearchService {
 
 	private static final Logger logger = LoggerFactory.getLogger(SearchService.class);
 
@@ -43,8 +44,11 @@ class SearchService {
 
 	private final RetrievalProperties properties;
 
+	private final AdapterRegistry adapters;
+
 	SearchService(CollectionService collections, EmbeddingClient embeddings, DenseSearch dense, LexicalSearch lexical,
-			RerankClient reranker, JdbcTemplate jdbc, RetrievalProperties properties) {
+			RerankClient reranker, JdbcTemplate jdbc, RetrievalProperties properties, AdapterRegistry adapters) {
+		this.adapters = adapters;
 		this.collections = collections;
 		this.embeddings = embeddings;
 		this.dense = dense;
@@ -91,9 +95,12 @@ class SearchService {
 		List<Candidate> denseHits = List.of();
 		List<Candidate> lexicalHits = List.of();
 		Boolean exact = null;
+		AdapterRegistry.Selected adapter = AdapterRegistry.NONE;
 		if (mode != Mode.LEXICAL) {
+			adapter = this.adapters.select(collection, request.adapter(), task);
 			long t = System.nanoTime();
-			float[] vector = this.embeddings.embedQuery(collection.embeddingModel(), task, request.query());
+			float[] vector = adapter.apply(
+					this.embeddings.embedQuery(collection.embeddingModel(), task, request.query()));
 			timings.put("embedMs", millis(t));
 			t = System.nanoTime();
 			DenseSearch.Result result = this.dense.search(collection, vector, filter, depth, efSearch, request.exact());
@@ -128,7 +135,8 @@ class SearchService {
 		hits = withDocuments(collection, hits.subList(0, Math.min(topK, hits.size())));
 		timings.put("totalMs", millis(started));
 		return new SearchResponse(collection.name(), mode.name().toLowerCase(Locale.ROOT),
-				(mode != Mode.LEXICAL) ? task : null, exact, rerank ? reranked : null, rerankError, hits, timings);
+				(mode != Mode.LEXICAL) ? task : null, exact, rerank ? reranked : null, rerankError, adapter.name(), hits,
+				timings);
 	}
 
 	SearchResponse searchByVector(VectorSearchRequest request) {
@@ -152,7 +160,25 @@ class SearchService {
 		timings.put("denseMs", millis(t));
 		List<ChunkHit> hits = withDocuments(collection, single(result.candidates(), "dense"));
 		timings.put("totalMs", millis(started));
-		return new SearchResponse(collection.name(), "dense", null, result.exact(), null, null, hits, timings);
+		return new SearchResponse(collection.name(), "dense", null, result.exact(), null, null, "none", hits,
+				timings);
+	}
+
+	/** A chunk by its key. */
+	public record ChunkRef(String documentId, int chunkIndex) {
+	}
+
+	/**
+	 * A teacher's ranking for adapter distillation: the chunks of a hybrid search without any adapter, reranked by
+	 * rerank-service when {@code rerank} (a failed rerank is an error here, not a silent fallback).
+	 */
+	public List<ChunkRef> teacherRanking(String collection, String query, String task, int depth, boolean rerank) {
+		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
+				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"));
+		if (rerank && !Boolean.TRUE.equals(response.reranked())) {
+			throw RetrievalProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
+		}
+		return response.results().stream().map((h) -> new ChunkRef(h.documentId(), h.chunkIndex())).toList();
 	}
 
 	private List<ChunkHit> single(List<Candidate> candidates, String stage) {

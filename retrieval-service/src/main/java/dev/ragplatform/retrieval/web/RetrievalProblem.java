@@ -39,6 +39,14 @@ public class RetrievalProblem extends ErrorResponseException {
 				"Dependency unavailable", detail);
 	}
 
+	/** 429 with {@code Retry-After}. */
+	public static RetrievalProblem tooManyRequests(String detail, int retryAfterSeconds) {
+		RetrievalProblem problem = new RetrievalProblem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.OVERLOADED,
+				"Too many requests", detail);
+		problem.getHeaders().set("Retry-After", String.valueOf(retryAfterSeconds));
+		return problem;
+	}
+
 	public String detail() {
 		return getBody().getDetail();
 	}

@@ -520,7 +520,7 @@ public final class SearchBenchmark {
 		return new RetrievalProperties(p.embedding(), p.rerank(), p.collections(),
 				new RetrievalProperties.Search(s.defaultTopK(), s.maxTopK(), s.candidates(), s.efSearch(),
 						s.exactScanThreshold(), s.maxScanTuples(), s.rrfK(), k1, b),
-				p.index());
+				p.index(), p.adapters());
 	}
 
 	static List<String> keys(DenseSearch.Result result) {

@@ -1,0 +1,161 @@
+package dev.ragplatform.retrieval.adapter;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The {@code adapters} table. */
+@Repository
+class AdapterRepository {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final JdbcClient jdbc;
+
+	AdapterRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** An adapter row without its weights. */
+	record Row(UUID id, long collectionId, int version, String name, String status, boolean active,
+			String supervision, String task, String embeddingModel, int dimensions, int rank, String dataDigest,
+			JsonNode settings, JsonNode metrics, JsonNode progress, String error, OffsetDateTime createdAt,
+			OffsetDateTime finishedAt) {
+	}
+
+	private static final String COLUMNS = "id, collection_id, version, name, status, active, supervision, task, "
+			+ "embedding_model, dimensions, rank, data_digest, settings::text, metrics::text, progress::text, error, "
+			+ "created_at, finished_at";
+
+	/** Inserts a queued job with the collection's next version number. */
+	@Transactional
+	Row insert(UUID id, long collectionId, String name, String supervision, String task, String embeddingModel,
+			int dimensions, int rank, String dataDigest, Map<String, Object> settings) {
+		// serialises version numbering per collection
+		this.jdbc.sql("SELECT id FROM retrieval.collections WHERE id = ? FOR UPDATE").param(collectionId).query().listOfRows();
+		int version = this.jdbc.sql("SELECT coalesce(max(version), 0) + 1 FROM retrieval.adapters WHERE collection_id = ?")
+			.param(collectionId)
+			.query(Integer.class)
+			.single();
+		this.jdbc.sql("INSERT INTO retrieval.adapters (id, collection_id, version, name, status, supervision, task, "
+				+ "embedding_model, dimensions, rank, data_digest, settings) "
+				+ "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?::jsonb)")
+			.params(id, collectionId, version, (name != null) ? name : "v" + version, supervision, task,
+					embeddingModel, dimensions, rank, dataDigest, JSON.writeValueAsString(settings))
+			.update();
+		return find(collectionId, id).orElseThrow();
+	}
+
+	Optional<Row> find(long collectionId, UUID id) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM retrieval.adapters WHERE collection_id = ? AND id = ?")
+			.params(collectionId, id)
+			.query(AdapterRepository::row)
+			.optional();
+	}
+
+	List<Row> list(long collectionId) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM retrieval.adapters WHERE collection_id = ? ORDER BY version DESC")
+			.param(collectionId)
+			.query(AdapterRepository::row)
+			.list();
+	}
+
+	/** The active adapter's id, if any. */
+	Optional<UUID> activeId(long collectionId) {
+		return this.jdbc.sql("SELECT id FROM retrieval.adapters WHERE collection_id = ? AND active")
+			.param(collectionId)
+			.query(UUID.class)
+			.optional();
+	}
+
+	/** Moves a job from one status to another; false when it was not in {@code from} (e.g. cancelled). */
+	boolean transition(UUID id, String from, String to) {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET status = ? WHERE id = ? AND status = ?")
+			.params(to, id, from)
+			.update() == 1;
+	}
+
+	void progress(UUID id, Map<String, Object> progress) {
+		this.jdbc.sql("UPDATE retrieval.adapters SET progress = ?::jsonb WHERE id = ?")
+			.params(JSON.writeValueAsString(progress), id)
+			.update();
+	}
+
+	/** Stores the trained weights; false when the job was cancelled meanwhile. */
+	boolean finish(UUID id, byte[] weights, Map<String, Object> metrics) {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'ready', weights = ?, metrics = ?::jsonb, "
+				+ "finished_at = now() WHERE id = ? AND status = 'training'")
+			.params(weights, JSON.writeValueAsString(metrics), id)
+			.update() == 1;
+	}
+
+	void fail(UUID id, String error) {
+		this.jdbc.sql("UPDATE retrieval.adapters SET status = 'failed', error = ?, finished_at = now() "
+				+ "WHERE id = ? AND status IN ('queued', 'training')")
+			.params(error, id)
+			.update();
+	}
+
+	/** Marks a queued or running job cancelled; false when it had already ended. */
+	boolean cancel(UUID id) {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'cancelled', finished_at = now() "
+				+ "WHERE id = ? AND status IN ('queued', 'training')")
+			.param(id)
+			.update() == 1;
+	}
+
+	/** Jobs that were running when a service instance stopped cannot resume: they are failed on start-up. */
+	int failInterrupted() {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'failed', error = 'interrupted: the service stopped "
+				+ "while the job ran; start it again', finished_at = now() WHERE status IN ('queued', 'training')")
+			.update();
+	}
+
+	/** Makes {@code id} the collection's only active adapter. */
+	@Transactional
+	void activate(long collectionId, UUID id) {
+		this.jdbc.sql("UPDATE retrieval.adapters SET active = false WHERE collection_id = ? AND active AND id <> ?")
+			.params(collectionId, id)
+			.update();
+		this.jdbc.sql("UPDATE retrieval.adapters SET active = true WHERE collection_id = ? AND id = ?")
+			.params(collectionId, id)
+			.update();
+	}
+
+	int deactivate(long collectionId, UUID id) {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET active = false WHERE collection_id = ? AND id = ? AND active")
+			.params(collectionId, id)
+			.update();
+	}
+
+	int delete(long collectionId, UUID id) {
+		return this.jdbc.sql("DELETE FROM retrieval.adapters WHERE collection_id = ? AND id = ?")
+			.params(collectionId, id)
+			.update();
+	}
+
+	private static Row row(ResultSet rs, int n) throws SQLException {
+		return new Row(rs.getObject("id", UUID.class), rs.getLong("collection_id"), rs.getInt("version"),
+				rs.getString("name"), rs.getString("status"), rs.getBoolean("active"), rs.getString("supervision"),
+				rs.getString("task"), rs.getString("embedding_model"), rs.getInt("dimensions"), rs.getInt("rank"),
+				rs.getString("data_digest"), json(rs.getString("settings")), json(rs.getString("metrics")),
+				json(rs.getString("progress")), rs.getString("error"),
+				rs.getObject("created_at", OffsetDateTime.class), rs.getObject("finished_at", OffsetDateTime.class));
+	}
+
+	private static JsonNode json(String text) {
+		return (text != null) ? JSON.readTree(text) : null;
+	}
+
+}
