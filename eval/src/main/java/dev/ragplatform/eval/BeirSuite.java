@@ -23,13 +23,15 @@ final class BeirSuite {
 		this.platform = platform;
 	}
 
-	Report.Result run(BeirDataset data, String collection, List<String> modes) throws Exception {
+	Report.Result run(BeirDataset data, java.nio.file.Path dir, String collection, List<String> modes)
+			throws Exception {
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long ingestStarted = System.nanoTime();
 		this.platform.ingest(collection, data.corpus().stream()
 			.map((doc) -> new Platform.Submission(doc.id(), doc.title(), doc.body()))
 			.toList());
 		double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
+		Map<String, Object> adapters = adapters(dir, collection, modes);
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
@@ -64,7 +66,49 @@ final class BeirSuite {
 		details.put("documents", data.corpus().size());
 		details.put("queries", data.queries().size());
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
+		if (!adapters.isEmpty()) {
+			details.put("adapters", adapters);
+		}
 		return new Report.Result(data.name(), collection, settings, details, metrics, latency);
+	}
+
+	/**
+	 * The adapters the modes name ({@code dense@labels}, {@code dense@distill}), trained on the dataset's
+	 * {@code train} split: {@code labels} from its judgments (query → relevant documents by external id),
+	 * {@code distill} from its queries alone, ranked by hybrid search as the teacher. Never on the evaluated split.
+	 */
+	private Map<String, Object> adapters(java.nio.file.Path dir, String collection, List<String> modes)
+			throws Exception {
+		Map<String, Object> trained = new LinkedHashMap<>();
+		List<String> keys = modes.stream().filter((m) -> m.contains("@")).map((m) -> m.substring(m.indexOf('@') + 1))
+			.distinct().toList();
+		if (keys.isEmpty()) {
+			return trained;
+		}
+		BeirDataset train = BeirDataset.load(dir, "train");
+		for (String key : keys) {
+			Map<String, Object> request = switch (key) {
+				case "labels" -> {
+					List<Map<String, Object>> pairs = new ArrayList<>();
+					train.qrels().forEach((queryId, judged) -> {
+						List<String> relevant = judged.entrySet().stream().filter((e) -> e.getValue() > 0)
+							.map(Map.Entry::getKey).toList();
+						if (!relevant.isEmpty() && train.queries().containsKey(queryId)) {
+							pairs.add(Map.of("query", train.queries().get(queryId), "targets", relevant));
+						}
+					});
+					yield Map.of("labels", Map.of("targetField", "externalId", "pairs", pairs));
+				}
+				case "distill" -> Map.of("distillation",
+						Map.of("teacher", "hybrid", "queries", List.copyOf(train.queries().values())));
+				default -> throw new IllegalArgumentException("unknown adapter '" + key
+						+ "' in the modes: use <mode>@labels or <mode>@distill");
+			};
+			JsonNode state = this.platform.trainAdapter(collection, key, "eval-" + key, request);
+			trained.put(key, Map.of("id", state.path("id").asString(), "metrics", state.path("metrics"),
+					"settings", state.path("settings")));
+		}
+		return trained;
 	}
 
 }

@@ -81,9 +81,18 @@ final class BikerSuite {
 			details.put("nearCopiesRemoved", "0 (no examples mode ran: no solved examples were retrieved)");
 		}
 
+		if (modes.stream().anyMatch((m) -> m.contains("@"))) {
+			details.put("adapters", adapters(queries, examplesCsv, collection, modes));
+		}
+
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
 		for (String mode : modes) {
+			// llm-adapter's searches name no adapter: for recommend@<key> the adapter is the active one meanwhile
+			boolean activate = mode.startsWith("recommend") && mode.contains("@");
+			if (activate) {
+				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), true);
+			}
 			Progress progress = new Progress("search " + mode, queries.size());
 			Map<String, List<Double>> values = new LinkedHashMap<>(); // in report order
 			List<Double> millis = new ArrayList<>();
@@ -109,6 +118,9 @@ final class BikerSuite {
 			// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
 			System.err.printf("done %s: %s%n", mode, means);
 			latency.put(mode, Report.percentiles(millis));
+			if (activate) {
+				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), false);
+			}
 		}
 		return new Report.Result("biker", collection, settings, details, metrics, latency);
 	}
@@ -117,7 +129,8 @@ final class BikerSuite {
 			throws Exception {
 		if (mode.startsWith("recommend")) {
 			// llm-adapter's API recommendation: recommend = retrieval only, recommend:llm with the configured LLM
-			String adapterMode = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "retrieval";
+			String bare = mode.contains("@") ? mode.substring(0, mode.indexOf('@')) : mode;
+			String adapterMode = bare.contains(":") ? bare.substring(bare.indexOf(':') + 1) : "retrieval";
 			return this.platform.recommend(query.title(), collection, examplesCollection, adapterMode, DEPTH,
 					Map.of("titleKey", Map.of("ne", key(query.title()))));
 		}
@@ -152,6 +165,41 @@ final class BikerSuite {
 			}
 		}
 		return Metrics.rank(score);
+	}
+
+	/**
+	 * The adapter the modes name ({@code dense@labels}, {@code recommend@labels}): trained on the solved examples
+	 * (question → APIs, matched to the API documents by {@code metadata.api}) without any whose title is a
+	 * near-copy of a test question.
+	 */
+	private Map<String, Object> adapters(List<Query> queries, Path examplesCsv, String collection, List<String> modes)
+			throws Exception {
+		Map<String, Object> trained = new LinkedHashMap<>();
+		for (String key : modes.stream().filter((m) -> m.contains("@")).map((m) -> m.substring(m.indexOf('@') + 1))
+			.distinct()
+			.toList()) {
+			if (!key.equals("labels")) {
+				throw new IllegalArgumentException("unknown adapter '" + key + "': use <mode>@labels");
+			}
+			java.util.Set<String> test = new java.util.HashSet<>();
+			queries.forEach((q) -> test.add(key(q.title())));
+			List<Map<String, Object>> pairs = new ArrayList<>();
+			int removed = 0;
+			for (Example e : examples(examplesCsv)) {
+				if (test.contains(key(e.title()))) {
+					removed++;
+					continue;
+				}
+				pairs.add(Map.of("query", e.title(), "targets", e.answers()));
+			}
+			System.err.printf("adapter labels: %,d solved examples, %,d near-copies of test questions removed%n",
+					pairs.size(), removed);
+			JsonNode state = this.platform.trainAdapter(collection, key, "eval-biker-" + key,
+					Map.of("labels", Map.of("targetField", "metadata.api", "pairs", pairs)));
+			trained.put(key, Map.of("id", state.path("id").asString(), "nearCopiesRemoved", removed, "metrics",
+					state.path("metrics"), "settings", state.path("settings")));
+		}
+		return trained;
 	}
 
 	/** A title as the near-copy filter compares it: lower case, letters and digits only. */

@@ -102,7 +102,7 @@ public final class Eval {
 				"eval-" + data.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"));
 		System.err.printf("%s: %,d documents, %,d judged queries (%s), collection %s%n", data.name(),
 				data.corpus().size(), data.queries().size(), options.getOrDefault("split", "test"), collection);
-		finish(options, new BeirSuite(platform).run(data, collection, modes), args);
+		finish(options, new BeirSuite(platform).run(data, dir, collection, modes), args);
 	}
 
 	private static void finish(Map<String, String> options, Report.Result result, String[] args) throws Exception {

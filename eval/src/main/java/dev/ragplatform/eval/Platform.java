@@ -34,6 +34,9 @@ final class Platform {
 	/** The embedding model of the collections this run creates; null for the platform's default. */
 	private final String model;
 
+	/** Adapter ids by the name a mode gives them after {@code @} (e.g. {@code dense@labels}). */
+	private final Map<String, String> adapters = new java.util.concurrent.ConcurrentHashMap<>();
+
 	Platform(URI ingest, URI retrieval, String model) {
 		this(ingest, retrieval, URI.create("http://127.0.0.1:8085"), model);
 	}
@@ -188,6 +191,13 @@ final class Platform {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("collection", collection);
 		body.put("query", query);
+		// "dense@labels": dense search with the adapter this run trained as "labels"; no "@": no adapter at all
+		String adapter = "none";
+		if (mode.contains("@")) {
+			adapter = adapterId(mode.substring(mode.indexOf('@') + 1));
+			mode = mode.substring(0, mode.indexOf('@'));
+		}
+		body.put("adapter", adapter);
 		body.put("mode", mode.replace("+rerank", ""));
 		body.put("topK", topK);
 		if (mode.endsWith("+rerank")) { // deeper candidates follow un-reranked
@@ -207,9 +217,77 @@ final class Platform {
 					+ response.body().path("rerankError").asString("no reason given")
 					+ "); is rerank-service up with a model?");
 		}
+		if (!adapter.equals(response.body().path("adapter").asString())) {
+			throw new IllegalStateException("asked for adapter " + adapter + ", the search used "
+					+ response.body().path("adapter"));
+		}
 		List<JsonNode> results = new ArrayList<>();
 		response.body().path("results").forEach(results::add);
 		return new Hits(results, millis);
+	}
+
+	String adapterId(String name) {
+		String id = this.adapters.get(name);
+		if (id == null) {
+			throw new IllegalStateException("no adapter '" + name + "' was trained in this run");
+		}
+		return id;
+	}
+
+	/**
+	 * Trains an adapter of {@code collection} ({@code POST /v1/collections/{c}/adapters}) and waits for it, or
+	 * reuses a ready one of the same name; modes then name it as {@code <mode>@<key>}. Returns its final state.
+	 */
+	JsonNode trainAdapter(String collection, String key, String name, Map<String, Object> request) throws Exception {
+		URI adapters = this.retrieval.resolve("/v1/collections/" + collection + "/adapters");
+		Response list = call("GET", adapters, null);
+		for (JsonNode a : list.body().path("adapters")) {
+			if (a.path("name").asString().equals(name) && a.path("status").asString().equals("ready")) {
+				System.err.printf("adapter %s (%s) is trained already: reusing it%n", name, a.path("id").asString());
+				this.adapters.put(key, a.path("id").asString());
+				return a;
+			}
+		}
+		Map<String, Object> body = new LinkedHashMap<>(request);
+		body.put("name", name);
+		Response started = call("POST", adapters, body);
+		if (started.status() != 202) {
+			throw new IllegalStateException("training adapter " + name + " was refused: " + started);
+		}
+		String id = started.body().path("id").asString();
+		String last = "";
+		while (true) {
+			Thread.sleep(3000);
+			JsonNode state = call("GET", adapters.resolve(adapters.getPath() + "/" + id), null).body();
+			String status = state.path("status").asString();
+			JsonNode progress = state.path("progress");
+			String line = status + " " + progress.path("phase").asString("") + " " + progress.path("done").asLong()
+					+ "/" + progress.path("total").asLong();
+			if (!line.equals(last)) {
+				System.err.printf("adapter %s: %s%n", name, line);
+				last = line;
+			}
+			if (!status.equals("queued") && !status.equals("training")) {
+				if (!status.equals("ready")) {
+					throw new IllegalStateException("adapter " + name + " ended " + status + ": " + state.path("error"));
+				}
+				System.err.printf("adapter %s: held-out %s (unadapted %s)%n", name, state.path("metrics")
+					.path("validation"), state.path("metrics").path("baseline"));
+				this.adapters.put(key, id);
+				return state;
+			}
+		}
+	}
+
+	/** Makes the adapter the collection's active one (for searches that do not name one, e.g. llm-adapter's). */
+	void activateAdapter(String collection, String key, boolean active) throws IOException, InterruptedException {
+		String id = adapterId(key);
+		Response response = call("POST", this.retrieval.resolve("/v1/collections/" + collection + "/adapters/" + id
+				+ (active ? ":activate" : ":deactivate")), Map.of());
+		if (response.status() != 200) {
+			throw new IllegalStateException((active ? "activating" : "deactivating") + " adapter " + id + ": "
+					+ response);
+		}
 	}
 
 	/**
