@@ -71,6 +71,9 @@ public final class RerankBenchmark {
 
 		List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--logging.level.root=warn", "--spring.main.banner-mode=off"));
+		// several clients × 100 candidates queue longer than the service's 30 s default deadline on 2 cores: the
+		// benchmark measures throughput, not refusals
+		options.putIfAbsent("rag.rerank.batching.request-timeout", "300s");
 		options.forEach((key, value) -> {
 			if (key.startsWith("rag.")) {
 				appArgs.add("--" + key + "=" + value); // service settings, e.g. --rag.rerank.batching.workers 1
