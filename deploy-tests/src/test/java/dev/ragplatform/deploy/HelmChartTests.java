@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
@@ -497,6 +500,51 @@ class HelmChartTests {
 			.contains("secret rag-postgresql (key password)")
 			.contains("must exist beforehand")
 			.doesNotContain("WARNING");
+	}
+
+	/** The root README's "Deploy on Kubernetes" commands, run as written with the placeholders filled in. */
+	@Test
+	void readmeInstallRendersWhatTheReadmePromises() throws IOException {
+		String readme = Files.readString(ROOT.resolve("README.md"));
+		String section = readme.substring(readme.indexOf("## Deploy on Kubernetes"), readme.indexOf("## Ports"));
+		String registry = find(section, "REGISTRY=(\\S+)");
+		String secret = find(section, "create secret generic (\\S+) --from-literal=password=");
+		String install = find(section.replace("\\\n", " "), "(helm install [^\\n]+)")
+			.replace("$REGISTRY", registry)
+			.replaceAll("<[^>]*>", "placeholder");
+		List<String> words = List.of(install.trim().split("\\s+"));
+		assertThat(words.subList(0, 4)).containsExactly("helm", "install", "rag-platform", "helm/rag-platform");
+		assertThat(words.get(4)).isEqualTo("-n");
+		Map<String, String> sets = new LinkedHashMap<>();
+		for (int i = 6; i < words.size(); i += 2) {
+			assertThat(words.get(i)).isEqualTo("--set");
+			String[] pair = words.get(i + 1).split("=", 2);
+			sets.put(pair[0], pair[1]);
+		}
+
+		Manifests manifests = Manifests.render(CHART, words.get(2), words.get(5), (c) -> sets.forEach(c::set));
+
+		String gateway = find(section, "port-forward svc/(\\S+) 8080:8080");
+		assertThat(at(manifests.get("Service", gateway), "spec", "ports", 0, "port")).isEqualTo(8080);
+		assertThat(section).contains("helm test " + words.get(2) + " -n " + words.get(5));
+		assertThat(manifests.ofKind("Secret")).isEmpty();
+		for (String service : SERVICES) {
+			Map<String, Object> deployment = manifests.get("Deployment", "rag-platform-" + service);
+			assertThat((String) at(deployment, "spec", "template", "spec", "containers", 0, "image"))
+				.isEqualTo(registry + "/rag-platform/" + service + ":" + VERSION);
+		}
+		for (String service : DATABASE_SERVICES) {
+			Map<String, Object> container = map(at(manifests.get("Deployment", "rag-platform-" + service), "spec", "template",
+					"spec", "containers", 0));
+			assertThat(list(container.get("env"))).contains(Map.of("name", "SPRING_DATASOURCE_PASSWORD", "valueFrom",
+					Map.of("secretKeyRef", Map.of("name", secret, "key", "password"))));
+		}
+	}
+
+	private static String find(String text, String regex) {
+		Matcher matcher = Pattern.compile(regex).matcher(text);
+		assertThat(matcher.find()).as("README matches %s", regex).isTrue();
+		return matcher.group(1);
 	}
 
 	static Stream<String> services() {

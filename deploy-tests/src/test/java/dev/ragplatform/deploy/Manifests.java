@@ -53,7 +53,11 @@ final class Manifests {
 	}
 
 	static Manifests render(Path chart, Consumer<TemplateCommand> options) {
-		TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+		return render(chart, RELEASE, NAMESPACE, options);
+	}
+
+	static Manifests render(Path chart, String release, String namespace, Consumer<TemplateCommand> options) {
+		TemplateCommand command = new Helm(chart).template().withName(release).withNamespace(namespace);
 		options.accept(command);
 		return new Manifests(command.call());
 	}
