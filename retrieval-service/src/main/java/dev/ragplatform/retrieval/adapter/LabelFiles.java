@@ -38,9 +38,9 @@ final class LabelFiles {
 			String t = column(header, targetsColumn, List.of("targets", "answer", "answers", "documents"), "targets");
 			List<LabelPair> pairs = new ArrayList<>();
 			for (CSVRecord row : parser) {
-				if (!row.isConsistent() && row.size() <= Math.max(header.get(q), header.get(t))) {
-					throw RetrievalProblem.badRequest("CSV line " + row.getRecordNumber() + " has " + row.size()
-							+ " fields, the header " + header.size());
+				if (!row.isConsistent()) {
+					throw RetrievalProblem.badRequest("CSV record " + row.getRecordNumber() + " has " + row.size()
+							+ " fields, the header " + header.size() + " (quote fields that contain commas)");
 				}
 				String query = row.get(q);
 				List<String> targets = targets(row.get(t));
