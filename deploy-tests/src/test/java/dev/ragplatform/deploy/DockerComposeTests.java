@@ -164,7 +164,8 @@ class DockerComposeTests {
 				Stream.of("embedding-service", "rerank-service", "retrieval-service", "ingest-service", "llm-adapter", "gateway")
 					.map((s) -> "build --build-arg MODULE=" + s + " -t rag-platform/" + s + ":" + VERSION + " --pull ."),
 				Stream.of("embedding-service", "rerank-service")
-					.map((s) -> "build --build-arg MODULE=" + s + " --build-arg MAVEN_PROFILES=gpu -t rag-platform/" + s + ":"
+					.map((s) -> "build --build-arg MODULE=" + s + " --build-arg MAVEN_PROFILES=gpu --build-arg RUNTIME_BASE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04"
+							+ " -t rag-platform/" + s + ":"
 							+ VERSION + "-gpu --pull ."))
 			.toList();
 		assertThat(builds).containsExactlyElementsOf(expected);
