@@ -1,0 +1,108 @@
+package dev.ragplatform.gateway.key;
+
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import dev.ragplatform.gateway.route.Scope;
+import dev.ragplatform.gateway.web.GatewayProblem;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Creating, listing and deleting API keys; the secret of a new key leaves this class once. */
+@Service
+class ApiKeys {
+
+	/** retrieval-service's collection names. */
+	static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+	static final int MAX_COLLECTIONS = 1000;
+
+	private final ApiKeyRepository repository;
+
+	private final KeyLookup lookup;
+
+	private final TransactionTemplate transactions;
+
+	ApiKeys(ApiKeyRepository repository, KeyLookup lookup, TransactionTemplate transactions) {
+		this.repository = repository;
+		this.lookup = lookup;
+		this.transactions = transactions;
+	}
+
+	/** A new key with its secret, which is not stored and cannot be shown again. */
+	record Created(ApiKey key, String secret) {
+	}
+
+	Created create(String name, List<String> scopeNames, List<String> collectionNames) {
+		if (name == null || name.isBlank() || name.length() > 100) {
+			throw GatewayProblem.badRequest("name is required, at most 100 characters");
+		}
+		Set<Scope> scopes = scopes(scopeNames);
+		Set<String> collections = collections(collectionNames);
+		String secret = KeySecrets.generate();
+		UUID id = UUID.randomUUID();
+		this.repository.insert(id, name.strip(), KeySecrets.displayPrefix(secret), KeySecrets.hash(secret), scopes,
+				collections);
+		return new Created(this.repository.findById(id).orElseThrow(), secret);
+	}
+
+	List<ApiKey> list() {
+		return this.repository.findAll();
+	}
+
+	ApiKey get(UUID id) {
+		return this.repository.findById(id).orElseThrow(() -> GatewayProblem.notFound("no API key " + id));
+	}
+
+	/** Deletes a key; the last admin key stays, so the gateway can always be managed. */
+	void delete(UUID id) {
+		this.transactions.executeWithoutResult((tx) -> {
+			this.repository.lockBootstrap();
+			ApiKey key = get(id);
+			if (key.scopes().contains(Scope.ADMIN) && this.repository.countAdmins(id) == 0) {
+				throw GatewayProblem.conflict("the last admin key cannot be deleted: create another admin key first");
+			}
+			this.repository.delete(id);
+		});
+		this.lookup.forgetAll();
+	}
+
+	private static Set<Scope> scopes(List<String> names) {
+		if (names == null || names.isEmpty()) {
+			return EnumSet.of(Scope.READ);
+		}
+		Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+		for (String name : names) {
+			scopes.add(Scope.fromWire(name)
+				.orElseThrow(() -> GatewayProblem.badRequest("unknown scope '" + name + "': read, write or admin")));
+		}
+		return scopes;
+	}
+
+	private static Set<String> collections(List<String> names) {
+		if (names == null) {
+			return null;
+		}
+		if (names.isEmpty()) {
+			throw GatewayProblem.badRequest("collections: omit it for every collection, or name at least one");
+		}
+		if (names.size() > MAX_COLLECTIONS) {
+			throw GatewayProblem.badRequest("collections: at most " + MAX_COLLECTIONS);
+		}
+		Set<String> collections = new LinkedHashSet<>();
+		for (String name : names) {
+			if (name == null || !COLLECTION.matcher(name).matches()) {
+				throw GatewayProblem.badRequest("collections: '" + name + "' is not a collection name ("
+						+ COLLECTION.pattern() + ")");
+			}
+			collections.add(name);
+		}
+		return collections;
+	}
+
+}

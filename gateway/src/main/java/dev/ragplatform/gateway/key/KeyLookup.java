@@ -1,0 +1,48 @@
+package dev.ragplatform.gateway.key;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ragplatform.gateway.config.GatewayProperties;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the stored key for a presented one, by its SHA-256. Lookups (found or not) are cached for
+ * {@code rag.gateway.keys.cache-for}, so a request pays a database round trip at most once per key and period; the
+ * query runs on a virtual thread, never on the event loop.
+ */
+@Component
+public class KeyLookup {
+
+	private final AsyncLoadingCache<String, Optional<ApiKey>> cache;
+
+	KeyLookup(ApiKeyRepository repository, GatewayProperties properties) {
+		Executor executor = Executors.newVirtualThreadPerTaskExecutor();
+		this.cache = Caffeine.newBuilder()
+			.expireAfterWrite(properties.keys().cacheFor())
+			.maximumSize(properties.keys().cacheSize())
+			.executor(executor)
+			.buildAsync((String hash) -> repository.findByHash(HexFormat.of().parseHex(hash)));
+	}
+
+	/** The key, or empty when it is malformed, unknown or deleted. */
+	public Mono<ApiKey> find(String presented) {
+		if (!KeySecrets.isWellFormed(presented)) {
+			return Mono.empty();
+		}
+		String hash = HexFormat.of().formatHex(KeySecrets.hash(presented));
+		return Mono.fromFuture(this.cache.get(hash)).flatMap(Mono::justOrEmpty);
+	}
+
+	/** Forgets every cached lookup (after a deletion through this replica). */
+	void forgetAll() {
+		this.cache.synchronous().invalidateAll();
+	}
+
+}

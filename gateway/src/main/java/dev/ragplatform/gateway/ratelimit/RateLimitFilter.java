@@ -1,0 +1,52 @@
+package dev.ragplatform.gateway.ratelimit;
+
+import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.gateway.security.Callers;
+import dev.ragplatform.gateway.web.Problems;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Rate limits per caller (API key or JWT subject) on every authenticated {@code /api} request, after
+ * authentication and before any body is read: 429 problem with {@code Retry-After}.
+ */
+@Component
+@Order(-90)
+class RateLimitFilter implements WebFilter {
+
+	private final TokenBuckets buckets;
+
+	RateLimitFilter(TokenBuckets buckets) {
+		this.buckets = buckets;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
+			return chain.filter(exchange);
+		}
+		return Callers.of(exchange).flatMap((caller) -> {
+			if (caller.isEmpty()) {
+				return chain.filter(exchange);
+			}
+			return this.buckets.take(caller.get().id()).flatMap((decision) -> {
+				if (decision.allowed()) {
+					return chain.filter(exchange);
+				}
+				String seconds = String.valueOf(decision.retryAfterSeconds());
+				exchange.getResponse().getHeaders().set("Retry-After", seconds);
+				ProblemDetail problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.RATE_LIMITED,
+						"Too many requests", "rate limit of " + caller.get().name() + " reached; retry in " + seconds + " s");
+				return Problems.write(exchange, problem);
+			});
+		});
+	}
+
+}
