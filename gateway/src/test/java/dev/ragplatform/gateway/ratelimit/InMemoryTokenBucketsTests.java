@@ -1,0 +1,56 @@
+package dev.ragplatform.gateway.ratelimit;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InMemoryTokenBucketsTests {
+
+	private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+	private final InMemoryTokenBuckets buckets = new InMemoryTokenBuckets(2, 3, this.now::get);
+
+	@Test
+	void allowsABurstThenRefusesUntilATokenIsBack() {
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.buckets.takeNow("k").allowed()).isTrue();
+		}
+		TokenBuckets.Decision refused = this.buckets.takeNow("k");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+
+		this.now.addAndGet(500_000_000L); // 2 tokens/s: one is back after 0.5 s
+		assertThat(this.buckets.takeNow("k").allowed()).isTrue();
+		assertThat(this.buckets.takeNow("k").allowed()).isFalse();
+	}
+
+	@Test
+	void eachCallerHasItsOwnBucket() {
+		for (int i = 0; i < 3; i++) {
+			this.buckets.takeNow("a");
+		}
+		assertThat(this.buckets.takeNow("a").allowed()).isFalse();
+		assertThat(this.buckets.takeNow("b").allowed()).isTrue();
+	}
+
+	@Test
+	void aQuietBucketRefillsOnlyToItsCapacity() {
+		this.buckets.takeNow("k");
+		this.now.addAndGet(3_600_000_000_000L);
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.buckets.takeNow("k").allowed()).isTrue();
+		}
+		assertThat(this.buckets.takeNow("k").allowed()).isFalse();
+	}
+
+	@Test
+	void retryAfterCoversASlowRate() {
+		InMemoryTokenBuckets slow = new InMemoryTokenBuckets(1, 1, this.now::get);
+		slow.takeNow("k");
+		this.now.addAndGet(100_000_000L);
+		assertThat(slow.takeNow("k").retryAfterSeconds()).isEqualTo(1);
+	}
+
+}
