@@ -1,6 +1,7 @@
 package dev.ragplatform.gateway;
 
 import dev.ragplatform.testsupport.ActuatorProbe;
+import dev.ragplatform.testsupport.RealPostgres;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -9,6 +10,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Boots the service on a real port and probes it as Kubernetes and Prometheus would. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@RealPostgres
 class GatewayApplicationIT {
 
 	@LocalServerPort

@@ -29,7 +29,7 @@ class ApiKeyRepository {
 	}
 
 	void insert(UUID id, String name, String prefix, byte[] hash, Set<Scope> scopes, Set<String> collections) {
-		this.jdbc.sql("INSERT INTO api_keys (id, name, prefix, key_hash, scopes, collections) "
+		this.jdbc.sql("INSERT INTO gateway.api_keys (id, name, prefix, key_hash, scopes, collections) "
 				+ "VALUES (?, ?, ?, ?, ?::text[], ?::text[])")
 			.params(id, name, prefix, hash, scopes.stream().map(Scope::wireName).sorted().toArray(String[]::new),
 					(collections != null) ? collections.stream().sorted().toArray(String[]::new) : null)
@@ -37,27 +37,27 @@ class ApiKeyRepository {
 	}
 
 	Optional<ApiKey> findByHash(byte[] hash) {
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?")
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM gateway.api_keys WHERE key_hash = ?")
 			.param(hash)
 			.query(ApiKeyRepository::map)
 			.optional();
 	}
 
 	Optional<ApiKey> findById(UUID id) {
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?").param(id).query(ApiKeyRepository::map).optional();
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM gateway.api_keys WHERE id = ?").param(id).query(ApiKeyRepository::map).optional();
 	}
 
 	List<ApiKey> findAll() {
-		return this.jdbc.sql("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id").query(ApiKeyRepository::map).list();
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM gateway.api_keys ORDER BY created_at, id").query(ApiKeyRepository::map).list();
 	}
 
 	boolean delete(UUID id) {
-		return this.jdbc.sql("DELETE FROM api_keys WHERE id = ?").param(id).update() > 0;
+		return this.jdbc.sql("DELETE FROM gateway.api_keys WHERE id = ?").param(id).update() > 0;
 	}
 
 	/** Admin keys other than {@code except}. */
 	int countAdmins(UUID except) {
-		return this.jdbc.sql("SELECT count(*) FROM api_keys WHERE 'admin' = ANY(scopes) AND id IS DISTINCT FROM ?")
+		return this.jdbc.sql("SELECT count(*) FROM gateway.api_keys WHERE 'admin' = ANY(scopes) AND id IS DISTINCT FROM ?")
 			.param(except)
 			.query(Integer.class)
 			.single();
