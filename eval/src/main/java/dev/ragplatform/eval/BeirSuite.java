@@ -76,6 +76,7 @@ final class BeirSuite {
 	 * The adapters the modes name ({@code dense@labels}, {@code dense@distill}), trained on the dataset's
 	 * {@code train} split: {@code labels} from its judgments (query → relevant documents by external id),
 	 * {@code distill} from its queries alone, ranked by hybrid search as the teacher. Never on the evaluated split.
+	 * Any other name evaluates a ready adapter of that name that was trained before (e.g. with other settings).
 	 */
 	private Map<String, Object> adapters(java.nio.file.Path dir, String collection, List<String> modes)
 			throws Exception {
@@ -101,9 +102,14 @@ final class BeirSuite {
 				}
 				case "distill" -> Map.of("distillation",
 						Map.of("teacher", "hybrid", "queries", List.copyOf(train.queries().values())));
-				default -> throw new IllegalArgumentException("unknown adapter '" + key
-						+ "' in the modes: use <mode>@labels or <mode>@distill");
+				default -> null; // any other name: a ready adapter of that name, trained before
 			};
+			if (request == null) {
+				JsonNode state = this.platform.existingAdapter(collection, key);
+				trained.put(key, Map.of("id", state.path("id").asString(), "metrics", state.path("metrics"),
+						"settings", state.path("settings")));
+				continue;
+			}
 			JsonNode state = this.platform.trainAdapter(collection, key, "eval-" + key, request);
 			trained.put(key, Map.of("id", state.path("id").asString(), "metrics", state.path("metrics"),
 					"settings", state.path("settings")));

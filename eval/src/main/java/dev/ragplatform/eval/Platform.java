@@ -279,6 +279,18 @@ final class Platform {
 		}
 	}
 
+	/** A ready adapter of the collection with that name (the newest), which modes then name as {@code <mode>@<name>}. */
+	JsonNode existingAdapter(String collection, String name) throws IOException, InterruptedException {
+		Response list = call("GET", this.retrieval.resolve("/v1/collections/" + collection + "/adapters"), null);
+		for (JsonNode a : list.body().path("adapters")) {
+			if (a.path("name").asString().equals(name) && a.path("status").asString().equals("ready")) {
+				this.adapters.put(name, a.path("id").asString());
+				return a;
+			}
+		}
+		throw new IllegalStateException("collection " + collection + " has no ready adapter named '" + name + "'");
+	}
+
 	/** Makes the adapter the collection's active one (for searches that do not name one, e.g. llm-adapter's). */
 	void activateAdapter(String collection, String key, boolean active) throws IOException, InterruptedException {
 		String id = adapterId(key);
