@@ -41,8 +41,9 @@ final class Http {
 		return send("DELETE", path, key, null);
 	}
 
+	/** The path is appended as it is (URI.resolve would normalise {@code /../}). */
 	Response send(String method, String path, String key, Object body, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.base.resolve(path)).timeout(Duration.ofSeconds(120));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(120));
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}
