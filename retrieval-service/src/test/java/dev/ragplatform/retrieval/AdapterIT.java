@@ -183,6 +183,47 @@ class AdapterIT {
 	}
 
 	@Test
+	void distillsHybridSearchIntoAnAdapterAndCanBeCancelled() {
+		List<String> queries = new ArrayList<>();
+		for (String template : TEMPLATES) {
+			for (String topic : TOPICS) {
+				queries.add(template.formatted(topic));
+			}
+		}
+		ResponseEntity<JsonNode> started = this.api.post("/v1/collections/adapt/adapters", Map.of("name", "distilled",
+				"distillation", Map.of("teacher", "hybrid", "queries", queries, "depth", 5), "epochs", 3));
+		assertThat(started.getStatusCode().value()).as("%s", started.getBody()).isEqualTo(202);
+		JsonNode done = awaitEnd(started.getBody().path("id").asString());
+		assertThat(done.path("status").asString()).as("%s", done).isEqualTo("ready");
+		assertThat(done.path("supervision").asString()).isEqualTo("distillation");
+		assertThat(done.path("settings").path("teacher").asString()).isEqualTo("hybrid");
+		assertThat(done.path("metrics").path("queries").asInt()).isEqualTo(60);
+		assertThat(done.path("metrics").path("queriesWithoutTeacherRanking").asInt()).isZero();
+		assertThat(done.path("metrics").path("trainingQueries").asInt()
+				+ done.path("metrics").path("validationQueries").asInt()).isEqualTo(60);
+		assertThat(done.path("metrics").path("baseline").path("nDCG@10").isNumber()).isTrue();
+		assertThat(done.path("metrics").path("epochs").size()).isBetween(1, 3);
+
+		// many queries keep the job in its teacher phase long enough to cancel it there
+		List<String> many = new ArrayList<>();
+		for (int i = 0; i < 3000; i++) {
+			many.add(queries.get(i % queries.size()) + " (" + i + ")");
+		}
+		String id = this.api.post("/v1/collections/adapt/adapters",
+				Map.of("distillation", Map.of("queries", many))).getBody().path("id").asString();
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+			.until(() -> this.api.get("/v1/collections/adapt/adapters/" + id).getBody().path("progress").path("phase")
+				.asString(), "teacher"::equals);
+		ResponseEntity<JsonNode> cancelled = this.api.post("/v1/collections/adapt/adapters/" + id + ":cancel", Map.of());
+		assertThat(cancelled.getStatusCode().value()).isEqualTo(200);
+		assertThat(awaitEnd(id).path("status").asString()).isEqualTo("cancelled");
+		assertThat(this.api.post("/v1/collections/adapt/adapters/" + id + ":cancel", Map.of()).getStatusCode().value())
+			.isEqualTo(409);
+		assertThat(this.api.post("/v1/collections/adapt/adapters/" + id + ":activate", Map.of()).getStatusCode()
+			.value()).isEqualTo(409);
+	}
+
+	@Test
 	void badRequestsAreProblems() {
 		assertThat(this.api.post("/v1/collections/adapt/adapters", Map.of("labels", Map.of("targetField", "title",
 				"pairs", List.of(Map.of("query", "q", "targets", List.of("doc1")))))).getStatusCode().value())
