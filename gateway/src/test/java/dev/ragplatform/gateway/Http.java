@@ -17,7 +17,8 @@ final class Http {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	// one connection pool per client: a test class never reuses another class's connections
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private final URI base;
 
@@ -63,12 +64,16 @@ final class Http {
 			String text = (body instanceof String s) ? s : JSON.writeValueAsString(body);
 			request.method(method, HttpRequest.BodyPublishers.ofString(text));
 		}
-		return send(request.build());
+		return send(this.client, request.build());
 	}
 
 	static Response send(HttpRequest request) {
+		return send(HttpClient.newHttpClient(), request);
+	}
+
+	static Response send(HttpClient client, HttpRequest request) {
 		try {
-			HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().map(), response.body());
 		}
 		catch (IOException ex) {

@@ -70,7 +70,8 @@ public final class Problems {
 	private static Map<String, Object> body(ServerWebExchange exchange, ProblemDetail problem) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		URI type = problem.getType();
-		body.put("type", ("about:blank".equals(type.toString())) ? typeFor(problem.getStatus()).toString() : type.toString());
+		body.put("type", (type == null || "about:blank".equals(type.toString())) ? typeFor(problem.getStatus()).toString()
+				: type.toString());
 		HttpStatus status = HttpStatus.resolve(problem.getStatus());
 		body.put("title", (problem.getTitle() != null) ? problem.getTitle()
 				: (status != null) ? status.getReasonPhrase() : "Error");
