@@ -77,6 +77,12 @@ class AdapterJobs {
 
 	private final Map<UUID, Map<String, Object>> progress = new ConcurrentHashMap<>();
 
+	private final com.github.benmanes.caffeine.cache.Cache<List<Object>, List<SearchService.ChunkRef>> teacherRankings =
+			com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+				.maximumWeight(500_000) // chunk references, about 30 MB
+				.<List<Object>, List<SearchService.ChunkRef>>weigher((k, v) -> v.size() + 1)
+				.build();
+
 	AdapterJobs(AdapterRepository repository, EmbeddingClient embeddings, SearchService search, JdbcTemplate jdbc,
 			RetrievalProperties properties, AdapterRegistry registry) {
 		this.repository = repository;
@@ -331,8 +337,14 @@ class AdapterJobs {
 			List<int[]> rankings = new ArrayList<>();
 			for (int i = 0; i < queries.size(); i++) {
 				checkCancelled(id);
-				List<SearchService.ChunkRef> ranking = this.search.teacherRanking(collection.name(), queries.get(i),
-						task, settings.teacherDepth, settings.teacherRerank);
+				String query = queries.get(i);
+				// the teacher's answer depends only on the query and the collection's contents: jobs that try other
+				// training settings on the same queries reuse it while the collection is unchanged
+				List<SearchService.ChunkRef> ranking = this.teacherRankings.get(List.of(collection.id(),
+						collection.chunkCount(), collection.tokenCount(), String.valueOf(collection.updatedAt()), query,
+						task, settings.teacherDepth, settings.teacherRerank),
+						(k) -> this.search.teacherRanking(collection.name(), query, task, settings.teacherDepth,
+								settings.teacherRerank));
 				int[] chunks = ranking.stream()
 					.mapToInt((c) -> loaded.chunks.chunk(c.documentId(), c.chunkIndex()))
 					.filter((c) -> c >= 0)
