@@ -121,7 +121,8 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ $fullname }}
-          {{- $secretEnv := or $svc.database (and $kafka.enabled $root.Values.kafka.existingSecret) (and $svc.llm (include "rag-platform.llm.secretName" $root)) $svc.extraEnv }}
+          {{- $bootstrapKey := ($svc.bootstrapKey | default dict).existingSecret }}
+          {{- $secretEnv := or $svc.database (and $kafka.enabled $root.Values.kafka.existingSecret) (and $svc.llm (include "rag-platform.llm.secretName" $root)) $bootstrapKey $svc.extraEnv }}
           {{- if $secretEnv }}
           env:
             {{- if $svc.database }}
@@ -144,6 +145,13 @@ spec:
                 secretKeyRef:
                   name: {{ include "rag-platform.llm.secretName" $root }}
                   key: {{ include "rag-platform.llm.secretKey" $root }}
+            {{- end }}
+            {{- if $bootstrapKey }}
+            - name: RAG_GATEWAY_BOOTSTRAP_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $bootstrapKey }}
+                  key: {{ $svc.bootstrapKey.existingSecretKey }}
             {{- end }}
             {{- with $svc.extraEnv }}
             {{- toYaml . | nindent 12 }}

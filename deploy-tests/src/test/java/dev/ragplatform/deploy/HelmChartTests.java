@@ -42,7 +42,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HelmChartTests {
 
-	private static final Set<String> DATABASE_SERVICES = Set.of("ingest-service", "retrieval-service");
+	private static final Set<String> DATABASE_SERVICES = Set.of("ingest-service", "retrieval-service", "gateway");
+
+	private static final Set<String> KAFKA_SERVICES = Set.of("ingest-service", "retrieval-service");
 
 	private static final Set<String> GPU_SERVICES = Set.of("embedding-service", "rerank-service");
 
@@ -167,6 +169,16 @@ class HelmChartTests {
 			assertThat(this.manifests.config("llm-adapter"))
 				.containsEntry("RAG_LLM_RETRIEVAL_URL", "http://rel-rag-platform-retrieval-service:8083")
 				.containsEntry("RAG_LLM_APIS_INGESTURL", "http://rel-rag-platform-ingest-service:8081");
+			assertThat(this.manifests.config("gateway"))
+				.containsEntry("RAG_GATEWAY_SERVICES_INGEST_URL", "http://rel-rag-platform-ingest-service:8081")
+				.containsEntry("RAG_GATEWAY_SERVICES_EMBEDDING_URL", "http://rel-rag-platform-embedding-service:8082")
+				.containsEntry("RAG_GATEWAY_SERVICES_RETRIEVAL_URL", "http://rel-rag-platform-retrieval-service:8083")
+				.containsEntry("RAG_GATEWAY_SERVICES_RERANK_URL", "http://rel-rag-platform-rerank-service:8084")
+				.containsEntry("RAG_GATEWAY_SERVICES_LLMADAPTER_URL", "http://rel-rag-platform-llm-adapter:8085");
+			// the bootstrap admin key comes from a Secret only when one is named
+			assertThat(this.manifests.env("gateway", "RAG_GATEWAY_BOOTSTRAP_KEY")).isNull();
+			assertThat(Manifests.render((c) -> c.set("services.gateway.bootstrapKey.existingSecret", "rag-gateway"))
+				.secretKeyRef("gateway", "RAG_GATEWAY_BOOTSTRAP_KEY")).isEqualTo(Map.of("name", "rag-gateway", "key", "bootstrap-key"));
 			// every URL names a rendered Service on its port
 			for (String service : SERVICES) {
 				this.manifests.config(service).forEach((name, value) -> {
@@ -186,14 +198,19 @@ class HelmChartTests {
 				if (DATABASE_SERVICES.contains(service)) {
 					assertThat(config).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/rag")
 						.containsEntry("SPRING_DATASOURCE_USERNAME", "rag")
-						.containsEntry("SPRING_FLYWAY_LOCK_RETRY_COUNT", "300")
-						.containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
-						.containsEntry("SPRING_KAFKA_ADMIN_AUTO_CREATE", "true");
+						.containsEntry("SPRING_FLYWAY_LOCK_RETRY_COUNT", "300");
 					assertThat(this.manifests.secretKeyRef(service, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(Map.of("name", "rel-rag-platform-postgresql", "key", "password"));
 				}
 				else {
-					assertThat(config).doesNotContainKeys("SPRING_DATASOURCE_URL", "SPRING_KAFKA_BOOTSTRAP_SERVERS");
+					assertThat(config).doesNotContainKeys("SPRING_DATASOURCE_URL");
 					assertThat(this.manifests.env(service, "SPRING_DATASOURCE_PASSWORD")).isNull();
+				}
+				if (KAFKA_SERVICES.contains(service)) {
+					assertThat(config).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+						.containsEntry("SPRING_KAFKA_ADMIN_AUTO_CREATE", "true");
+				}
+				else {
+					assertThat(config).doesNotContainKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS");
 				}
 			}
 			assertThat(this.manifests.config("ingest-service")).containsEntry("RAG_INGEST_PIPELINE_PARTITIONS", "3")
@@ -351,6 +368,8 @@ class HelmChartTests {
 			assertThat(this.manifests.ofKind("Secret")).as("the chart creates no Secret of its own").isEmpty();
 			for (String service : DATABASE_SERVICES) {
 				assertThat(this.manifests.secretKeyRef(service, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(Map.of("name", "rag-postgresql", "key", "password"));
+			}
+			for (String service : KAFKA_SERVICES) {
 				assertThat(this.manifests.secretKeyRef(service, "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
 					.isEqualTo(Map.of("name", "rag-kafka", "key", "sasl-jaas-config"));
 			}
@@ -370,7 +389,7 @@ class HelmChartTests {
 
 		@Test
 		void connectionSettingsReachTheServices() {
-			for (String service : DATABASE_SERVICES) {
+			for (String service : KAFKA_SERVICES) {
 				assertThat(this.manifests.config(service))
 					.containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://rag-db.postgres.example.com:5432/rag?sslmode=require")
 					.containsEntry("SPRING_DATASOURCE_USERNAME", "rag_app")
