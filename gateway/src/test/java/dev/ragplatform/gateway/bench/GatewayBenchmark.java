@@ -1,0 +1,128 @@
+package dev.ragplatform.gateway.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.ragplatform.testsupport.BenchOutput;
+import dev.ragplatform.testsupport.EmbeddingServiceProcess;
+import dev.ragplatform.testsupport.PostgresDatabase;
+import dev.ragplatform.testsupport.RealInfrastructure;
+import dev.ragplatform.testsupport.ServiceProcess;
+
+/**
+ * {@code ./rag bench gateway}: the latency the gateway adds. A real embedding-service and the gateway (both from
+ * their jars, full JIT) run on loopback; one client alternates the same request sent to the service directly and
+ * through the gateway (API key checked, rate limit taken, circuit breaker, path rewriting, request id), so both see
+ * the same machine load. Reported per endpoint: p50 and p99 of each path and their difference.
+ */
+public final class GatewayBenchmark {
+
+	private static final String KEY = "rag_gatewayBenchmark-admin-key-0123456789abcdef";
+
+	private GatewayBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int requests = intArg(args, "--requests", 2000);
+		int warmup = intArg(args, "--warmup", 1000);
+		BenchOutput out = BenchOutput.start("gateway", "latency added by the gateway, against calling the service directly",
+				args);
+		ServiceProcess embedding = EmbeddingServiceProcess.start();
+		PostgresDatabase db = RealInfrastructure.postgres(GatewayBenchmark.class);
+		ServiceProcess gateway = ServiceProcess.start("gateway", "512m", List.of("--spring.datasource.url=" + db.jdbcUrl(),
+				"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
+				"--rag.gateway.bootstrap-key=" + KEY, "--rag.gateway.services.embedding.url=" + embedding.url(),
+				"--rag.gateway.rate-limit.replenish-rate=1000000", "--rag.gateway.rate-limit.burst-capacity=1000000"));
+		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		try {
+			BenchOutput.Table table = out.table(String.format("%,d requests each way, one client, alternating", requests),
+					"endpoint", "direct p50 ms", "direct p99 ms", "gateway p50 ms", "gateway p99 ms", "added p50 ms",
+					"added p99 ms");
+			Case models = new Case("GET /v1/models (tiny JSON)", get(embedding.url().resolve("/v1/models")),
+					get(gateway.url().resolve("/api/v1/embeddings/models")));
+			String body = "{\"input\": \"how do I reset my password\", \"model\": \"bge-small-en-v1.5\"}";
+			Case embed = new Case("POST /v1/embeddings (one short input)", post(embedding.url().resolve("/v1/embeddings"), body),
+					post(gateway.url().resolve("/api/v1/embeddings"), body));
+			for (Case c : List.of(models, embed)) {
+				measure(http, c, warmup);
+				double[][] times = measure(http, c, requests);
+				double d50 = percentile(times[0], 50);
+				double d99 = percentile(times[0], 99);
+				double g50 = percentile(times[1], 50);
+				double g99 = percentile(times[1], 99);
+				table.row(c.name(), d50, d99, g50, g99, g50 - d50, g99 - d99);
+				out.ratio("gateway/direct p50, " + c.name(), g50 / d50);
+			}
+			out.note("added = gateway minus direct at the same percentile; target: at most 2 ms at p50");
+			out.note("client, gateway and embedding-service share the machine's %d cores; the gateway checks a cached API "
+					+ "key, takes an in-memory rate-limit token, and goes through the service's circuit breaker",
+					Runtime.getRuntime().availableProcessors());
+		}
+		finally {
+			gateway.stop();
+			embedding.stop();
+		}
+		out.finish();
+	}
+
+	private record Case(String name, HttpRequest direct, HttpRequest gateway) {
+	}
+
+	/** Alternates direct and gateway calls; returns their latencies in ms. */
+	private static double[][] measure(HttpClient http, Case c, int n) throws IOException, InterruptedException {
+		double[] direct = new double[n];
+		double[] gateway = new double[n];
+		for (int i = 0; i < n; i++) {
+			direct[i] = time(http, c.direct());
+			gateway[i] = time(http, c.gateway());
+		}
+		return new double[][] { direct, gateway };
+	}
+
+	private static double time(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
+		long start = System.nanoTime();
+		HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+		long nanos = System.nanoTime() - start;
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": "
+					+ new String(response.body()));
+		}
+		return nanos / 1e6;
+	}
+
+	private static HttpRequest get(URI uri) {
+		return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(30)).GET().build();
+	}
+
+	private static HttpRequest post(URI uri, String json) {
+		return HttpRequest.newBuilder(uri)
+			.header("Authorization", "Bearer " + KEY)
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+	}
+
+	static double percentile(double[] values, double p) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	private static int intArg(String[] args, String name, int fallback) {
+		for (int i = 0; i < args.length - 1; i++) {
+			if (args[i].equals(name)) {
+				return Integer.parseInt(args[i + 1]);
+			}
+		}
+		return fallback;
+	}
+
+}
