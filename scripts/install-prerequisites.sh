@@ -102,4 +102,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     warn "missing ${missing[*]} (curl, iproute2, util-linux): ./rag works less well without them"
   fi
 fi
+# --- redis-server for the gateway's Redis rate-limit test -----------------------------------------
+# The gateway limits in memory unless spring.data.redis is set; RedisRateLimitIT starts a throwaway redis-server
+# from this binary (no service is started or enabled here).
+if ! command -v redis-server >/dev/null 2>&1; then
+  if can_install; then
+    apt_install redis-server
+    # the Debian package starts a system service on 6379: the tests never need it running
+    if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+    say "ok   installed redis-server"
+  else
+    warn "redis-server is missing: the gateway's RedisRateLimitIT will fail (sudo apt-get install redis-server)"
+  fi
+else
+  say "ok   redis-server $(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')"
+fi
 say "ready"
