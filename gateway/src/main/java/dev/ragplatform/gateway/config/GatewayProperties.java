@@ -1,6 +1,7 @@
 package dev.ragplatform.gateway.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -26,12 +27,15 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimit token bucket per caller (API key or JWT subject)
  * @param keys API key lookups
  * @param jwt the optional OAuth2 resource server
+ * @param reportsDir where {@code ./rag eval} and {@code ./rag bench} write their reports, served read-only to the admin
+ * console ({@code /api/v1/admin/reports}); a directory that does not exist means none are available
  */
 @Validated
 @ConfigurationProperties("rag.gateway")
 public record GatewayProperties(@Valid @NotNull Services services, @NotNull Duration connectTimeout, String bootstrapKey,
 		@Valid @NotNull Limits limits, @Valid @NotNull Retry retry, @Valid @NotNull CircuitBreaker circuitBreaker,
-		@Valid @NotNull RateLimit rateLimit, @Valid @NotNull Keys keys, @Valid @NotNull Jwt jwt) {
+		@Valid @NotNull RateLimit rateLimit, @Valid @NotNull Keys keys, @Valid @NotNull Jwt jwt,
+		@NotNull Path reportsDir) {
 
 	/**
 	 * The upstream services ({@code rag.gateway.services.<name>.url}); on Kubernetes, Service names.

@@ -1,0 +1,73 @@
+// Calls to the gateway's /api/v1 with the key kept in sessionStorage (gone when the tab closes).
+const KEY = 'rag.console.key';
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY),
+  signIn: (key) => sessionStorage.setItem(KEY, key),
+  signOut: () => sessionStorage.removeItem(KEY),
+};
+
+/** A failed call: the problem's detail (RFC 9457) when the answer was one, else the status. */
+export class ApiError extends Error {
+  constructor(status, problem, fallback) {
+    super((problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function problemOf(response) {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { title: `HTTP ${response.status}`, detail: text.slice(0, 300) || response.statusText };
+  }
+}
+
+/**
+ * fetch against the gateway. options: json (a body to send as JSON), body (sent as is), as: 'json' | 'text' | 'blob'.
+ */
+export async function api(method, path, options = {}) {
+  const headers = { 'X-API-Key': session.key() || '' };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Network error', detail: `the gateway did not answer (${e.message})` });
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, await problemOf(response));
+  }
+  if (response.status === 204) return null;
+  const as = options.as || 'json';
+  if (as === 'text') return response.text();
+  if (as === 'blob') return response.blob();
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** A multipart upload with progress (fetch cannot report upload progress; XMLHttpRequest can). */
+export function upload(path, formData, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('X-API-Key', session.key() || '');
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError(0, { title: 'Network error', detail: 'the upload did not reach the gateway' }));
+    xhr.onload = () => {
+      let json = null;
+      try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json);
+      else reject(new ApiError(xhr.status, json || { title: `HTTP ${xhr.status}`, detail: xhr.responseText.slice(0, 300) }));
+    };
+    xhr.send(formData);
+  });
+}
+
+export const enc = encodeURIComponent;

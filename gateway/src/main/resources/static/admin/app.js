@@ -1,0 +1,98 @@
+// The console's shell: sign-in, navigation by location hash (#/page?param=…), one page module at a time.
+import { api, session } from './api.js';
+import { h, clear, problem, field, busy } from './ui.js';
+
+const pages = {
+  overview: () => import('./pages/overview.js'),
+  collections: () => import('./pages/collections.js'),
+  documents: () => import('./pages/documents.js'),
+  search: () => import('./pages/search.js'),
+  citations: () => import('./pages/citations.js'),
+  apis: () => import('./pages/apis.js'),
+  adapters: () => import('./pages/adapters.js'),
+  reports: () => import('./pages/reports.js'),
+  keys: () => import('./pages/keys.js'),
+};
+
+const main = document.getElementById('main');
+let leave = null; // the current page's clean-up (timers)
+
+function route() {
+  const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');
+  return { page: pages[path] ? path : 'overview', params: new URLSearchParams(query || '') };
+}
+
+export function go(page, params) {
+  const q = params ? `?${new URLSearchParams(params)}` : '';
+  location.hash = `#/${page}${q}`;
+}
+
+async function show() {
+  if (leave) { leave(); leave = null; }
+  if (!session.key()) return signIn();
+  document.getElementById('nav').hidden = false;
+  document.getElementById('who').hidden = false;
+  document.getElementById('who-key').textContent = `key ${session.key().slice(0, 8)}…`;
+  const { page, params } = route();
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.getAttribute('href') === `#/${page}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  clear(main, h('p.note', {}, 'Loading…'));
+  try {
+    const module = await pages[page]();
+    clear(main);
+    leave = (await module.render(main, params, { go })) || null;
+  } catch (e) {
+    clear(main, problem(e, 'This page failed'));
+  }
+}
+
+function signIn(message) {
+  document.getElementById('nav').hidden = true;
+  document.getElementById('who').hidden = true;
+  const key = h('input', { id: 'signin-key', name: 'key', type: 'password', autocomplete: 'off', required: true,
+    placeholder: 'rag_…', spellcheck: false });
+  const submit = h('button.primary', { type: 'submit', id: 'signin-submit' }, 'Sign in');
+  const errors = h('div', { 'aria-live': 'polite' }, message ? problem(message, 'Signed out') : null);
+  const form = h('form.grid.signin', {
+    id: 'signin-form',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      session.signIn(key.value.trim());
+      await busy(submit, async () => {
+        try {
+          // any valid key may read the model list: this checks the key without naming a collection
+          await api('GET', '/api/v1/embeddings/models');
+          show();
+        } catch (e) {
+          if (e.status === 401) {
+            session.signOut();
+            clear(errors, problem(e, 'Sign-in failed'));
+            key.focus();
+          } else {
+            show(); // the key is fine; embedding-service is not (the pages will say so)
+          }
+        }
+      });
+    },
+  }, field('API key (kept in this tab only)', key, 'wide'), h('div', {}, submit));
+  clear(main, h('h1', {}, 'Sign in'),
+    h('p', {}, 'Use an API key of the gateway. ', h('code', {}, './rag up'),
+      ' prints the admin key on its first start; keys with the ', h('code', {}, 'admin'),
+      ' scope see every page, others see what their scopes allow.'),
+    form, errors);
+  key.focus();
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  session.signOut();
+  location.hash = '#/overview';
+  show();
+});
+window.addEventListener('hashchange', show);
+// a key that stops working (revoked, expired) sends the user back to sign-in
+window.addEventListener('unhandledrejection', (e) => {
+  if (e.reason && e.reason.status === 401) { session.signOut(); signIn(e.reason); }
+});
+show();

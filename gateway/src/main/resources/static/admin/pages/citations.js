@@ -1,0 +1,54 @@
+// Citation playground: POST /api/v1/citations/predict (llm-adapter). Each predicted source is shown beside its
+// evidence: the best chunk, marked, and the contexts of the text it answers.
+import { api } from '../api.js';
+import { h, clear, problem, field, num, busy, collectionPicker } from '../ui.js';
+
+export async function render(main, params) {
+  const picker = await collectionPicker(api, 'citations-collection', params.get('collection'));
+  const text = h('textarea', { id: 'citations-text', required: true, rows: 5,
+    placeholder: 'A dying declaration is admissible without corroboration [?CITATION?].' });
+  const mode = h('select', { id: 'citations-mode' }, ['retrieval', 'llm', 'ensemble'].map((m) => h('option', { value: m }, m)));
+  const searchMode = h('select', { id: 'citations-search-mode' }, ['hybrid', 'dense', 'lexical'].map((m) => h('option', { value: m }, m)));
+  const topK = h('input', { id: 'citations-topk', type: 'number', min: 1, max: 100, value: 5 });
+  const rerank = h('input', { type: 'checkbox', id: 'citations-rerank' });
+  const whole = h('input', { type: 'checkbox', id: 'citations-whole' });
+  const submit = h('button.primary', { type: 'submit' }, 'Predict citations');
+  const out = h('div', { 'aria-live': 'polite' });
+  main.append(h('h1', {}, 'Citation playground'), h('form.grid', { onsubmit: async (e) => {
+    e.preventDefault();
+    await busy(submit, async () => {
+      try {
+        const a = await api('POST', '/api/v1/citations/predict', { json: { collection: picker.value, text: text.value,
+          mode: mode.value, searchMode: searchMode.value, topK: Number(topK.value || 5), rerank: rerank.checked,
+          wholeText: whole.checked } });
+        clear(out, view(a, text.value));
+      } catch (err) {
+        clear(out, problem(err, 'Citation prediction'));
+      }
+    });
+  } }, field('Collection', picker), field('Mode', mode), field('Search mode', searchMode), field('Top k', topK),
+  field('Text with citation markers ([?CITATION?], [12], (Smith, 2019)) or without', text, 'wide'),
+  h('label.check', {}, rerank, 'Rerank'), h('label.check', {}, whole, 'Also search the whole text'), h('div', {}, submit)), out);
+  text.focus();
+}
+
+function view(a, text) {
+  return [
+    h('p.note', {}, `mode ${a.mode}${a.model ? ` · model ${a.model}` : ''} · markers found: ${a.markersFound ?? 0}`
+      + (a.droppedUnverified ? ` · dropped unverified: ${a.droppedUnverified}` : '')),
+    a.degraded ? h('div.problem', { role: 'alert' }, h('strong', {}, 'Degraded: '), a.reason || 'no reason given') : null,
+    (a.documents || []).length === 0 ? h('p.note', {}, 'No source predicted.') : null,
+    (a.documents || []).map((d) => h('article.result.beside', {},
+      h('div', {}, h('strong', {}, `${d.rank}. ${d.title || d.externalId || d.documentId}`),
+        h('div.note', {}, `${d.externalId || ''} · score ${num(d.score, 4)} · ${d.verified ? 'verified in the collection' : 'not verified'}`),
+        h('div.note', {}, `found by ${(d.sources || []).join(', ')}`),
+        (d.supports || []).length ? h('ul', {}, d.supports.map((s) => h('li.note', {},
+          `context ${s.context ?? s.contextIndex ?? ''}: rank ${s.rank ?? '–'}${s.llmChosen || s.chosenByLlm ? ', chosen by the LLM' : ''}`))) : null),
+      h('div', {}, h('div.note', {}, 'Evidence'), d.evidence
+        ? h('div.passage', {}, h('mark', {}, d.evidence.text || ''), h('div.note', {},
+          `chunk ${d.evidence.chunkIndex ?? ''} · offsets ${d.evidence.startOffset}–${d.evidence.endOffset}`))
+        : h('p.note', {}, 'no evidence chunk')))),
+    (a.contexts || []).length ? [h('h2', {}, 'Contexts searched'), h('ol', {}, a.contexts.map((c) => h('li.note', {},
+      c.marker ? `${c.marker} ` : '', c.text || (c.start != null ? text.slice(c.start, c.end) : JSON.stringify(c)))))] : null,
+  ];
+}

@@ -1,0 +1,110 @@
+// Collections: list, create and delete (retrieval-service through /api/v1/collections); settings are fixed at
+// creation (retrieval-service has no update), so they are shown read-only.
+import { api, enc } from '../api.js';
+import { h, clear, problem, field, table, num, busy, when } from '../ui.js';
+
+export async function render(main, params) {
+  const messages = h('div', { 'aria-live': 'polite' });
+  const list = h('div');
+  const details = h('div');
+  const name = h('input', { id: 'collection-name', name: 'name', required: true, pattern: '[a-z0-9][a-z0-9_-]{0,62}',
+    placeholder: 'kb', title: 'lower-case letters, digits, - and _ (up to 63)' });
+  const distance = h('select', { id: 'collection-distance', name: 'distance' },
+    ['cosine', 'l2', 'inner_product'].map((d) => h('option', { value: d }, d)));
+  const storage = h('select', { id: 'collection-storage', name: 'storage' },
+    ['vector', 'halfvec'].map((d) => h('option', { value: d }, d)));
+  const task = h('input', { id: 'collection-task', name: 'defaultTask', placeholder: 'none (the model’s own)' });
+  const language = h('input', { id: 'collection-language', name: 'language', placeholder: 'english' });
+  const target = h('input', { id: 'collection-target-tokens', type: 'number', min: 16, placeholder: '480' });
+  const overlap = h('input', { id: 'collection-overlap-tokens', type: 'number', min: 0, placeholder: '64' });
+  const m = h('input', { id: 'collection-hnsw-m', type: 'number', min: 2, placeholder: '16' });
+  const ef = h('input', { id: 'collection-hnsw-ef', type: 'number', min: 4, placeholder: '64' });
+  const submit = h('button.primary', { type: 'submit', id: 'collection-create' }, 'Create collection');
+  const form = h('form.grid', { id: 'collection-form', onsubmit: async (event) => {
+    event.preventDefault();
+    const body = { name: name.value.trim(), distance: distance.value, storage: storage.value };
+    if (task.value.trim()) body.defaultTask = task.value.trim();
+    if (language.value.trim()) body.language = language.value.trim();
+    if (target.value || overlap.value) {
+      body.chunking = {};
+      if (target.value) body.chunking.targetTokens = Number(target.value);
+      if (overlap.value) body.chunking.overlapTokens = Number(overlap.value);
+    }
+    if (m.value || ef.value) {
+      body.hnsw = {};
+      if (m.value) body.hnsw.m = Number(m.value);
+      if (ef.value) body.hnsw.efConstruction = Number(ef.value);
+    }
+    await busy(submit, async () => {
+      try {
+        await api('POST', '/api/v1/collections', { json: body });
+        clear(messages, h('p.note', { role: 'status', id: 'collection-created' }, `Collection ${body.name} created.`));
+        form.reset();
+        await load();
+      } catch (e) {
+        clear(messages, problem(e, 'Create collection'));
+      }
+    });
+  } },
+  field('Name', name), field('Distance', distance), field('Vector storage', storage), field('Default task', task),
+  field('Text search language', language), field('Chunk target tokens', target), field('Chunk overlap tokens', overlap),
+  field('HNSW m', m), field('HNSW ef_construction', ef), h('div', {}, submit));
+
+  main.append(h('h1', {}, 'Collections'), h('h2', {}, 'New collection'), form, messages,
+    h('h2', {}, 'Collections'), list, details);
+
+  async function showDetails(c) {
+    try {
+      const s = await api('GET', `/api/v1/collections/${enc(c)}`);
+      const rows = [['embedding model', s.embeddingModel], ['dimensions', s.dimensions], ['distance', s.distance],
+        ['storage', s.storage], ['default task', s.defaultTask], ['language', s.language],
+        ['chunking', s.chunking ? `${s.chunking.targetTokens} tokens, overlap ${s.chunking.overlapTokens}` : '–'],
+        ['HNSW', s.hnsw ? `m ${s.hnsw.m}, ef_construction ${s.hnsw.efConstruction}` : '–'],
+        ['documents', num(s.documents)], ['chunks', num(s.chunks)],
+        ['size', s.sizeBytes == null ? '–' : `${num(s.sizeBytes / 1048576, 1)} MB`],
+        ['created', when(s.createdAt)]];
+      clear(details, h('section', { 'aria-label': `Settings of ${c}` }, h('h2', { tabindex: -1, id: 'collection-details' }, `Settings of ${c}`),
+        h('dl.settings', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '–')])),
+        h('p.note', {}, 'Settings are fixed when a collection is created.')));
+      details.querySelector('h2').focus();
+    } catch (e) {
+      clear(details, problem(e, `Collection ${c}`));
+    }
+  }
+
+  async function remove(c, button) {
+    if (!confirm(`Delete collection ${c} and all its chunks? This cannot be undone.`)) return;
+    await busy(button, async () => {
+      try {
+        await api('DELETE', `/api/v1/collections/${enc(c)}`);
+        clear(messages, h('p.note', { role: 'status' }, `Collection ${c} deleted.`));
+        clear(details);
+        await load();
+      } catch (e) {
+        clear(messages, problem(e, `Delete ${c}`));
+      }
+    });
+  }
+
+  async function load() {
+    try {
+      const { collections } = await api('GET', '/api/v1/collections');
+      clear(list, collections.length === 0 ? h('p.note', {}, 'No collections yet.')
+        : table(['name', 'model', { label: 'dims', num: true }, 'distance', { label: 'documents', num: true },
+          { label: 'chunks', num: true }, 'actions'], collections.map((c) => h('tr', { dataset: { collection: c.name } },
+          h('td', {}, h('button.link', { type: 'button', onclick: () => showDetails(c.name) }, c.name)),
+          h('td', {}, c.embeddingModel), h('td.num', {}, c.dimensions), h('td', {}, c.distance),
+          h('td.num', {}, num(c.documents)), h('td.num', {}, num(c.chunks)),
+          h('td', {}, h('a', { href: `#/documents?collection=${enc(c.name)}` }, 'Documents'), ' · ',
+            h('a', { href: `#/search?collection=${enc(c.name)}` }, 'Search'), ' · ',
+            h('a', { href: `#/adapters?collection=${enc(c.name)}` }, 'Adapters'), ' · ',
+            h('button.danger', { type: 'button', onclick: (e) => remove(c.name, e.currentTarget),
+              'aria-label': `Delete collection ${c.name}` }, 'Delete'))))));
+    } catch (e) {
+      clear(list, problem(e, 'Collections'));
+    }
+  }
+  await load();
+  if (params.get('collection')) showDetails(params.get('collection'));
+  name.focus();
+}

@@ -1,0 +1,62 @@
+// API keys (the gateway's own /api/v1/admin/keys, admin scope): list, create with scopes and collections (the
+// secret is shown once), revoke.
+import { api, enc } from '../api.js';
+import { h, clear, problem, field, table, busy, when } from '../ui.js';
+
+export async function render(main) {
+  const name = h('input', { id: 'key-name', required: true, placeholder: 'ci' });
+  const scopes = ['read', 'write', 'admin'].map((s) => h('input', { type: 'checkbox', id: `key-scope-${s}`, value: s, checked: s === 'read' }));
+  const collections = h('input', { id: 'key-collections', placeholder: 'kb, docs (empty: every collection)' });
+  const submit = h('button.primary', { type: 'submit', id: 'key-create' }, 'Create key');
+  const created = h('div', { 'aria-live': 'polite' });
+  const list = h('div');
+  const form = h('form.grid', { id: 'key-form', onsubmit: async (e) => {
+    e.preventDefault();
+    await busy(submit, async () => {
+      try {
+        const body = { name: name.value.trim(), scopes: scopes.filter((s) => s.checked).map((s) => s.value) };
+        const cs = collections.value.split(',').map((c) => c.trim()).filter(Boolean);
+        if (cs.length) body.collections = cs;
+        const k = await api('POST', '/api/v1/admin/keys', { json: body });
+        const secret = h('output.secret', { id: 'key-secret' }, k.key);
+        clear(created, h('div.card', { role: 'status' }, h('p', {}, `Key ${k.name} created. Copy it now: it is shown only this once.`),
+          secret, ' ', h('button', { type: 'button', onclick: () => navigator.clipboard && navigator.clipboard.writeText(k.key) }, 'Copy')));
+        form.reset();
+        await load();
+      } catch (err) {
+        clear(created, problem(err, 'Create key'));
+      }
+    });
+  } }, field('Name', name),
+  h('fieldset', {}, h('legend.note', {}, 'Scopes (write includes read; admin both)'),
+    scopes.map((s) => h('label.check', {}, s, s.value))),
+  field('Collections (comma-separated)', collections), h('div', {}, submit));
+
+  async function revoke(k, button) {
+    if (!confirm(`Revoke key ${k.name} (${k.prefix}…)? Clients using it are refused at once.`)) return;
+    await busy(button, async () => {
+      try {
+        await api('DELETE', `/api/v1/admin/keys/${enc(k.id)}`);
+        clear(created, h('p.note', { role: 'status' }, `Key ${k.name} revoked.`));
+      } catch (err) {
+        clear(created, problem(err, `Revoke ${k.name}`));
+      }
+      await load();
+    });
+  }
+
+  async function load() {
+    try {
+      const keys = await api('GET', '/api/v1/admin/keys');
+      clear(list, table(['name', 'prefix', 'scopes', 'collections', 'created', ''], keys.map((k) => h('tr', {},
+        h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')),
+        h('td', {}, k.collections && k.collections.length ? k.collections.join(', ') : 'all'), h('td', {}, when(k.createdAt)),
+        h('td', {}, h('button.danger', { type: 'button', 'aria-label': `Revoke key ${k.name}`, onclick: (e) => revoke(k, e.currentTarget) }, 'Revoke'))))));
+    } catch (err) {
+      clear(list, problem(err, 'API keys'));
+    }
+  }
+  main.append(h('h1', {}, 'API keys'), form, created, h('h2', {}, 'Keys'), list);
+  await load();
+  name.focus();
+}
