@@ -82,7 +82,7 @@ final class BikerSuite {
 		}
 
 		if (modes.stream().anyMatch((m) -> m.contains("@"))) {
-			details.put("adapters", adapters(queries, examplesCsv, collection, modes));
+			details.put("adapters", adapters(queries, queriesCsv, examplesCsv, collection, modes));
 		}
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
@@ -172,7 +172,8 @@ final class BikerSuite {
 	 * (question → APIs, matched to the API documents by {@code metadata.api}) without any whose title is a
 	 * near-copy of a test question.
 	 */
-	private Map<String, Object> adapters(List<Query> queries, Path examplesCsv, String collection, List<String> modes)
+	private Map<String, Object> adapters(List<Query> queries, Path queriesCsv, Path examplesCsv, String collection,
+			List<String> modes)
 			throws Exception {
 		Map<String, Object> trained = new LinkedHashMap<>();
 		for (String key : modes.stream().filter((m) -> m.contains("@")).map((m) -> m.substring(m.indexOf('@') + 1))
@@ -194,7 +195,10 @@ final class BikerSuite {
 			}
 			System.err.printf("adapter labels: %,d solved examples, %,d near-copies of test questions removed%n",
 					pairs.size(), removed);
-			JsonNode state = this.platform.trainAdapter(collection, key, "eval-biker-" + key,
+			// an adapter excludes the near-copies of the questions it is evaluated on: one per question set
+			String questions = queriesCsv.getFileName().toString().replaceAll("\\.csv$", "");
+			String name = "eval-biker-" + key + (questions.equals("biker-test") ? "" : "-" + questions);
+			JsonNode state = this.platform.trainAdapter(collection, key, name,
 					Map.of("labels", Map.of("targetField", "metadata.api", "pairs", pairs)));
 			trained.put(key, Map.of("id", state.path("id").asString(), "nearCopiesRemoved", removed, "metrics",
 					state.path("metrics"), "settings", state.path("settings")));

@@ -84,6 +84,7 @@ class ApiRecommender {
 		Map<Source, List<Candidate>> picks = new EnumMap<>(Source.class);
 		List<Hit> dense;
 		List<Hit> lexical;
+		boolean adapted; // a task adapter ranked the API documents: their ranking earns its own weight
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			Future<List<Candidate>> byWords = (examples != null)
 					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter)) : null;
@@ -92,8 +93,8 @@ class ApiRecommender {
 			Future<List<Candidate>> byMeaning = (examples != null)
 					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter)) : null;
 			int depth = this.settings.apiCandidates();
-			Future<List<Hit>> denseDocs = pool.submit(() -> this.retrieval
-				.search(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
+			Future<RetrievalClient.Results> denseDocs = pool.submit(() -> this.retrieval
+				.searchResults(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
 			Future<List<Hit>> lexicalDocs = pool
 				.submit(() -> this.retrieval.search(Search.of(apis, query.text(), "lexical", depth)));
 			if (examples != null) {
@@ -101,7 +102,9 @@ class ApiRecommender {
 				picks.put(Source.SYNTACTIC, get(bySyntax));
 				picks.put(Source.SEMANTIC, get(byMeaning));
 			}
-			dense = get(denseDocs);
+			RetrievalClient.Results denseResults = get(denseDocs);
+			dense = denseResults.hits();
+			adapted = denseResults.adapted();
 			lexical = get(lexicalDocs);
 		}
 		List<SelectedExample> selected = this.selector.merge(picks);
@@ -128,7 +131,7 @@ class ApiRecommender {
 		LlmAdapterProperties.Apis.Weights w = this.settings.weights();
 		Map<String, Double> fused = VoteFusion.fuse(List.of(
 				new VoteFusion.Ranking("votes", VoteFusion.rank(votes), w.votes()),
-				new VoteFusion.Ranking("documents", denseRanking, w.documents()),
+				new VoteFusion.Ranking("documents", denseRanking, adapted ? w.adaptedDocuments() : w.documents()),
 				new VoteFusion.Ranking("names", lexicalRanking, w.names())), w.rrfK());
 
 		Mode requested = (query.mode() != null) ? query.mode() : (this.llm.configured() ? Mode.LLM : Mode.RETRIEVAL);

@@ -122,13 +122,16 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 		 * @param syntactic the syntactic (verb–object, POS pattern) example selector
 		 * @param votes the ranking by example votes
 		 * @param documents the dense ranking of API documents
+		 * @param adaptedDocuments the same when retrieval-service ranked them with a task adapter (the collection's
+		 * active adapter, trained on solved examples: a much better ranking than the plain embedding's)
 		 * @param names the lexical ranking of API documents (their text leads with the qualified name and
 		 * signature)
 		 * @param rrfK the k of reciprocal rank fusion
 		 */
 		public record Weights(@DecimalMin("0.0") double semantic, @DecimalMin("0.0") double lexical,
 				@DecimalMin("0.0") double syntactic, @DecimalMin("0.0") double votes,
-				@DecimalMin("0.0") double documents, @DecimalMin("0.0") double names, @Min(0) int rrfK) {
+				@DecimalMin("0.0") double documents, @DecimalMin("0.0") double adaptedDocuments,
+				@DecimalMin("0.0") double names, @Min(0) int rrfK) {
 		}
 
 	}

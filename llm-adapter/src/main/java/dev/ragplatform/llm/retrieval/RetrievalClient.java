@@ -36,6 +36,11 @@ public class RetrievalClient {
 
 	/** Searches one collection; results best first. */
 	public List<Hit> search(Search search) {
+		return searchResults(search).hits();
+	}
+
+	/** As {@link #search(Search)}, with the adapter the search used. */
+	public Results searchResults(Search search) {
 		Map<String, Object> body = new HashMap<>();
 		body.put("collection", search.collection());
 		body.put("query", search.query());
@@ -51,6 +56,22 @@ public class RetrievalClient {
 			body.put("rerank", Map.of("enabled", true));
 		}
 		JsonNode response = call(() -> this.http.post().uri("/v1/search").body(body).retrieve().body(JsonNode.class));
+		return new Results(hits(response), response.path("adapter").asString("none"));
+	}
+
+	/**
+	 * A search's chunks and the task adapter retrieval-service applied to its query vector ({@code none}, or the
+	 * adapter's id).
+	 */
+	public record Results(List<Hit> hits, String adapter) {
+
+		public boolean adapted() {
+			return !"none".equals(this.adapter);
+		}
+
+	}
+
+	private static List<Hit> hits(JsonNode response) {
 		List<Hit> hits = new ArrayList<>();
 		for (JsonNode hit : response.path("results")) {
 			hits.add(new Hit(hit.path("documentId").asString(), hit.path("externalId").asString(null),
