@@ -87,7 +87,7 @@ export async function render(main, params, { go }) {
         : table(['document', 'status', 'progress', { label: 'chunks', num: true }, 'type', 'updated', 'actions'],
           p.documents.map((d) => h('tr', { dataset: { documentId: d.documentId, status: d.status } },
             h('td', {}, h('div', {}, d.title || d.fileName || d.externalId || d.documentId),
-              h('div.note', {}, `${d.externalId ? `${d.externalId} · ` : ''}v${d.version} · ${d.documentId}`)),
+              h('div.note', {}, `${d.externalId && d.externalId !== d.documentId ? `${d.externalId} · ` : ''}v${d.version} · ${d.documentId}`)),
             h('td', {}, statusBadge(d.status),
               d.status === 'FAILED' ? h('div.problem', {}, h('strong', {}, `failed at ${d.failedStage || '?'}: `),
                 d.failureReason || 'no reason recorded', h('div.note', {}, `attempts: ${d.attempts}`)) : null),

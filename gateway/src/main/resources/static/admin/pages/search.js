@@ -65,7 +65,7 @@ async function results(collection, answer) {
       h('header', {}, h('strong', {}, `${i + 1}. ${r.title || r.externalId || r.documentId}`),
         h('span.note', {}, `${r.externalId ? `${r.externalId} · ` : ''}chunk ${r.chunkIndex} · v${r.version} · offsets ${r.startOffset}–${r.endOffset}`),
         h('span', {}, `score ${num(r.score, 4)}`),
-        h('span.note', {}, Object.entries(r.scores || {}).map(([k, v]) => `${k} ${num(v, 4)} (#${(r.ranks || {})[k] ?? '–'})`).join(' · '))),
+        h('span.note', {}, Object.entries(r.scores || {}).map(([k, v]) => `${k} ${num(v, 4)}${(r.ranks || {})[k] != null ? ` (#${r.ranks[k]})` : ''}`).join(' · '))),
       passage);
   }));
   return [

@@ -48,10 +48,13 @@ class AdminConsoleE2EIT {
 
 	static final Path SCREENSHOTS = Path.of("target", "e2e-screenshots");
 
+	// chunks of about 24 tokens: one sentence each, so the marked passage sits inside unmarked text
 	static final String DOCUMENT = """
-			Volcanic soil is rich in minerals.
-			The lighthouse keeper polishes the brass lantern every evening before the ships come in.
-			Tea grows best on cool, misty hillsides.
+			Volcanic soil is rich in minerals, which is why vineyards climb the slopes of old volcanoes.
+			Tea grows best on cool and misty hillsides, where the leaves ripen slowly over many weeks.
+			The lighthouse keeper polishes the brass lantern every evening before the fishing boats come in.
+			Glaciers carve wide valleys with steep walls, leaving lakes behind when the ice melts away.
+			Honey never spoils when it is sealed, because bacteria cannot live in so much sugar.
 			""";
 
 	@DynamicPropertySource
@@ -62,7 +65,6 @@ class AdminConsoleE2EIT {
 	@LocalServerPort
 	int port;
 
-	@TempDir
 	Path temp;
 
 	HeadlessChromium chromium;
@@ -70,7 +72,8 @@ class AdminConsoleE2EIT {
 	WebDriver browser;
 
 	@BeforeAll
-	void startBrowser() throws IOException {
+	void startBrowser(@TempDir Path temp) throws IOException {
+		this.temp = temp;
 		if (Files.isDirectory(SCREENSHOTS)) {
 			try (Stream<Path> old = Files.list(SCREENSHOTS)) {
 				for (Path file : old.filter((p) -> p.toString().endsWith(".png")).toList()) {
@@ -109,8 +112,8 @@ class AdminConsoleE2EIT {
 		// create a collection with small chunks
 		this.browser.findElement(By.linkText("Collections")).click();
 		waitFor(By.id("collection-name"), Duration.ofSeconds(10)).sendKeys(collection);
-		this.browser.findElement(By.id("collection-target-tokens")).sendKeys("128");
-		this.browser.findElement(By.id("collection-overlap-tokens")).sendKeys("16");
+		this.browser.findElement(By.id("collection-target-tokens")).sendKeys("24");
+		this.browser.findElement(By.id("collection-overlap-tokens")).sendKeys("0");
 		this.browser.findElement(By.id("collection-create")).click();
 		waitFor(By.cssSelector("tr[data-collection='" + collection + "']"), Duration.ofSeconds(20));
 		assertThat(this.browser.findElement(By.id("collection-created")).getText()).contains(collection);
@@ -148,9 +151,24 @@ class AdminConsoleE2EIT {
 		this.browser.findElement(By.id("search-query")).sendKeys("who polishes the brass lantern");
 		this.browser.findElement(By.id("search-submit")).click();
 		WebElement mark = waitFor(By.cssSelector("#search-results article.result mark"), Duration.ofSeconds(60));
-		assertThat(mark.getText()).contains("lighthouse keeper polishes the brass lantern");
+		String passage = this.browser.findElement(By.cssSelector("#search-results article.result .passage")).getText();
+		assertThat(mark.getText()).contains("lighthouse keeper polishes the brass lantern")
+			.doesNotContain("Volcanic", "Honey");
+		assertThat(passage).contains(mark.getText()).contains("Tea grows best");
 		assertThat(this.browser.findElement(By.id("search-timings")).getText()).isNotBlank();
 		this.chromium.screenshot("search-highlighted");
+
+		// the overview now counts the collection's document and chunks
+		this.browser.findElement(By.linkText("Overview")).click();
+		waitUntil(Duration.ofSeconds(30), "the collection on the overview",
+				(d) -> d.findElement(By.id("main")).getText().contains(collection));
+		this.chromium.screenshot("overview-counts");
+
+		// a new read key is shown once
+		this.browser.findElement(By.linkText("API keys")).click();
+		waitFor(By.id("key-name"), Duration.ofSeconds(10)).sendKeys("console-reader", Keys.ENTER);
+		assertThat(waitFor(By.id("key-secret"), Duration.ofSeconds(20)).getText()).startsWith("rag_");
+		this.chromium.screenshot("key-created");
 	}
 
 	private WebElement waitFor(By locator, Duration timeout) {
