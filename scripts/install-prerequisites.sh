@@ -117,4 +117,16 @@ if ! command -v redis-server >/dev/null 2>&1; then
 else
   say "ok   redis-server $(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')"
 fi
+# --- chromium and chromedriver for the gateway's admin console end-to-end test -----------------------
+# AdminConsoleE2EIT drives the Debian browser headless through Selenium; no browser is ever downloaded.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if can_install; then
+    apt_install chromium chromium-driver
+    say "ok   installed chromium and chromium-driver"
+  else
+    warn "chromium or chromedriver is missing: the gateway's AdminConsoleE2EIT will fail (sudo apt-get install chromium chromium-driver)"
+  fi
+else
+  say "ok   $(chromium --version 2>/dev/null | head -n 1)"
+fi
 say "ready"
