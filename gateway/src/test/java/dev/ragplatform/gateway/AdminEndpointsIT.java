@@ -130,6 +130,15 @@ class AdminEndpointsIT {
 	}
 
 	@Test
+	void theApiDocumentListsTheAdminEndpoints() {
+		JsonNode paths = new Http(this.port).get("/api/docs", null).json().path("paths");
+
+		for (String path : List.of("/api/v1/admin/overview", "/api/v1/admin/reports", "/api/v1/admin/reports/{file}")) {
+			assertThat(paths.path(path).path("get").path("x-rag-scope").asString()).as(path).isEqualTo("admin");
+		}
+	}
+
+	@Test
 	void theConsoleIsServedAtAdminWithoutAKey() {
 		Http http = new Http(this.port);
 		Http.Response redirect = http.get("/admin", null);

@@ -49,6 +49,15 @@ class ApiDocsController {
 		operation(paths, HttpMethod.GET, "/api/v1/admin/keys/{id}", "One API key", Scope.ADMIN, "gateway", null, "none");
 		operation(paths, HttpMethod.DELETE, "/api/v1/admin/keys/{id}", "Delete an API key (not the last admin key)",
 				Scope.ADMIN, "gateway", null, "none");
+		operation(paths, HttpMethod.GET, "/api/v1/admin/overview",
+				"Health of each service, collections with document and chunk counts and documents per status, ingest "
+						+ "counters and consumer lag (read from the services on each call; unreadable parts say why)",
+				Scope.ADMIN, "gateway", null, "none");
+		operation(paths, HttpMethod.GET, "/api/v1/admin/reports",
+				"Evaluation and benchmark reports in rag.gateway.reports-dir, newest first, with their files",
+				Scope.ADMIN, "gateway", null, "none");
+		operation(paths, HttpMethod.GET, "/api/v1/admin/reports/{file}", "One report file (.json, .md or .png)",
+				Scope.ADMIN, "gateway", null, "none");
 
 		Map<String, Object> doc = new LinkedHashMap<>();
 		doc.put("openapi", "3.1.0");
