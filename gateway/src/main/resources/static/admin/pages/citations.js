@@ -12,7 +12,7 @@ export async function render(main, params) {
   const topK = h('input', { id: 'citations-topk', type: 'number', min: 1, max: 100, value: 5 });
   const rerank = h('input', { type: 'checkbox', id: 'citations-rerank' });
   const whole = h('input', { type: 'checkbox', id: 'citations-whole' });
-  const submit = h('button.primary', { type: 'submit' }, 'Predict citations');
+  const submit = h('button.primary', { type: 'submit', id: 'citations-submit' }, 'Predict citations');
   const out = h('div', { 'aria-live': 'polite' });
   main.append(h('h1', {}, 'Citation playground'), h('form.grid', { onsubmit: async (e) => {
     e.preventDefault();
@@ -43,12 +43,12 @@ function view(a, text) {
         h('div.note', {}, `${d.externalId || ''} · score ${num(d.score, 4)} · ${d.verified ? 'verified in the collection' : 'not verified'}`),
         h('div.note', {}, `found by ${(d.sources || []).join(', ')}`),
         (d.supports || []).length ? h('ul', {}, d.supports.map((s) => h('li.note', {},
-          `context ${s.context ?? s.contextIndex ?? ''}: rank ${s.rank ?? '–'}${s.llmChosen || s.chosenByLlm ? ', chosen by the LLM' : ''}`))) : null),
+          `supports context ${s.context + 1}: rank ${s.rank ?? '–'} there${s.chosen ? ', chosen by the LLM' : ''}`))) : null),
       h('div', {}, h('div.note', {}, 'Evidence'), d.evidence
         ? h('div.passage', {}, h('mark', {}, d.evidence.text || ''), h('div.note', {},
           `chunk ${d.evidence.chunkIndex ?? ''} · offsets ${d.evidence.startOffset}–${d.evidence.endOffset}`))
         : h('p.note', {}, 'no evidence chunk')))),
-    (a.contexts || []).length ? [h('h2', {}, 'Contexts searched'), h('ol', {}, a.contexts.map((c) => h('li.note', {},
-      c.marker ? `${c.marker} ` : '', c.text || (c.start != null ? text.slice(c.start, c.end) : JSON.stringify(c)))))] : null,
+    (a.contexts || []).length ? [h('h2', {}, 'Contexts searched'), h('ol', {}, a.contexts.map((c) => h('li', {},
+      h('span.note', {}, `${c.kind}${c.marker ? ` ${c.marker}` : ''}: `), text.slice(c.start, c.end))))] : null,
   ];
 }

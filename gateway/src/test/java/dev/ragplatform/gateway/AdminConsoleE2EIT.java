@@ -1,5 +1,6 @@
 package dev.ragplatform.gateway;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
 
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
@@ -57,9 +60,21 @@ class AdminConsoleE2EIT {
 			Honey never spoils when it is sealed, because bacteria cannot live in so much sugar.
 			""";
 
+	static Path reports;
+
 	@DynamicPropertySource
-	static void services(DynamicPropertyRegistry registry) {
+	static void services(DynamicPropertyRegistry registry) throws IOException {
 		Upstreams.all(registry);
+		// one evaluation report as ./rag eval writes it: metrics (.json) and a chart (.png)
+		reports = Files.createTempDirectory("rag-console-reports");
+		Files.writeString(reports.resolve("scifact-20261130-115915.json"), """
+				{"suite": "scifact", "revision": "05404c76f19e", "model": "bge-small-en-v1.5",
+				 "metrics": {"dense": {"nDCG@10": 0.7071, "Recall@100": 0.9467}, "hybrid": {"nDCG@10": 0.7265, "Recall@100": 0.9633}},
+				 "latencyMs": {"dense": {"p50": 54.1}, "hybrid": {"p50": 75.7}}}
+				""");
+		BufferedImage chart = new BufferedImage(120, 60, BufferedImage.TYPE_INT_RGB);
+		ImageIO.write(chart, "png", reports.resolve("scifact-20261130-115915.png").toFile());
+		registry.add("rag.gateway.reports-dir", reports::toString);
 	}
 
 	@LocalServerPort
@@ -157,6 +172,28 @@ class AdminConsoleE2EIT {
 		assertThat(passage).contains(mark.getText()).contains("Tea grows best");
 		assertThat(this.browser.findElement(By.id("search-timings")).getText()).isNotBlank();
 		this.chromium.screenshot("search-highlighted");
+
+		// the citation playground: each predicted source beside its evidence
+		this.browser.findElement(By.linkText("Citations")).click();
+		new org.openqa.selenium.support.ui.Select(waitFor(By.id("citations-collection"), Duration.ofSeconds(10)))
+			.selectByValue(collection);
+		this.browser.findElement(By.id("citations-text"))
+			.sendKeys("Every evening the keeper polishes the brass lantern of the lighthouse [1].");
+		this.browser.findElement(By.id("citations-submit")).click();
+		WebElement evidence = waitFor(By.cssSelector("article.result.beside .passage mark"), Duration.ofSeconds(60));
+		assertThat(evidence.getText()).contains("brass lantern");
+		assertThat(this.browser.findElement(By.cssSelector("article.result.beside")).getText()).contains("Lighthouse notes");
+		this.chromium.screenshot("citations");
+
+		// an evaluation report with its chart and metrics
+		this.browser.findElement(By.linkText("Reports")).click();
+		waitFor(By.linkText("scifact-20261130-115915"), Duration.ofSeconds(10)).click();
+		WebElement chart = waitFor(By.cssSelector("img.chart"), Duration.ofSeconds(10));
+		waitUntil(Duration.ofSeconds(10), "the chart loaded",
+				(d) -> ((Number) ((org.openqa.selenium.JavascriptExecutor) d)
+					.executeScript("return arguments[0].naturalWidth", chart)).intValue() == 120);
+		assertThat(this.browser.findElement(By.id("main")).getText()).contains("nDCG@10", "0.7265", "hybrid");
+		this.chromium.screenshot("report");
 
 		// the overview now counts the collection's document and chunks
 		this.browser.findElement(By.linkText("Overview")).click();
