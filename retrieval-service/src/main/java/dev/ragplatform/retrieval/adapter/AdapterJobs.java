@@ -283,17 +283,25 @@ class AdapterJobs {
 			List<String> texts = new ArrayList<>();
 			List<int[]> positives = new ArrayList<>();
 			int unmatched = 0;
+			int capped = 0;
+			Random sampler = new Random(settings.seed);
 			for (var e : byQuery.entrySet()) {
 				int[] chunks = loaded.chunksOf(e.getValue());
 				if (chunks.length == 0) {
 					unmatched++;
 					continue;
 				}
+				if (chunks.length > this.defaults.maxPositives()) {
+					// a target shared by many documents (e.g. an API named by hundreds of solved examples): a sample
+					chunks = Arrays.copyOf(shuffledCopy(chunks, sampler), this.defaults.maxPositives());
+					capped++;
+				}
 				texts.add(e.getKey());
 				positives.add(chunks);
 			}
 			metrics.put("queries", byQuery.size());
 			metrics.put("queriesWithoutMatchingDocuments", unmatched);
+			metrics.put("queriesWithPositivesSampled", capped);
 			if (texts.size() < 2) {
 				throw new IllegalArgumentException("only " + texts.size() + " of " + byQuery.size() + " queries "
 						+ "name a document of the collection by " + field + "; nothing to train on");
@@ -647,6 +655,17 @@ class AdapterJobs {
 		int held = (int) Math.round(queries * settings.validationFraction);
 		held = Math.min(Math.max(held, 1), settings.maxValidationQueries);
 		return Math.min(held, queries - 1);
+	}
+
+	private static int[] shuffledCopy(int[] values, Random random) {
+		int[] copy = values.clone();
+		for (int i = copy.length - 1; i > 0; i--) {
+			int j = random.nextInt(i + 1);
+			int t = copy[i];
+			copy[i] = copy[j];
+			copy[j] = t;
+		}
+		return copy;
 	}
 
 	private static int[] shuffled(int n, long seed) {

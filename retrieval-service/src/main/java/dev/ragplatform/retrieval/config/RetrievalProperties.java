@@ -117,6 +117,7 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param teacherRelevant the teacher's first documents that count as relevant in distillation's validation
 	 * @param maxChunks training loads the collection's vectors into memory: at most this many chunks
 	 * @param maxQueries label pairs or distillation queries per job
+	 * @param maxPositives positive chunks per labelled query at most (a random sample beyond)
 	 * @param maxQueuedJobs jobs waiting behind the running one (more: 429)
 	 * @param embedBatchSize queries per embedding-service call while preparing a job
 	 * @param activeRefresh how long a search may use a cached answer to "which adapter is active"
@@ -125,7 +126,7 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 			@DecimalMin("0.0") double learningRate, @DecimalMin("0.0") double weightDecay,
 			@DecimalMin("0.0") double temperature, @Min(0) int hardNegatives, @DecimalMin("0.0") double validationFraction,
 			@Min(1) int maxValidationQueries, @Min(2) int teacherDepth, @DecimalMin("0.0") double teacherRankTemperature,
-			@Min(1) int teacherRelevant, @Min(1) int maxChunks, @Min(1) int maxQueries, @Min(1) int maxQueuedJobs,
+			@Min(1) int teacherRelevant, @Min(1) int maxChunks, @Min(1) int maxQueries, @Min(1) int maxPositives, @Min(1) int maxQueuedJobs,
 			@Min(1) @Max(2048) int embedBatchSize, @NotNull Duration activeRefresh) {
 	}
 
