@@ -132,30 +132,6 @@ class AdminEndpointsIT {
 	}
 
 	@Test
-	void refusalsNeverLeaveAKeptAliveConnectionHanging() throws Exception {
-		String reader = new Http(this.port).post("/api/v1/admin/keys", ADMIN,
-				Map.of("name", "reader-keepalive", "scopes", List.of("read"))).json().path("key").asString();
-		// one client, HTTP/1.1 with keep-alive: it reuses a connection whenever the gateway leaves it open
-		java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-			.version(java.net.http.HttpClient.Version.HTTP_1_1)
-			.connectTimeout(java.time.Duration.ofSeconds(5))
-			.build();
-		for (int i = 0; i < 40; i++) {
-			for (String[] call : new String[][] { { reader, "403" }, { reader, "403" }, { ADMIN, "200" } }) {
-				java.net.http.HttpRequest request = java.net.http.HttpRequest
-					.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + "/api/v1/admin/keys"))
-					.header("X-API-Key", call[0])
-					.timeout(java.time.Duration.ofSeconds(5))
-					.GET()
-					.build();
-				java.net.http.HttpResponse<String> response = client.send(request,
-						java.net.http.HttpResponse.BodyHandlers.ofString());
-				assertThat(response.statusCode()).as("round %d", i).isEqualTo(Integer.parseInt(call[1]));
-			}
-		}
-	}
-
-	@Test
 	void theApiDocumentListsTheAdminEndpoints() {
 		JsonNode paths = new Http(this.port).get("/api/docs", null).json().path("paths");
 
