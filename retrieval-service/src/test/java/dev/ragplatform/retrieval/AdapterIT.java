@@ -215,7 +215,7 @@ class AdapterIT {
 			.until(() -> this.api.get("/v1/collections/adapt/adapters/" + id).getBody().path("progress").path("phase")
 				.asString(), "teacher"::equals);
 		ResponseEntity<JsonNode> cancelled = this.api.post("/v1/collections/adapt/adapters/" + id + ":cancel", Map.of());
-		assertThat(cancelled.getStatusCode().value()).isEqualTo(200);
+		assertThat(cancelled.getStatusCode().value()).as("%s", cancelled.getBody()).isEqualTo(200);
 		assertThat(awaitEnd(id).path("status").asString()).isEqualTo("cancelled");
 		assertThat(this.api.post("/v1/collections/adapt/adapters/" + id + ":cancel", Map.of()).getStatusCode().value())
 			.isEqualTo(409);

@@ -38,8 +38,6 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -94,14 +92,6 @@ class AdapterJobs {
 		this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(Math.max(1, this.defaults.maxQueuedJobs())),
 				Thread.ofPlatform().name("adapter-training-", 0).daemon(true).factory());
-	}
-
-	@EventListener(ApplicationReadyEvent.class)
-	void failInterrupted() {
-		int n = this.repository.failInterrupted();
-		if (n > 0) {
-			logger.warn("{} adapter job(s) were interrupted by a restart and are marked failed", n);
-		}
 	}
 
 	@PreDestroy
@@ -203,11 +193,14 @@ class AdapterJobs {
 
 	/** Asks a queued or running job to stop; false when it had already ended. */
 	boolean cancel(UUID id) {
+		// the row first: a job that sees its flag marks itself cancelled at once, which must not make this call
+		// look as if the job had already ended
+		boolean cancelled = this.repository.cancel(id);
 		AtomicBoolean flag = this.cancelled.get(id);
 		if (flag != null) {
 			flag.set(true);
 		}
-		return this.repository.cancel(id);
+		return cancelled;
 	}
 
 	private Settings settings(TrainRequest r) {

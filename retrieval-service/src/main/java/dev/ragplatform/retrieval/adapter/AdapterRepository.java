@@ -115,13 +115,6 @@ class AdapterRepository {
 			.update() == 1;
 	}
 
-	/** Jobs that were running when a service instance stopped cannot resume: they are failed on start-up. */
-	int failInterrupted() {
-		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'failed', error = 'interrupted: the service stopped "
-				+ "while the job ran; start it again', finished_at = now() WHERE status IN ('queued', 'training')")
-			.update();
-	}
-
 	/** Makes {@code id} the collection's only active adapter. */
 	@Transactional
 	void activate(long collectionId, UUID id) {
