@@ -151,21 +151,13 @@ class AdapterJobs {
 		else {
 			Distillation d = request.distillation();
 			List<String> queries = checkedQueries(d.queries());
-			String teacher = (d.teacher() == null || d.teacher().isBlank()) ? "hybrid" : d.teacher();
-			if (!teacher.equals("hybrid") && !teacher.equals("rerank")) {
-				throw RetrievalProblem.badRequest("distillation.teacher must be hybrid or rerank (hybrid search "
-						+ "reranked by rerank-service), not '" + teacher + "'");
-			}
-			Settings s = new Settings(settings.rank, settings.epochs, settings.batchSize, settings.learningRate,
-					settings.weightDecay, settings.temperature, settings.hardNegatives, settings.validationFraction,
-					settings.maxValidationQueries, settings.seed, settings.teacherDepth,
-					settings.teacherRankTemperature, settings.teacherRelevant, teacher.equals("rerank"));
+			String teacher = teacher(d);
 			recorded.put("teacher", teacher);
-			recorded.put("teacherDepth", s.teacherDepth);
-			recorded.put("teacherRankTemperature", s.teacherRankTemperature);
+			recorded.put("teacherDepth", settings.teacherDepth);
+			recorded.put("teacherRankTemperature", settings.teacherRankTemperature);
 			recorded.put("queries", queries.size());
 			digest = digest(queries.stream(), teacher);
-			work = () -> runDistillation(id, collection, task, s, queries, request.activate());
+			work = () -> runDistillation(id, collection, task, settings, queries, request.activate());
 		}
 		if (this.executor.getQueue().remainingCapacity() == 0) {
 			throw RetrievalProblem.tooManyRequests(this.executor.getQueue().size()
@@ -214,7 +206,7 @@ class AdapterJobs {
 						: d.teacherDepth(),
 				(r.distillation() != null && r.distillation().rankTemperature() != null)
 						? r.distillation().rankTemperature() : d.teacherRankTemperature(),
-				d.teacherRelevant(), false);
+				d.teacherRelevant(), r.distillation() != null && teacher(r.distillation()).equals("rerank"));
 		check(s.rank >= 1 && s.rank <= 256, "rank must be between 1 and 256");
 		check(s.epochs >= 1 && s.epochs <= 100, "epochs must be between 1 and 100");
 		check(s.batchSize >= 1 && s.batchSize <= 4096, "batchSize must be between 1 and 4096");
@@ -226,6 +218,16 @@ class AdapterJobs {
 		check(s.teacherDepth >= 2 && s.teacherDepth <= 1000, "distillation.depth must be between 2 and 1000");
 		check(s.teacherRankTemperature > 0, "distillation.rankTemperature must be above 0");
 		return s;
+	}
+
+	/** The distillation's teacher: {@code hybrid} (default) or {@code rerank}. */
+	private static String teacher(Distillation d) {
+		String teacher = (d.teacher() == null || d.teacher().isBlank()) ? "hybrid" : d.teacher();
+		if (!teacher.equals("hybrid") && !teacher.equals("rerank")) {
+			throw RetrievalProblem.badRequest("distillation.teacher must be hybrid or rerank (hybrid search "
+					+ "reranked by rerank-service), not '" + teacher + "'");
+		}
+		return teacher;
 	}
 
 	private List<LabelPair> checkedPairs(List<LabelPair> pairs) {
