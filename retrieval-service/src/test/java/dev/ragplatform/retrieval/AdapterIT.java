@@ -1,6 +1,5 @@
 package dev.ragplatform.retrieval;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +75,8 @@ class AdapterIT {
 		this.api.createCollection("adapt", 384);
 		for (int i = 0; i < TOPICS.size(); i++) {
 			String text = "An article about " + TOPICS.get(i) + ".";
-			this.api.publish(RetrievalApi.document("adapt", "doc" + i, 1, List.of(text), List.of(embed(text)),
+			float[] vector = RetrievalApi.embedDocument(MODEL, null, text);
+			this.api.publish(RetrievalApi.document("adapt", "doc" + i, 1, List.of(text), List.of(vector),
 					List.of(Map.of("topic", "t" + i)), MODEL));
 		}
 		this.api.awaitChunks("adapt", TOPICS.size());
@@ -283,28 +283,6 @@ class AdapterIT {
 				"--spring.kafka.bootstrap-servers=" + this.environment.getProperty("spring.kafka.bootstrap-servers"),
 				"--spring.kafka.listener.auto-startup=false",
 				"--rag.retrieval.embedding.url=" + EmbeddingServiceProcess.url());
-	}
-
-	private static float[] embed(String text) {
-		try {
-			var http = java.net.http.HttpClient.newHttpClient();
-			String body = RetrievalApi.JSON.writeValueAsString(
-					Map.of("model", MODEL, "input_type", "document", "input", List.of(text)));
-			var response = http.send(java.net.http.HttpRequest
-				.newBuilder(EmbeddingServiceProcess.url().resolve("/v1/embeddings"))
-				.header("Content-Type", "application/json")
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-			JsonNode vector = RetrievalApi.JSON.readTree(response.body()).path("data").path(0).path("embedding");
-			float[] result = new float[vector.size()];
-			for (int i = 0; i < result.length; i++) {
-				result[i] = vector.get(i).floatValue();
-			}
-			return result;
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new AssertionError(ex);
-		}
 	}
 
 }

@@ -89,4 +89,31 @@ final class RetrievalApi {
 		});
 	}
 
+	/**
+	 * The document-side vector of {@code text} from the real embedding-service ({@code task} null: the model's own
+	 * instructions), as ingest-service would embed it.
+	 */
+	static float[] embedDocument(String model, String task, String text) {
+		Map<String, Object> request = new java.util.HashMap<>(
+				Map.of("model", model, "input_type", "document", "input", List.of(text)));
+		if (task != null) {
+			request.put("task", task);
+		}
+		JsonNode vector = RestClient.create(dev.ragplatform.testsupport.EmbeddingServiceProcess.url().toString())
+			.post()
+			.uri("/v1/embeddings")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(request)
+			.retrieve()
+			.body(JsonNode.class)
+			.path("data")
+			.path(0)
+			.path("embedding");
+		float[] result = new float[vector.size()];
+		for (int i = 0; i < result.length; i++) {
+			result[i] = vector.get(i).floatValue();
+		}
+		return result;
+	}
+
 }

@@ -104,7 +104,7 @@ class SearchIT {
 		assertThat(this.api.post("/v1/collections", Map.of("name", "docs", "dimensions", 384, "defaultTask", "qa"))
 			.getStatusCode().value()).isEqualTo(201);
 		for (int i = 0; i < CORPUS.size(); i++) {
-			float[] vector = embedDocument(CORPUS.get(i));
+			float[] vector = RetrievalApi.embedDocument(MODEL, "qa", CORPUS.get(i));
 			this.api.publish(RetrievalApi.document("docs", "doc" + i, 1, List.of(CORPUS.get(i)), List.of(vector),
 					List.of(METADATA.get(i)), MODEL));
 		}
@@ -417,29 +417,6 @@ class SearchIT {
 			s += a[i] * b[i];
 		}
 		return s;
-	}
-
-	/** The document side of the collection's task, from the real embedding-service. */
-	private static float[] embedDocument(String text) {
-		try {
-			var http = java.net.http.HttpClient.newHttpClient();
-			String body = RetrievalApi.JSON.writeValueAsString(
-					Map.of("model", MODEL, "task", "qa", "input_type", "document", "input", List.of(text)));
-			var response = http.send(java.net.http.HttpRequest
-				.newBuilder(EmbeddingServiceProcess.url().resolve("/v1/embeddings"))
-				.header("Content-Type", "application/json")
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-			JsonNode vector = RetrievalApi.JSON.readTree(response.body()).path("data").path(0).path("embedding");
-			float[] result = new float[vector.size()];
-			for (int i = 0; i < result.length; i++) {
-				result[i] = vector.get(i).floatValue();
-			}
-			return result;
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new AssertionError(ex);
-		}
 	}
 
 	/** Cohere-shaped reranker: "reverse" scores later documents higher; "fail", "slow", "garbage" misbehave. */
