@@ -10,7 +10,6 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -65,11 +64,6 @@ public final class Problems {
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		byte[] body = JSON.writeValueAsBytes(body(exchange, problem));
 		response.getHeaders().setContentLength(body.length);
-		if (problem.getStatus() == 401 || problem.getStatus() == 403) {
-			// a refused caller reconnects: a kept-alive connection that carried refusals has been seen to hang on
-			// the next request (README, known issue), so such a connection is never reused
-			response.getHeaders().set(HttpHeaders.CONNECTION, "close");
-		}
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
