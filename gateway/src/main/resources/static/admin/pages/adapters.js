@@ -3,6 +3,8 @@
 import { api, enc } from '../api.js';
 import { h, clear, problem, field, table, busy, statusBadge, when, collectionPicker } from '../ui.js';
 
+const RUNNING = new Set(['queued', 'training']);
+
 export async function render(main, params, { go }) {
   const picker = await collectionPicker(api, 'adapters-collection', params.get('collection'));
   main.append(h('h1', {}, 'Task adapters'), h('form.toolbar', { onsubmit: (e) => { e.preventDefault(); go('adapters', { collection: picker.value }); } },
@@ -32,19 +34,24 @@ export async function render(main, params, { go }) {
     clearTimeout(timer);
     try {
       const a = await api('GET', base);
-      clear(list, h('p', {}, 'Active: ', h('strong', {}, a.active || 'none (searches use the plain model)')),
+      // retrieval-service answers "none" when no adapter is active
+      const active = a.active && a.active !== 'none' ? a.active : null;
+      clear(list, h('p', { id: 'adapters-active' }, 'Active: ', h('strong', {}, active || 'none (searches use the plain model)')),
         a.adapters.length === 0 ? h('p.note', {}, 'No adapters for this collection.')
-          : table(['adapter', 'status', 'supervision / task', 'held-out metrics', 'created', 'actions'], a.adapters.map((x) => h('tr', {},
+          : table(['adapter', 'status', 'supervision / task', 'held-out metrics', 'created', 'actions'], a.adapters.map((x) => h('tr', { dataset: { adapterId: x.id, status: x.status } },
             h('td', {}, x.name || `v${x.version}`, h('div.note', {}, x.id), x.active ? h('strong', {}, 'active') : null),
-            h('td', {}, statusBadge(x.status), x.progress ? h('div.note', {}, progress(x.progress)) : null,
+            h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress ? h('div.note', {}, progress(x.progress)) : null,
               x.error ? h('div.problem', {}, x.error) : null),
             h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
             h('td', {}, metrics(x.metrics)),
             h('td', {}, when(x.createdAt)),
             h('td', {}, x.active
-              ? h('button', { type: 'button', onclick: (e) => act(x.id, 'deactivate', e.currentTarget) }, 'Deactivate')
-              : h('button', { type: 'button', onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
-      if (a.adapters.some((x) => ['QUEUED', 'RUNNING'].includes(x.status))) timer = setTimeout(load, 3000);
+              ? h('button', { type: 'button', 'aria-label': `Deactivate adapter ${x.name || `v${x.version}`}`,
+                onclick: (e) => act(x.id, 'deactivate', e.currentTarget) }, 'Deactivate')
+              : h('button', { type: 'button', 'aria-label': `Activate adapter ${x.name || `v${x.version}`}`,
+                onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
+      // statuses are queued, training, ready, failed, cancelled: follow the jobs still going
+      if (a.adapters.some((x) => RUNNING.has(String(x.status).toLowerCase()))) timer = setTimeout(load, 3000);
     } catch (e) {
       clear(list, problem(e, `Adapters of ${collection}`));
     }
@@ -53,21 +60,39 @@ export async function render(main, params, { go }) {
   return () => clearTimeout(timer);
 }
 
+/** Live progress: its phase and counters; the per-epoch list (progress.epochs) as its latest entry only. */
 function progress(p) {
-  if (typeof p !== 'object') return String(p);
-  return Object.entries(p).map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`).join(', ');
+  if (!p || typeof p !== 'object') return String(p);
+  const parts = Object.entries(p).filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => `${k} ${number(v)}`);
+  if (Array.isArray(p.epochs) && p.epochs.length) parts.push(`last ${epoch(p.epochs[p.epochs.length - 1])}`);
+  return parts.join(', ');
 }
 
-/** Metrics as a small definition list: nested objects one level deep (e.g. baseline vs adapted). */
+/** Metrics as a small definition list: nested objects one level deep (e.g. baseline vs adapted), epochs one a line. */
 function metrics(m) {
   if (!m || typeof m !== 'object') return '–';
   const rows = [];
   for (const [k, v] of Object.entries(m)) {
-    if (v && typeof v === 'object') {
-      rows.push([k, Object.entries(v).map(([k2, v2]) => `${k2} ${typeof v2 === 'number' ? v2.toFixed(4) : JSON.stringify(v2)}`).join(', ')]);
+    if (Array.isArray(v)) {
+      rows.push([k, v.length && typeof v[0] === 'object' ? v.map((x) => h('div', {}, epoch(x))) : v.map(number).join(', ')]);
+    } else if (v && typeof v === 'object') {
+      rows.push([k, Object.entries(v).map(([k2, v2]) => `${k2} ${number(v2)}`).join(', ')]);
     } else {
-      rows.push([k, typeof v === 'number' ? v.toFixed(4) : String(v)]);
+      rows.push([k, number(v)]);
     }
   }
   return h('dl.settings', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+/** One epoch's entry ({epoch, loss, validation: {nDCG@10, …}}) on one line. */
+function epoch(e) {
+  if (!e || typeof e !== 'object') return String(e);
+  return Object.entries(e).map(([k, v]) => (v && typeof v === 'object'
+    ? `${k} ${Object.entries(v).map(([k2, v2]) => `${k2} ${number(v2)}`).join(' ')}` : `${k} ${number(v)}`)).join(', ');
+}
+
+/** Integers as they are, fractions to 4 places, anything else as JSON. */
+function number(v) {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(4);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -97,7 +97,7 @@ export async function render(main, params, { go }) {
             h('td', {}, d.mediaType || '–', h('div.note', {}, d.sizeBytes ? `${num(d.sizeBytes)} bytes` : '')),
             h('td', {}, when(d.updatedAt)),
             h('td', {},
-              d.status === 'FAILED' ? h('button', { type: 'button', onclick: (e) => act(`Retry ${d.documentId}`, 'POST',
+              d.status === 'FAILED' ? h('button', { type: 'button', 'aria-label': `Retry document ${d.documentId}`, onclick: (e) => act(`Retry ${d.documentId}`, 'POST',
                 `${base}/${enc(d.documentId)}:retry`, e.currentTarget) }, 'Retry') : null, ' ',
               d.status !== 'DELETED' ? h('button.danger', { type: 'button', 'aria-label': `Delete document ${d.documentId}`,
                 onclick: (e) => confirm('Delete this document from search?') && act(`Delete ${d.documentId}`, 'DELETE',

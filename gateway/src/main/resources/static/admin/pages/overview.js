@@ -79,6 +79,19 @@ function view(o, previous) {
     parts.push(unavailable(o.consumerLag, 'Consumer lag'));
   }
 
+  parts.push(h('h2', {}, 'Dead letters'));
+  if (o.deadLetters.available) {
+    parts.push(o.deadLetters.value.length
+      ? table(['service', 'topic', { label: 'records', num: true }],
+        o.deadLetters.value.map((d) => h('tr', {}, h('td', {}, d.service), h('td', {}, d.topic),
+          h('td.num', {}, d.records === null ? 'unreadable' : num(d.records)))),
+        'poison records kept with their reason (header kafka_dlt-exception-message), counted on the broker')
+      : h('p.note', {}, 'No service reports its dead-letter topic.'));
+    if (o.deadLetters.detail) parts.push(h('p.note', {}, o.deadLetters.detail));
+  } else {
+    parts.push(unavailable(o.deadLetters, 'Dead letters'));
+  }
+
   parts.push(h('h2', {}, 'Collections'));
   if (o.collections.available) {
     const statuses = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED', 'FAILED', 'DELETED'];

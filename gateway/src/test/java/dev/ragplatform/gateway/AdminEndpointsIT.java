@@ -66,7 +66,7 @@ class AdminEndpointsIT {
 			.allSatisfy((s) -> assertThat(s.path("status").asString()).isEqualTo("UNREACHABLE"));
 		assertThat(overview.path("services").get(0).path("name").asString()).isEqualTo("ingest-service");
 		assertThat(overview.path("services").get(0).path("detail").asString()).isNotBlank();
-		for (String section : List.of("collections", "ingest", "consumerLag")) {
+		for (String section : List.of("collections", "ingest", "consumerLag", "deadLetters")) {
 			assertThat(overview.path(section).path("available").asBoolean()).as(section).isFalse();
 			assertThat(overview.path(section).path("detail").asString()).as(section).isNotBlank();
 		}

@@ -201,9 +201,20 @@ class DocumentPipelineIT {
 		assertThat(this.ingest.get(documents()).getBody().path("total").asInt()).isEqualTo(1);
 	}
 
+	private double deadLetterRecords() {
+		String line = this.ingest.getText("/actuator/prometheus")
+			.getBody()
+			.lines()
+			.filter((l) -> l.startsWith("rag_kafka_dead_letter_records{") && l.contains("topic=\"rag.documents.v1-dlt\""))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no rag_kafka_dead_letter_records for rag.documents.v1-dlt"));
+		return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+	}
+
 	@Test
 	void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndDoNotBlockTheirPartition(KafkaBroker broker)
 			throws Exception {
+		double deadLettersBefore = deadLetterRecords();
 		String prefix = UUID.randomUUID().toString();
 		String garbage = prefix + "-garbage";
 		String unknown = prefix + "-unknown";
@@ -229,6 +240,9 @@ class DocumentPipelineIT {
 		assertThat(reasons.get(unknown)).contains("unknown collection 'no-such-collection'");
 		assertThat(reasons.get(both)).contains("exactly one of text and content");
 		assertThat(reasons.get(broken)).isNotBlank();
+		// the topic's records, read from the broker, in the Prometheus text the console's overview reads (the meter
+		// rereads the broker at most every 15 s)
+		await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterRecords() >= deadLettersBefore + 4);
 		for (String key : List.of(garbage, unknown, both, broken)) {
 			awaitExternal("after-" + key, "INDEXED");
 		}

@@ -169,6 +169,7 @@ class ChunkIndexerIT {
 
 	@Test
 	void poisonRecordsGoToTheDeadLetterTopicWithTheReason(KafkaBroker broker) throws Exception {
+		double deadLettersBefore = deadLetterRecords();
 		String wrongDims = "wrong-dims-" + UUID.randomUUID();
 		DocumentChunks bad = new DocumentChunks(this.collection, wrongDims, 1, 0, 1, 1, MODEL, null, null,
 				List.of(new DocumentChunks.Chunk(0, "text", 0, 4, null, new float[] { 1, 2, 3 })));
@@ -183,6 +184,8 @@ class ChunkIndexerIT {
 		assertThat(reasons.get(bad.key())).contains("vector of 3 dimensions").contains("has 4");
 		assertThat(reasons.get(garbageKey)).contains("not a chunk event");
 		assertThat(reasons.get(unknownKey)).contains("unknown collection 'no-such-collection'");
+		// the topic's records are counted from the broker (the meter rereads it at most every 15 s)
+		await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterRecords() >= deadLettersBefore + 3);
 		// the good records behind them are still indexed
 		this.api.publish(doc("fine", 1, "still fine"));
 		this.api.awaitChunks(this.collection, 1);
@@ -236,6 +239,10 @@ class ChunkIndexerIT {
 			});
 		}
 		return reasons;
+	}
+
+	private double deadLetterRecords() {
+		return this.meters.get("rag.kafka.dead.letter.records").tag("topic", Topics.deadLetter(Topics.CHUNKS)).gauge().value();
 	}
 
 	/** Events that changed nothing: stale versions and duplicates of the indexed one. */

@@ -28,8 +28,8 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * What the console's overview page shows, read from the services themselves on each call (nothing is stored): each
  * service's {@code /actuator/health}, retrieval-service's collections with their document and chunk counts,
  * ingest-service's documents per status for each collection (FAILED documents are the ones dead-lettered to
- * {@code rag.documents.v1-dlt}), and counters and consumer lag from the {@code /actuator/prometheus} of
- * ingest-service and retrieval-service. Whatever cannot be read is reported as unavailable with the reason.
+ * {@code rag.documents.v1-dlt}), and counters, consumer lag and the records in the dead-letter topics from the
+ * {@code /actuator/prometheus} of ingest-service and retrieval-service. Whatever cannot be read is reported as unavailable with the reason.
  */
 @Component
 class PlatformOverview {
@@ -57,7 +57,7 @@ class PlatformOverview {
 	}
 
 	record Overview(Instant at, List<ServiceHealth> services, Section<List<CollectionCounts>> collections,
-			Section<IngestCounters> ingest, Section<List<ConsumerLag>> consumerLag) {
+			Section<IngestCounters> ingest, Section<List<ConsumerLag>> consumerLag, Section<List<DeadLetters>> deadLetters) {
 	}
 
 	/** Something that could be read ({@code available}, with its value) or not (with why). */
@@ -93,6 +93,10 @@ class PlatformOverview {
 	record ConsumerLag(String service, String topic, double lag) {
 	}
 
+	/** The records a dead-letter topic holds, as its service reads them from the broker ({@code null}: unreadable). */
+	record DeadLetters(String service, String topic, Double records) {
+	}
+
 	Mono<Overview> read() {
 		Mono<List<ServiceHealth>> health = Flux.fromArray(Service.values()).flatMapSequential(this::health).collectList();
 		Mono<Section<List<CollectionCounts>>> collections = collections();
@@ -101,7 +105,8 @@ class PlatformOverview {
 		return Mono.zip(health, collections, ingestMetrics, retrievalMetrics).map((t) -> {
 			Section<PrometheusText> ingest = t.getT3();
 			Section<PrometheusText> retrieval = t.getT4();
-			return new Overview(Instant.now(), t.getT1(), t.getT2(), counters(ingest, retrieval), lag(ingest, retrieval));
+			return new Overview(Instant.now(), t.getT1(), t.getT2(), counters(ingest, retrieval), lag(ingest, retrieval),
+					deadLetters(ingest, retrieval));
 		});
 	}
 
@@ -199,6 +204,28 @@ class PlatformOverview {
 			return Section.unavailable(String.join("; ", unavailable));
 		}
 		return new Section<>(true, lags, unavailable.isEmpty() ? null : String.join("; ", unavailable));
+	}
+
+	/** {@code rag_kafka_dead_letter_records} of ingest-service ({@code rag.documents.v1-dlt}) and retrieval-service. */
+	static Section<List<DeadLetters>> deadLetters(Section<PrometheusText> ingest, Section<PrometheusText> retrieval) {
+		List<DeadLetters> topics = new ArrayList<>();
+		List<String> unavailable = new ArrayList<>();
+		for (var entry : List.of(Map.entry(Service.INGEST, ingest), Map.entry(Service.RETRIEVAL, retrieval))) {
+			if (!entry.getValue().available()) {
+				unavailable.add(entry.getValue().detail());
+				continue;
+			}
+			for (PrometheusText.Sample s : entry.getValue().value().samples("rag_kafka_dead_letter_records")) {
+				String topic = s.labels().get("topic");
+				if (topic != null) {
+					topics.add(new DeadLetters(entry.getKey().id(), topic, Double.isFinite(s.value()) ? s.value() : null));
+				}
+			}
+		}
+		if (topics.isEmpty() && !unavailable.isEmpty()) {
+			return Section.unavailable(String.join("; ", unavailable));
+		}
+		return new Section<>(true, topics, unavailable.isEmpty() ? null : String.join("; ", unavailable));
 	}
 
 	private Mono<String> get(Service service, String path) {

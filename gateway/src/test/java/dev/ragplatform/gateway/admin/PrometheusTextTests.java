@@ -3,6 +3,7 @@ package dev.ragplatform.gateway.admin;
 import java.util.List;
 
 import dev.ragplatform.gateway.admin.PlatformOverview.ConsumerLag;
+import dev.ragplatform.gateway.admin.PlatformOverview.DeadLetters;
 import dev.ragplatform.gateway.admin.PlatformOverview.Section;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ class PrometheusTextTests {
 			kafka_consumer_fetch_manager_records_lag{client_id="c-2",partition="1",topic="rag_documents_v1"} 2.0
 			kafka_consumer_fetch_manager_records_lag{client_id="c-4",partition="0",topic="rag.document-status.v1"} NaN
 			kafka_consumer_fetch_manager_records_lag_max{client_id="c-1",partition="0",topic="rag.documents.v1"} 2262.0
+			rag_kafka_dead_letter_records{application="ingest-service",topic="rag.documents.v1-dlt"} 7.0
 			odd{label="with \\"quotes\\", and a comma"} 1.5 1700000000000
 			broken{label="unterminated} 1
 			""";
@@ -51,6 +53,22 @@ class PrometheusTextTests {
 		assertThat(lag.available()).isTrue();
 		assertThat(lag.value()).containsExactly(new ConsumerLag("ingest-service", "rag.documents.v1", 920.0));
 		assertThat(lag.detail()).contains("retrieval-service");
+	}
+
+	@Test
+	void deadLettersAreEachServicesTopicAsTheBrokerCountsIt() {
+		Section<PrometheusText> ingest = Section.of(PrometheusText.parse(INGEST));
+		Section<PrometheusText> retrieval = Section.of(PrometheusText.parse(
+				"rag_kafka_dead_letter_records{application=\"retrieval-service\",topic=\"rag.chunks.v1-dlt\"} NaN\n"));
+
+		Section<List<DeadLetters>> deadLetters = PlatformOverview.deadLetters(ingest, retrieval);
+
+		assertThat(deadLetters.available()).isTrue();
+		assertThat(deadLetters.value()).containsExactly(new DeadLetters("ingest-service", "rag.documents.v1-dlt", 7.0),
+				new DeadLetters("retrieval-service", "rag.chunks.v1-dlt", null));
+		assertThat(PlatformOverview.deadLetters(Section.unavailable("ingest-service: refused"),
+				Section.unavailable("retrieval-service: refused")).detail())
+			.isEqualTo("ingest-service: refused; retrieval-service: refused");
 	}
 
 	@Test

@@ -1,5 +1,9 @@
 package dev.ragplatform.ingest.pipeline;
 
+import java.time.Duration;
+import java.util.List;
+
+import dev.ragplatform.commons.kafka.DeadLetterMeter;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
@@ -13,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -39,6 +44,13 @@ class PipelineConfiguration {
 		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS))
 			.partitions(properties.pipeline().partitions())
 			.build();
+	}
+
+	/** How many poison documents wait in the dead-letter topic (the console's overview shows it). */
+	@Bean
+	DeadLetterMeter documentDeadLetterMeter(KafkaAdmin admin) {
+		return new DeadLetterMeter(admin.getConfigurationProperties(), List.of(Topics.deadLetter(Topics.DOCUMENTS)),
+				Duration.ofSeconds(15));
 	}
 
 	@Bean

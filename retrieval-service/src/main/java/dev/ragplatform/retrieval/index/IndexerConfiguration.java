@@ -1,5 +1,9 @@
 package dev.ragplatform.retrieval.index;
 
+import java.time.Duration;
+import java.util.List;
+
+import dev.ragplatform.commons.kafka.DeadLetterMeter;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -9,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -33,6 +38,13 @@ class IndexerConfiguration {
 	@Bean
 	NewTopic chunkDeadLetterTopic(RetrievalProperties properties) {
 		return TopicBuilder.name(Topics.deadLetter(Topics.CHUNKS)).partitions(properties.index().partitions()).build();
+	}
+
+	/** How many poison chunk records wait in the dead-letter topic (the console's overview shows it). */
+	@Bean
+	DeadLetterMeter chunkDeadLetterMeter(KafkaAdmin admin) {
+		return new DeadLetterMeter(admin.getConfigurationProperties(), List.of(Topics.deadLetter(Topics.CHUNKS)),
+				Duration.ofSeconds(15));
 	}
 
 	@Bean
