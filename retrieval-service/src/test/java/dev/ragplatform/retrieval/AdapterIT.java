@@ -61,12 +61,18 @@ class AdapterIT {
 	@Autowired
 	Environment environment;
 
+	@Autowired
+	org.springframework.jdbc.core.JdbcTemplate jdbc;
+
 	RetrievalApi api;
 
 	@DynamicPropertySource
 	static void services(DynamicPropertyRegistry registry) {
 		registry.add("rag.retrieval.embedding.url", () -> EmbeddingServiceProcess.url().toString());
 		registry.add("rag.retrieval.adapters.active-refresh", () -> "0s");
+		// a short stale-after: every job here must keep beating to finish, and an orphan is failed within seconds
+		registry.add("rag.retrieval.adapters.heartbeat", () -> "300ms");
+		registry.add("rag.retrieval.adapters.stale-after", () -> "2s");
 	}
 
 	@BeforeAll
@@ -221,6 +227,22 @@ class AdapterIT {
 			.isEqualTo(409);
 		assertThat(this.api.post("/v1/collections/adapt/adapters/" + id + ":activate", Map.of()).getStatusCode()
 			.value()).isEqualTo(409);
+	}
+
+	@Test
+	void aJobWhoseInstanceStoppedIsFailedAsInterrupted() {
+		// what a crashed instance leaves behind: a job in training whose heartbeat stopped a minute ago
+		java.util.UUID id = java.util.UUID.randomUUID();
+		this.jdbc.update("INSERT INTO retrieval.adapters (id, collection_id, version, name, status, supervision, task, "
+				+ "embedding_model, dimensions, rank, data_digest, settings, heartbeat_at) SELECT ?, c.id, "
+				+ "(SELECT coalesce(max(version), 0) + 1 FROM retrieval.adapters a WHERE a.collection_id = c.id), "
+				+ "'orphan', 'training', 'labels', '', ?, 384, 32, 'x', '{}'::jsonb, now() - interval '1 minute' "
+				+ "FROM retrieval.collections c WHERE c.name = 'adapt'", id, MODEL);
+
+		JsonNode failed = awaitEnd(id.toString());
+		assertThat(failed.path("status").asString()).isEqualTo("failed");
+		assertThat(failed.path("error").asString()).startsWith("interrupted: the instance that ran this job stopped")
+			.endsWith("start it again");
 	}
 
 	@Test

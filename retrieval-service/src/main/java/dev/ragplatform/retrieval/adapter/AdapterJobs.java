@@ -19,7 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +73,8 @@ class AdapterJobs {
 
 	private final ThreadPoolExecutor executor;
 
+	private final ScheduledExecutorService heartbeat;
+
 	private final Map<UUID, AtomicBoolean> cancelled = new ConcurrentHashMap<>();
 
 	private final Map<UUID, Map<String, Object>> progress = new ConcurrentHashMap<>();
@@ -92,12 +96,35 @@ class AdapterJobs {
 		this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(Math.max(1, this.defaults.maxQueuedJobs())),
 				Thread.ofPlatform().name("adapter-training-", 0).daemon(true).factory());
+		this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().name("adapter-heartbeat").daemon(true).factory());
+		long every = Math.max(100, this.defaults.heartbeat().toMillis());
+		this.heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
 	}
 
 	@PreDestroy
 	void stop() {
+		this.heartbeat.shutdownNow();
 		this.cancelled.values().forEach((flag) -> flag.set(true));
 		this.executor.shutdownNow();
+	}
+
+	/**
+	 * Keeps this instance's queued and running jobs alive in the table, and fails any instance's jobs whose heartbeat
+	 * stopped: their instance was stopped or crashed, and no one else will ever finish them.
+	 */
+	void beat() {
+		try {
+			this.repository.heartbeat(this.cancelled.keySet());
+			for (UUID id : this.repository.failStale(this.defaults.staleAfter())) {
+				logger.warn("Adapter job {} had no heartbeat for {}: its instance stopped; marked failed", id,
+						this.defaults.staleAfter());
+			}
+		}
+		catch (RuntimeException ex) {
+			// the database is away: the next beat tries again, and the jobs' rows stay as they are meanwhile
+			logger.debug("Adapter heartbeat failed: {}", ex.toString());
+		}
 	}
 
 	/** The settings a job runs with: the request's, else the defaults. */
@@ -172,6 +199,8 @@ class AdapterJobs {
 			this.executor.execute(work);
 		}
 		catch (RejectedExecutionException ex) {
+			this.cancelled.remove(id);
+			this.progress.remove(id);
 			this.repository.fail(id, "refused: the job queue is full");
 			throw RetrievalProblem.tooManyRequests("the adapter job queue is full; try again later", 60);
 		}

@@ -107,6 +107,29 @@ class AdapterRepository {
 			.update();
 	}
 
+	/** Refreshes the heartbeat of the jobs this instance holds (those still queued or training). */
+	void heartbeat(java.util.Collection<UUID> ids) {
+		if (!ids.isEmpty()) {
+			this.jdbc.sql("UPDATE retrieval.adapters SET heartbeat_at = now() WHERE id IN (:ids) "
+					+ "AND status IN ('queued', 'training')")
+				.param("ids", List.copyOf(ids))
+				.update();
+		}
+	}
+
+	/**
+	 * Fails the queued or training jobs whose instance stopped beating more than {@code staleAfter} ago; their ids.
+	 */
+	List<UUID> failStale(java.time.Duration staleAfter) {
+		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'failed', finished_at = now(), error = "
+				+ "'interrupted: the instance that ran this job stopped (no heartbeat since ' "
+				+ "|| to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || '); start it again' "
+				+ "WHERE status IN ('queued', 'training') AND heartbeat_at < now() - make_interval(secs => ?) RETURNING id")
+			.param(staleAfter.toMillis() / 1000.0)
+			.query(UUID.class)
+			.list();
+	}
+
 	/** Marks a queued or running job cancelled; false when it had already ended. */
 	boolean cancel(UUID id) {
 		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'cancelled', finished_at = now() "

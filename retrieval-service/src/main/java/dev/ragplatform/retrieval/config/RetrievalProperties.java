@@ -127,7 +127,8 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 			@DecimalMin("0.0") double temperature, @Min(0) int hardNegatives, @DecimalMin("0.0") double validationFraction,
 			@Min(1) int maxValidationQueries, @Min(2) int teacherDepth, @DecimalMin("0.0") double teacherRankTemperature,
 			@Min(1) int teacherRelevant, @Min(1) int maxChunks, @Min(1) int maxQueries, @Min(1) int maxPositives, @Min(1) int maxQueuedJobs,
-			@Min(1) @Max(2048) int embedBatchSize, @NotNull Duration activeRefresh) {
+			@Min(1) @Max(2048) int embedBatchSize, @NotNull Duration activeRefresh, @NotNull Duration heartbeat,
+			@NotNull Duration staleAfter) {
 	}
 
 }
