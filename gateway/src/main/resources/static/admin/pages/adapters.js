@@ -40,7 +40,7 @@ export async function render(main, params, { go }) {
         a.adapters.length === 0 ? h('p.note', {}, 'No adapters for this collection.')
           : table(['adapter', 'status', 'supervision / task', 'held-out metrics', 'created', 'actions'], a.adapters.map((x) => h('tr', { dataset: { adapterId: x.id, status: x.status } },
             h('td', {}, x.name || `v${x.version}`, h('div.note', {}, x.id), x.active ? h('strong', {}, 'active') : null),
-            h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress ? h('div.note', {}, progress(x.progress)) : null,
+            h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress && RUNNING.has(String(x.status).toLowerCase()) ? h('div.note', {}, progress(x.progress)) : null,
               x.error ? h('div.problem', {}, x.error) : null),
             h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
             h('td', {}, metrics(x.metrics)),
@@ -60,7 +60,7 @@ export async function render(main, params, { go }) {
   return () => clearTimeout(timer);
 }
 
-/** Live progress: its phase and counters; the per-epoch list (progress.epochs) as its latest entry only. */
+/** Live progress: its phase and counters; of the per-epoch list (progress.epochs) the latest entry only. */
 function progress(p) {
   if (!p || typeof p !== 'object') return String(p);
   const parts = Object.entries(p).filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => `${k} ${number(v)}`);
@@ -68,27 +68,34 @@ function progress(p) {
   return parts.join(', ');
 }
 
-/** Metrics as a small definition list: nested objects one level deep (e.g. baseline vs adapted), epochs one a line. */
+// shown first: what decides whether the adapter may be activated
+const HEADLINE = ['baseline', 'validation', 'beatsBaseline', 'bestEpoch'];
+
+/**
+ * Metrics as a small definition list: the held-out comparison first, nested objects one level deep (baseline vs
+ * adapted), the per-epoch list last, one short line an epoch.
+ */
 function metrics(m) {
   if (!m || typeof m !== 'object') return '–';
-  const rows = [];
-  for (const [k, v] of Object.entries(m)) {
-    if (Array.isArray(v)) {
-      rows.push([k, v.length && typeof v[0] === 'object' ? v.map((x) => h('div', {}, epoch(x))) : v.map(number).join(', ')]);
-    } else if (v && typeof v === 'object') {
-      rows.push([k, Object.entries(v).map(([k2, v2]) => `${k2} ${number(v2)}`).join(', ')]);
-    } else {
-      rows.push([k, number(v)]);
-    }
-  }
+  const keys = [...HEADLINE.filter((k) => k in m), ...Object.keys(m).filter((k) => !HEADLINE.includes(k) && !Array.isArray(m[k])),
+    ...Object.keys(m).filter((k) => !HEADLINE.includes(k) && Array.isArray(m[k]))];
+  const rows = keys.map((k) => {
+    const v = m[k];
+    if (Array.isArray(v)) return [k, v.length && typeof v[0] === 'object' ? v.map((x) => h('div', {}, epoch(x))) : v.map(number).join(', ')];
+    if (v && typeof v === 'object') return [k, Object.entries(v).map(([k2, v2]) => `${k2} ${number(v2)}`).join(', ')];
+    return [k, number(v)];
+  });
   return h('dl.settings', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-/** One epoch's entry ({epoch, loss, validation: {nDCG@10, …}}) on one line. */
+/** One epoch's entry ({epoch, loss, validation: {nDCG@10, …}}) as "#3 loss 2.8579 · nDCG@10 0.4222". */
 function epoch(e) {
   if (!e || typeof e !== 'object') return String(e);
-  return Object.entries(e).map(([k, v]) => (v && typeof v === 'object'
-    ? `${k} ${Object.entries(v).map(([k2, v2]) => `${k2} ${number(v2)}`).join(' ')}` : `${k} ${number(v)}`)).join(', ');
+  if ('epoch' in e) {
+    const ndcg = e.validation && e.validation['nDCG@10'];
+    return `#${e.epoch} loss ${number(e.loss)}${ndcg !== undefined ? ` · nDCG@10 ${number(ndcg)}` : ''}`;
+  }
+  return Object.entries(e).map(([k, v]) => `${k} ${number(v)}`).join(', ');
 }
 
 /** Integers as they are, fractions to 4 places, anything else as JSON. */

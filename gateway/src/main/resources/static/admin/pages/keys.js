@@ -5,7 +5,7 @@ import { h, clear, problem, field, table, busy, when } from '../ui.js';
 
 export async function render(main) {
   const name = h('input', { id: 'key-name', required: true, placeholder: 'ci' });
-  const scopes = ['read', 'write', 'admin'].map((s) => h('input', { type: 'checkbox', id: `key-scope-${s}`, value: s, checked: s === 'read' }));
+  const scopes = ['read', 'write', 'admin'].map((s) => h('input', { type: 'checkbox', id: `key-scope-${s}`, value: s, defaultChecked: s === 'read' }));
   const collections = h('input', { id: 'key-collections', placeholder: 'kb, docs (empty: every collection)' });
   const submit = h('button.primary', { type: 'submit', id: 'key-create' }, 'Create key');
   const created = h('div', { 'aria-live': 'polite' });

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -13,17 +16,24 @@ import javax.imageio.ImageIO;
 
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -37,14 +47,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The admin console in headless Chromium against the gateway and the five real services (started from their jars
  * as for {@link RoutingIT}, see {@link Upstreams}): sign in with the admin key, see every service on the overview,
  * create a collection (and see a refused duplicate's problem detail), upload a text file through the upload form,
- * watch it reach INDEXED on the documents page, search it in the playground and find the passage marked. Each step
- * leaves a screenshot in {@code target/e2e-screenshots/}.
+ * watch it reach INDEXED on the documents page, search it in the playground and find the passage marked; then, one
+ * test each on the same services and browser: revoke a key (and the gateway refuses it), a document failing at
+ * parse and retried, a document deleted, API recommendation with its evidence, adapters followed to ready and
+ * activated and deactivated. Each step leaves a screenshot in {@code target/e2e-screenshots/}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "rag.gateway.bootstrap-key=" + AdminConsoleE2EIT.KEY)
 @RealPostgres
 @RealKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminConsoleE2EIT {
 
 	static final String KEY = "rag_adminConsoleE2EIT-admin-key-0123456789abc";
@@ -82,6 +95,10 @@ class AdminConsoleE2EIT {
 
 	Path temp;
 
+	Http http;
+
+	int loads;
+
 	HeadlessChromium chromium;
 
 	WebDriver browser;
@@ -89,6 +106,7 @@ class AdminConsoleE2EIT {
 	@BeforeAll
 	void startBrowser(@TempDir Path temp) throws IOException {
 		this.temp = temp;
+		this.http = new Http(this.port);
 		if (Files.isDirectory(SCREENSHOTS)) {
 			try (Stream<Path> old = Files.list(SCREENSHOTS)) {
 				for (Path file : old.filter((p) -> p.toString().endsWith(".png")).toList()) {
@@ -108,6 +126,7 @@ class AdminConsoleE2EIT {
 	}
 
 	@Test
+	@Order(1)
 	void signInCreateUploadWatchIndexedAndSearch() throws IOException {
 		String collection = "console-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -206,6 +225,383 @@ class AdminConsoleE2EIT {
 		waitFor(By.id("key-name"), Duration.ofSeconds(10)).sendKeys("console-reader", Keys.ENTER);
 		assertThat(waitFor(By.id("key-secret"), Duration.ofSeconds(20)).getText()).startsWith("rag_");
 		this.chromium.screenshot("key-created");
+	}
+
+	/**
+	 * API keys: a key created in the console works, is revoked from the keyboard (after the confirmation), leaves the
+	 * list, and the gateway refuses it at once (401); revoking the last admin key shows the 409's detail.
+	 */
+	@Test
+	@Order(2)
+	void revokeAKeyAndTheGatewayRefusesIt() {
+		open("keys");
+		waitFor(By.id("key-name"), Duration.ofSeconds(10)).sendKeys("console-revoke-me", Keys.ENTER);
+		String secret = waitFor(By.id("key-secret"), Duration.ofSeconds(20)).getText();
+		assertThat(secret).startsWith("rag_");
+		// the form is cleared for the next key, back to its default scope
+		assertThat(this.browser.findElement(By.id("key-name")).getDomProperty("value")).isEmpty();
+		assertThat(this.browser.findElement(By.id("key-scope-read")).isSelected()).as("read checked again").isTrue();
+		Http.Response before = this.http.get("/api/v1/embeddings/models", secret);
+		assertThat(before.status()).as("the new key before revocation: %s", before).isEqualTo(200);
+		By revoke = By.cssSelector("button[aria-label='Revoke key console-revoke-me']");
+		waitFor(revoke, Duration.ofSeconds(10));
+
+		// the only admin key (the one signed in) cannot go: the gateway's 409 detail is shown
+		confirm(this.browser.findElement(By.cssSelector("button[aria-label='Revoke key bootstrap (rag.gateway.bootstrap-key)']")),
+				"bootstrap");
+		WebElement refused = waitFor(By.cssSelector("#main .problem"), Duration.ofSeconds(20));
+		assertThat(refused.getText()).contains("last admin key cannot be deleted");
+		this.chromium.screenshot("key-last-admin-refused");
+
+		// revoke the new key with the keyboard: Enter on its button, then accept the confirmation
+		confirm(this.browser.findElement(revoke), "console-revoke-me");
+		waitUntil(Duration.ofSeconds(20), "the key revoked",
+				(d) -> d.findElement(By.id("main")).getText().contains("Key console-revoke-me revoked.")
+						&& d.findElements(revoke).isEmpty());
+		assertThat(this.browser.findElement(By.cssSelector("#main table")).getText()).contains("console-reader")
+			.doesNotContain("console-revoke-me");
+		this.chromium.screenshot("key-revoked");
+
+		// through real HTTP: the revoked key is refused, the admin key still works
+		Http.Response after = this.http.get("/api/v1/embeddings/models", secret);
+		assertThat(after.status()).as("the revoked key: %s", after).isEqualTo(401);
+		assertThat(after.problemType()).endsWith("/unauthorized");
+		assertThat(this.http.get("/api/v1/admin/keys", KEY).body()).doesNotContain("console-revoke-me");
+	}
+
+	/**
+	 * Documents: an empty file refused with ingest's detail; a PDF the parser cannot read accepted, then listed
+	 * FAILED at parse with its reason; Retry sends it through the pipeline again (attempts 2, failing again for the
+	 * same reason); Delete removes an indexed document, which leaves the INDEXED list and retrieval's search.
+	 */
+	@Test
+	@Order(3)
+	void failRetryAndDeleteDocuments() throws IOException {
+		String collection = createCollection("console-docs");
+		String kept = ingest(collection, "kept", "Copper roofs",
+				"Copper roofs turn green because the metal slowly reacts with air and rain to form a patina.", Map.of());
+		String removed = ingest(collection, "removed", "Night train",
+				"The night train to the mountains leaves at eleven and arrives just before sunrise.", Map.of());
+		awaitIndexed(collection, 2);
+		assertThat(foundBy(collection, "night train to the mountains")).contains(removed);
+
+		open("documents?collection=" + collection);
+		waitFor(By.cssSelector("tr[data-document-id='" + removed + "'][data-status='INDEXED']"), Duration.ofSeconds(10));
+
+		// two files at once: a PDF cut short (accepted, fails at parse) and an empty file (refused at once)
+		Path broken = this.temp.resolve("broken.pdf");
+		Files.writeString(broken, "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa");
+		Path empty = this.temp.resolve("empty.txt");
+		Files.write(empty, new byte[0]);
+		this.browser.findElement(By.id("upload-file"))
+			.sendKeys(broken.toAbsolutePath() + "\n" + empty.toAbsolutePath());
+		this.browser.findElement(By.id("upload-submit")).click();
+		waitUntil(Duration.ofSeconds(30), "the PDF accepted and the empty file refused", (d) -> {
+			String uploads = d.findElement(By.id("uploads")).getText();
+			return uploads.contains("accepted") && !d.findElements(By.cssSelector("#uploads .problem")).isEmpty();
+		});
+		assertThat(this.browser.findElement(By.cssSelector("#uploads .problem")).getText()).contains("empty.txt")
+			.containsIgnoringCase("empty");
+		By failedRow = By.cssSelector("tr[data-status='FAILED']");
+		waitFor(failedRow, Duration.ofSeconds(60));
+		WebElement failed = this.browser.findElement(failedRow);
+		String failedId = failed.getDomAttribute("data-document-id");
+		assertThat(failed.getText()).contains("broken.pdf", "failed at parse", "attempts: 1").containsIgnoringCase("PDF");
+		String reason = failed.findElement(By.cssSelector(".problem")).getText();
+		this.chromium.screenshot("document-failed");
+
+		// Retry from the keyboard: the request is accepted and the document goes through the pipeline again
+		this.browser.findElement(By.cssSelector("button[aria-label='Retry document " + failedId + "']")).sendKeys(Keys.ENTER);
+		waitUntil(Duration.ofSeconds(60), "the retry accepted and the document failed once more", (d) -> {
+			List<WebElement> row = d.findElements(By.cssSelector("tr[data-document-id='" + failedId + "'][data-status='FAILED']"));
+			return d.findElement(By.id("main")).getText().contains("Retry " + failedId + ": done.") && !row.isEmpty()
+					&& row.get(0).getText().contains("attempts: 2");
+		});
+		assertThat(this.browser.findElement(By.cssSelector("tr[data-document-id='" + failedId + "'] .problem")).getText())
+			.isEqualTo(reason.replace("attempts: 1", "attempts: 2"));
+		JsonNode status = this.http.get("/api/v1/collections/" + collection + "/documents/" + failedId, KEY).json();
+		assertThat(status.path("attempts").asInt()).isEqualTo(2);
+		assertThat(status.path("failedStage").asString()).isEqualTo("parse");
+		this.chromium.screenshot("document-retried");
+
+		// Delete (Enter, then the confirmation): the row is marked DELETED and its buttons are gone
+		confirm(this.browser.findElement(By.cssSelector("button[aria-label='Delete document " + removed + "']")), "Delete");
+		waitUntil(Duration.ofSeconds(30), "the document deleted",
+				(d) -> d.findElement(By.id("main")).getText().contains("Delete " + removed + ": done.")
+						&& !d.findElements(By.cssSelector("tr[data-document-id='" + removed + "'][data-status='DELETED']")).isEmpty());
+		assertThat(this.browser.findElements(By.cssSelector("button[aria-label='Delete document " + removed + "']"))).isEmpty();
+		this.chromium.screenshot("document-deleted");
+
+		// the INDEXED list no longer has it; the kept document stays
+		new Select(this.browser.findElement(By.id("documents-status"))).selectByValue("INDEXED");
+		this.browser.findElement(By.cssSelector("form.toolbar button[type='submit']")).click();
+		waitUntil(Duration.ofSeconds(20), "the INDEXED list without the deleted document",
+				(d) -> d.getCurrentUrl().contains("status=INDEXED")
+						&& !d.findElements(By.cssSelector("tr[data-document-id='" + kept + "']")).isEmpty());
+		assertThat(this.browser.findElements(By.cssSelector("tr[data-document-id='" + removed + "']"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("#documents-list tbody tr"))).hasSize(1);
+		this.chromium.screenshot("documents-indexed-only");
+
+		// and retrieval-service no longer finds its text
+		Awaitility.await("the deleted document gone from search").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> !foundBy(collection, "night train to the mountains").contains(removed));
+		assertThat(foundBy(collection, "copper roofs turn green")).contains(kept);
+	}
+
+	/**
+	 * API recommendation: an API documentation collection (JSON documents in the Java API connector's layout) and
+	 * an examples collection imported from a BIKER-style CSV, both tiny and through the real services; an unknown
+	 * examples collection shows llm-adapter's detail; the question (asked with Ctrl+Enter) gets ranked APIs, each
+	 * beside the examples that voted for it and its documentation passage; an answer outside the API collection is
+	 * listed as dropped with the reason.
+	 */
+	@Test
+	@Order(4)
+	void recommendApisWithTheirEvidence() {
+		String apis = createCollection("console-api");
+		String examples = createCollection("console-examples");
+		apiDoc(apis, "java.lang.Integer.parseInt", "String", "public static int parseInt(String s) throws NumberFormatException",
+				"Parses the string argument as a signed decimal integer.");
+		apiDoc(apis, "java.lang.Integer.valueOf", "String", "public static Integer valueOf(String s) throws NumberFormatException",
+				"Returns an Integer object holding the value of the specified String.");
+		apiDoc(apis, "java.util.Collections.sort", "List<T>", "public static <T extends Comparable<? super T>> void sort(List<T> list)",
+				"Sorts the specified list into ascending order, according to the natural ordering of its elements.");
+		apiDoc(apis, "java.nio.file.Files.exists", "Path,LinkOption...",
+				"public static boolean exists(Path path, LinkOption... options)", "Tests whether a file exists.");
+		apiDoc(apis, "java.lang.String.split", "String", "public String[] split(String regex)",
+				"Splits this string around matches of the given regular expression.");
+		String csv = """
+				,title,answer
+				0,How to convert a String to an int in Java?,['java.lang.Integer.parseInt']
+				1,Converting a string of digits to an integer,"['java.lang.Integer.parseInt', 'java.lang.Integer.valueOf']"
+				2,How to sort a list of strings alphabetically,['java.util.Collections.sort']
+				3,Check if a file exists,['java.nio.file.Files.exists']
+				4,Read a number typed into a Swing text field as an int,"['java.lang.Integer.parseInt', 'javax.swing.JTextField.getText']"
+				""";
+		String boundary = "console" + UUID.randomUUID();
+		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"collection\"\r\n\r\n" + examples
+				+ "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.csv\"\r\n"
+				+ "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
+		Http.Response imported = this.http.send("POST", "/api/v1/apis/examples:import", KEY, body, "Content-Type",
+				"multipart/form-data; boundary=" + boundary);
+		assertThat(imported.status()).as(imported.toString()).isEqualTo(202);
+		assertThat(imported.json().path("examples").asInt()).isEqualTo(5);
+		awaitIndexed(apis, 5);
+		awaitIndexed(examples, 5);
+
+		open("apis");
+		WebElement question = waitFor(By.id("apis-query"), Duration.ofSeconds(10));
+		assertThat(this.browser.switchTo().activeElement()).as("the question has the focus").isEqualTo(question);
+		new Select(this.browser.findElement(By.id("apis-collection"))).selectByValue(apis);
+		WebElement examplesField = this.browser.findElement(By.id("apis-examples"));
+		examplesField.sendKeys("no-such-examples");
+		question.sendKeys("How do I turn a numeric string into an int?");
+		question.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+		WebElement problem = waitFor(By.cssSelector("#apis-results .problem"), Duration.ofSeconds(60));
+		assertThat(problem.getText()).contains("no-such-examples");
+		this.chromium.screenshot("apis-unknown-examples");
+
+		examplesField.clear();
+		examplesField.sendKeys(examples);
+		question.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+		WebElement first = waitFor(By.cssSelector("#apis-results article.result.beside"), Duration.ofSeconds(60));
+		assertThat(first.getDomAttribute("data-api")).isEqualTo("java.lang.Integer.parseInt");
+		assertThat(first.getText()).contains("1. java.lang.Integer.parseInt", "public static int parseInt(String s)",
+				"from retrieval", "How to convert a String to an int in Java?", "Converting a string of digits to an integer");
+		assertThat(first.findElement(By.cssSelector(".passage mark")).getText())
+			.contains("java.lang.Integer.parseInt", "Parses the string argument as a signed decimal integer.");
+		assertThat(first.findElement(By.cssSelector(".passage")).getText()).contains("parseInt(String) · chunk 0");
+		List<WebElement> ranked = this.browser.findElements(By.cssSelector("#apis-results article.result.beside"));
+		assertThat(ranked).hasSizeGreaterThan(1);
+		assertThat(ranked.get(1).getText()).startsWith("2. ");
+		assertThat(this.browser.findElement(By.id("apis-dropped")).getText()).contains("javax.swing.JTextField.getText",
+				"named by examples", "not in " + apis);
+		this.chromium.screenshot("apis-recommended");
+	}
+
+	/**
+	 * Adapters: two label jobs started through the API on twelve tiny documents — one whose labels contradict the
+	 * embedding (each query names the next document's topic: it beats the baseline), one the embedding already gets
+	 * right (it does not) — followed live to ready on the page with their held-out metrics; activating the second
+	 * shows retrieval-service's 409 detail; the first is activated and deactivated from the keyboard, and searches
+	 * through the gateway apply it, then no longer.
+	 */
+	@Test
+	@Order(5)
+	void followActivateAndDeactivateAdapters() {
+		List<String> topics = List.of("photosynthesis in plants", "volcanic eruptions", "the French Revolution",
+				"espresso coffee brewing", "container orchestration with Kubernetes", "black holes and gravity",
+				"honey bees and pollination", "the stock market crash of 1929", "marathon running training",
+				"medieval castles", "jazz improvisation", "glaciers and ice ages");
+		List<String> templates = List.of("Tell me about %s.", "What is known about %s?", "An introduction to %s",
+				"Explain %s to a beginner.", "Key facts on %s");
+		String collection = createCollection("console-adapt");
+		for (int i = 0; i < topics.size(); i++) {
+			ingest(collection, "doc" + i, null, "An article about " + topics.get(i) + ".", Map.of());
+		}
+		awaitIndexed(collection, topics.size());
+		List<Map<String, Object>> shifted = new ArrayList<>();
+		List<Map<String, Object>> right = new ArrayList<>();
+		for (String template : templates) {
+			for (int i = 0; i < topics.size(); i++) {
+				shifted.add(Map.of("query", template.formatted(topics.get((i + 1) % topics.size())), "targets",
+						List.of("doc" + i)));
+				right.add(Map.of("query", template.formatted(topics.get(i)), "targets", List.of("doc" + i)));
+			}
+		}
+		String adapters = "/api/v1/collections/" + collection + "/adapters";
+		Http.Response started = this.http.post(adapters, KEY, Map.of("name", "shifted", "labels",
+				Map.of("targetField", "externalId", "pairs", shifted), "rank", 16, "epochs", 60, "learningRate", 0.01,
+				"validationFraction", 0.2));
+		assertThat(started.status()).as(started.toString()).isEqualTo(202);
+		String good = started.json().path("id").asString();
+		Http.Response second = this.http.post(adapters, KEY, Map.of("name", "already-right", "labels",
+				Map.of("targetField", "externalId", "pairs", right), "epochs", 2));
+		assertThat(second.status()).as(second.toString()).isEqualTo(202);
+		String useless = second.json().path("id").asString();
+
+		// the page follows the jobs by itself until both are ready
+		open("adapters?collection=" + collection);
+		waitFor(By.cssSelector("tr[data-adapter-id='" + good + "']"), Duration.ofSeconds(10));
+		assertThat(this.browser.findElement(By.id("adapters-active")).getText()).contains("none");
+		waitUntil(Duration.ofMinutes(2), "both adapters ready on the page", (d) -> {
+			assertThat(d.findElements(By.cssSelector("tr[data-status='failed']"))).as("failed adapters").isEmpty();
+			return d.findElements(By.cssSelector("tr[data-status='ready']")).size() == 2;
+		});
+		WebElement goodRow = this.browser.findElement(By.cssSelector("tr[data-adapter-id='" + good + "']"));
+		assertThat(goodRow.getText()).contains("shifted", "READY", "labels", "baseline", "nDCG@10", "beatsBaseline",
+				"true", "trainingQueries", "48", "validationQueries", "12");
+		assertThat(this.browser.findElement(By.cssSelector("tr[data-adapter-id='" + useless + "']")).getText())
+			.contains("already-right", "beatsBaseline", "false");
+		JsonNode metrics = this.http.get(adapters + "/" + good, KEY).json().path("metrics");
+		assertThat(metrics.path("validation").path("nDCG@10").asDouble())
+			.isGreaterThan(metrics.path("baseline").path("nDCG@10").asDouble() + 0.3);
+		assertThat(goodRow.findElement(By.xpath(".//dt[.='baseline']/following-sibling::dd[1]")).getText())
+			.contains("nDCG@10 " + shown(metrics.path("baseline").path("nDCG@10").asDouble()));
+		assertThat(goodRow.findElement(By.xpath(".//dt[.='validation']/following-sibling::dd[1]")).getText())
+			.contains("nDCG@10 " + shown(metrics.path("validation").path("nDCG@10").asDouble()));
+		this.chromium.screenshot("adapters-ready");
+
+		// the one that does not beat the baseline is refused with retrieval-service's detail
+		this.browser.findElement(By.cssSelector("button[aria-label='Activate adapter already-right']")).sendKeys(Keys.ENTER);
+		WebElement refused = waitFor(By.cssSelector("#main .problem"), Duration.ofSeconds(20));
+		assertThat(refused.getText()).contains("does not beat the unadapted baseline");
+		this.chromium.screenshot("adapter-refused");
+
+		// activate the other from the keyboard: the page and the searches say so
+		this.browser.findElement(By.cssSelector("button[aria-label='Activate adapter shifted']")).sendKeys(Keys.ENTER);
+		waitUntil(Duration.ofSeconds(20), "the adapter active",
+				(d) -> d.findElement(By.id("adapters-active")).getText().contains(good)
+						&& !d.findElements(By.cssSelector("button[aria-label='Deactivate adapter shifted']")).isEmpty());
+		assertThat(this.http.get(adapters, KEY).json().path("active").asString()).isEqualTo(good);
+		String query = "Tell me about " + topics.get(4) + ".";
+		Awaitility.await("searches apply the active adapter").atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> good.equals(dense(collection, query).path("adapter").asString()));
+		assertThat(dense(collection, query).path("results").path(0).path("externalId").asString()).isEqualTo("doc3");
+		scrollToTop();
+		this.chromium.screenshot("adapter-active");
+
+		this.browser.findElement(By.cssSelector("button[aria-label='Deactivate adapter shifted']")).sendKeys(Keys.ENTER);
+		waitUntil(Duration.ofSeconds(20), "no adapter active",
+				(d) -> d.findElement(By.id("adapters-active")).getText().contains("none (searches use the plain model)")
+						&& !d.findElements(By.cssSelector("button[aria-label='Activate adapter shifted']")).isEmpty());
+		assertThat(this.http.get(adapters, KEY).json().path("active").asString()).isEqualTo("none");
+		Awaitility.await("searches without the adapter").atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> "none".equals(dense(collection, query).path("adapter").asString()));
+		assertThat(dense(collection, query).path("results").path(0).path("externalId").asString()).isEqualTo("doc4");
+		scrollToTop();
+		this.chromium.screenshot("adapter-deactivated");
+	}
+
+	/** Opens a page of the console ({@code #/hash}), signing in with the admin key if the tab is not signed in. */
+	private void open(String hash) {
+		// a new query string each time: a change of the fragment alone would not load the page again
+		this.browser.get("http://127.0.0.1:" + this.port + "/admin/?load=" + (++this.loads) + "#/" + hash);
+		waitUntil(Duration.ofSeconds(10), "the console loaded", (d) -> !d.findElements(By.id("signin-key")).isEmpty()
+				|| d.findElement(By.id("nav")).isDisplayed());
+		List<WebElement> key = this.browser.findElements(By.id("signin-key"));
+		if (!key.isEmpty() && key.get(0).isDisplayed()) {
+			key.get(0).sendKeys(KEY, Keys.ENTER);
+			waitUntil(Duration.ofSeconds(10), "signed in", (d) -> d.findElement(By.id("nav")).isDisplayed());
+		}
+	}
+
+	/** A number as the adapters page writes it: an integer as it is, a fraction to four places. */
+	private static String shown(double value) {
+		return (value == Math.rint(value)) ? String.valueOf((long) value)
+				: String.format(java.util.Locale.ROOT, "%.4f", value);
+	}
+
+	private void scrollToTop() {
+		((org.openqa.selenium.JavascriptExecutor) this.browser).executeScript("window.scrollTo(0, 0)");
+	}
+
+	/** Presses Enter on a button that asks for confirmation, checks the question and accepts it. */
+	private void confirm(WebElement button, String mentioned) {
+		button.sendKeys(Keys.ENTER);
+		Alert alert = new WebDriverWait(this.browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+		assertThat(alert.getText()).contains(mentioned);
+		alert.accept();
+	}
+
+	private String createCollection(String prefix) {
+		String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+		Http.Response created = this.http.post("/api/v1/collections", KEY, Map.of("name", name));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return name;
+	}
+
+	/** A JSON document through the gateway to ingest-service; answers its id. */
+	private String ingest(String collection, String externalId, String title, String text, Map<String, Object> metadata) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("externalId", externalId);
+		if (title != null) {
+			body.put("title", title);
+		}
+		body.put("text", text);
+		if (!metadata.isEmpty()) {
+			body.put("metadata", metadata);
+		}
+		Http.Response accepted = this.http.post("/api/v1/collections/" + collection + "/documents", KEY, body);
+		assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+		return accepted.json().path("documentId").asString();
+	}
+
+	/** One method's documentation as the Java API source connector writes it. */
+	private void apiDoc(String collection, String api, String params, String signature, String javadoc) {
+		String type = api.substring(0, api.lastIndexOf('.'));
+		ingest(collection, api + "(" + params + ")", api, api + "\n" + signature + "\n" + javadoc, Map.of("api", api,
+				"kind", "method", "package", type.substring(0, type.lastIndexOf('.')), "type", type, "module", "java.base"));
+	}
+
+	private void awaitIndexed(String collection, int count) {
+		Awaitility.await(count + " documents of " + collection + " indexed").atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> {
+				JsonNode page = this.http.get("/api/v1/collections/" + collection + "/documents?size=1", KEY).json();
+				assertThat(page.path("byStatus").path("FAILED").asInt()).as("failed documents: %s", page).isZero();
+				return page.path("byStatus").path("INDEXED").asInt() == count;
+			});
+	}
+
+	/** Document ids a lexical search through the gateway finds. */
+	private List<String> foundBy(String collection, String query) {
+		Http.Response found = this.http.post("/api/v1/search", KEY,
+				Map.of("collection", collection, "query", query, "mode", "lexical", "topK", 10));
+		assertThat(found.status()).as(found.toString()).isEqualTo(200);
+		List<String> ids = new ArrayList<>();
+		found.json().path("results").forEach((r) -> ids.add(r.path("documentId").asString()));
+		return ids;
+	}
+
+	private JsonNode dense(String collection, String query) {
+		Http.Response found = this.http.post("/api/v1/search", KEY,
+				Map.of("collection", collection, "query", query, "mode", "dense", "topK", 3));
+		assertThat(found.status()).as(found.toString()).isEqualTo(200);
+		return found.json();
 	}
 
 	private WebElement waitFor(By locator, Duration timeout) {
