@@ -26,7 +26,19 @@ async function problemOf(response) {
 }
 
 /**
- * fetch against the gateway. options: json (a body to send as JSON), body (sent as is), as: 'json' | 'text' | 'blob'.
+ * A key that stops working (revoked, expired) signs the console out wherever the call was made: pages catch their
+ * errors to show them, so a 401 is announced to the shell (app.js) rather than left to each page.
+ */
+function unauthorized(error, options) {
+  if (error.status === 401 && !options.probe) {
+    window.dispatchEvent(new CustomEvent('rag:unauthorized', { detail: error }));
+  }
+  return error;
+}
+
+/**
+ * fetch against the gateway. options: json (a body to send as JSON), body (sent as is), as: 'json' | 'text' | 'blob',
+ * probe (a 401 is only this call's answer: the sign-in form checking a key).
  */
 export async function api(method, path, options = {}) {
   const headers = { 'X-API-Key': session.key() || '' };
@@ -42,7 +54,7 @@ export async function api(method, path, options = {}) {
     throw new ApiError(0, { title: 'Network error', detail: `the gateway did not answer (${e.message})` });
   }
   if (!response.ok) {
-    throw new ApiError(response.status, await problemOf(response));
+    throw unauthorized(new ApiError(response.status, await problemOf(response)), options);
   }
   if (response.status === 204) return null;
   const as = options.as || 'json';
@@ -64,7 +76,7 @@ export function upload(path, formData, onProgress) {
       let json = null;
       try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
       if (xhr.status >= 200 && xhr.status < 300) resolve(json);
-      else reject(new ApiError(xhr.status, json || { title: `HTTP ${xhr.status}`, detail: xhr.responseText.slice(0, 300) }));
+      else reject(unauthorized(new ApiError(xhr.status, json || { title: `HTTP ${xhr.status}`, detail: xhr.responseText.slice(0, 300) }), {}));
     };
     xhr.send(formData);
   });

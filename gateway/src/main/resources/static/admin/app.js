@@ -63,7 +63,7 @@ function signIn(message) {
       await busy(submit, async () => {
         try {
           // any valid key may read the model list: this checks the key without naming a collection
-          await api('GET', '/api/v1/embeddings/models');
+          await api('GET', '/api/v1/embeddings/models', { probe: true });
           show();
         } catch (e) {
           if (e.status === 401) {
@@ -91,8 +91,11 @@ document.getElementById('sign-out').addEventListener('click', () => {
   show();
 });
 window.addEventListener('hashchange', show);
-// a key that stops working (revoked, expired) sends the user back to sign-in
-window.addEventListener('unhandledrejection', (e) => {
-  if (e.reason && e.reason.status === 401) { session.signOut(); signIn(e.reason); }
+// a key that stops working (revoked, expired) sends the user back to sign-in, whichever page made the call
+window.addEventListener('rag:unauthorized', (e) => {
+  if (!session.key()) return;
+  session.signOut();
+  if (leave) { leave(); leave = null; }
+  signIn(e.detail);
 });
 show();

@@ -267,6 +267,22 @@ class AdminConsoleE2EIT {
 		assertThat(after.status()).as("the revoked key: %s", after).isEqualTo(401);
 		assertThat(after.problemType()).endsWith("/unauthorized");
 		assertThat(this.http.get("/api/v1/admin/keys", KEY).body()).doesNotContain("console-revoke-me");
+
+		// the console's own key revoked while it is signed in: the next call, whichever page makes it, signs it out
+		tools.jackson.databind.JsonNode own = this.http
+			.post("/api/v1/admin/keys", KEY, Map.of("name", "console-own", "scopes", List.of("admin")))
+			.json();
+		this.browser.findElement(By.id("sign-out")).click();
+		waitFor(By.id("signin-key"), Duration.ofSeconds(10)).sendKeys(own.path("key").asString(), Keys.ENTER);
+		waitUntil(Duration.ofSeconds(10), "signed in with the new key", (d) -> d.findElement(By.id("nav")).isDisplayed());
+		assertThat(this.http.delete("/api/v1/admin/keys/" + own.path("id").asString(), KEY).status()).isEqualTo(204);
+		this.browser.findElement(By.linkText("Collections")).click();
+		WebElement signIn = waitFor(By.id("signin-key"), Duration.ofSeconds(20));
+		assertThat(this.browser.findElement(By.id("nav")).isDisplayed()).isFalse();
+		assertThat(this.browser.findElement(By.id("main")).getText()).contains("Signed out");
+		this.chromium.screenshot("key-own-revoked-signed-out");
+		signIn.sendKeys(KEY, Keys.ENTER);
+		waitUntil(Duration.ofSeconds(10), "signed in again", (d) -> d.findElement(By.id("nav")).isDisplayed());
 	}
 
 	/**
@@ -611,7 +627,9 @@ class AdminConsoleE2EIT {
 	}
 
 	private void waitUntil(Duration timeout, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+		// pages that follow a job re-render their lists: an element found a moment ago may be gone, so look again
 		new WebDriverWait(this.browser, timeout).pollingEvery(Duration.ofMillis(300))
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.withMessage(() -> what + "; page text: " + pageText())
 			.until(condition);
 	}
