@@ -37,7 +37,8 @@ function unauthorized(error, options) {
 }
 
 /**
- * fetch against the gateway. options: json (a body to send as JSON), body (sent as is), as: 'json' | 'text' | 'blob',
+ * fetch against the gateway. options: json (a body to send as JSON), body (sent as is, with type as its Content-Type),
+ * as: 'json' | 'text' | 'blob',
  * probe (a 401 is only this call's answer: the sign-in form checking a key).
  */
 export async function api(method, path, options = {}) {
@@ -46,6 +47,8 @@ export async function api(method, path, options = {}) {
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.json);
+  } else if (options.type) {
+    headers['Content-Type'] = options.type;
   }
   let response;
   try {

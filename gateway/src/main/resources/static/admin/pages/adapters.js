@@ -14,15 +14,14 @@ export async function render(main, params, { go }) {
   const base = `/api/v1/collections/${enc(collection)}/adapters`;
   const messages = h('div', { 'aria-live': 'polite' });
   const list = h('div');
-  main.append(h('p.note', {}, 'Training starts from the API (POST ', h('code', {}, `${base}`),
-    ', see retrieval-service’s README); this page follows and switches them.'), messages, list);
+  main.append(trainForm(base, messages, () => load()), messages, list);
   let timer = null;
 
   async function act(id, action, button) {
     await busy(button, async () => {
       try {
         await api('POST', `${base}/${enc(id)}:${action}`);
-        clear(messages, h('p.note', { role: 'status' }, `Adapter ${id}: ${action}d.`));
+        clear(messages, h('p.note', { role: 'status' }, `Adapter ${id}: ${action === 'cancel' ? 'cancelled' : `${action}d`}.`));
       } catch (e) {
         clear(messages, problem(e, `${action} ${id}`));
       }
@@ -45,11 +44,14 @@ export async function render(main, params, { go }) {
             h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
             h('td', {}, metrics(x.metrics)),
             h('td', {}, when(x.createdAt)),
-            h('td', {}, x.active
-              ? h('button', { type: 'button', 'aria-label': `Deactivate adapter ${x.name || `v${x.version}`}`,
-                onclick: (e) => act(x.id, 'deactivate', e.currentTarget) }, 'Deactivate')
-              : h('button', { type: 'button', 'aria-label': `Activate adapter ${x.name || `v${x.version}`}`,
-                onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
+            h('td', {}, RUNNING.has(String(x.status).toLowerCase())
+              ? h('button', { type: 'button', 'aria-label': `Cancel adapter ${x.name || `v${x.version}`}`,
+                onclick: (e) => act(x.id, 'cancel', e.currentTarget) }, 'Cancel')
+              : x.active
+                ? h('button', { type: 'button', 'aria-label': `Deactivate adapter ${x.name || `v${x.version}`}`,
+                  onclick: (e) => act(x.id, 'deactivate', e.currentTarget) }, 'Deactivate')
+                : h('button', { type: 'button', 'aria-label': `Activate adapter ${x.name || `v${x.version}`}`,
+                  onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
       // statuses are queued, training, ready, failed, cancelled: follow the jobs still going
       if (a.adapters.some((x) => RUNNING.has(String(x.status).toLowerCase()))) timer = setTimeout(load, 3000);
     } catch (e) {
@@ -58,6 +60,62 @@ export async function render(main, params, { go }) {
   }
   await load();
   return () => clearTimeout(timer);
+}
+
+/**
+ * Training from a label file (retrieval-service takes CSV, e.g. biker-train-qa.csv as it is, or JSON Lines
+ * {"query", "targets"}, as the body and the settings as query parameters); a .json file is a whole training request.
+ */
+function trainForm(base, messages, reload) {
+  const file = h('input', { type: 'file', id: 'adapter-file', accept: '.csv,.jsonl,.ndjson,.json', required: true });
+  const name = h('input', { id: 'adapter-name', placeholder: 'e.g. biker-train' });
+  const target = h('input', { id: 'adapter-target', value: 'documentId', list: 'adapter-targets' });
+  const targets = h('datalist', { id: 'adapter-targets' }, ['documentId', 'externalId', 'metadata.api'].map((v) => h('option', { value: v })));
+  const queryColumn = h('input', { id: 'adapter-query-column', placeholder: 'title' });
+  const targetsColumn = h('input', { id: 'adapter-targets-column', placeholder: 'answer' });
+  const rank = h('input', { type: 'number', id: 'adapter-rank', min: 1, max: 256, placeholder: '32' });
+  const epochs = h('input', { type: 'number', id: 'adapter-epochs', min: 1, max: 100, placeholder: '30' });
+  const activate = h('input', { type: 'checkbox', id: 'adapter-activate' });
+  const submit = h('button.primary', { type: 'submit', id: 'adapter-train' }, 'Train');
+  return h('details', {}, h('summary', {}, 'Train an adapter from labelled queries'),
+    h('form.grid', {
+      id: 'adapter-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const chosen = file.files[0];
+        if (!chosen) return;
+        await busy(submit, async () => {
+          try {
+            const text = await chosen.text();
+            const lower = chosen.name.toLowerCase();
+            let job;
+            if (lower.endsWith('.json')) {
+              const request = JSON.parse(text);
+              if (name.value.trim()) request.name = name.value.trim();
+              if (activate.checked) request.activate = true;
+              job = await api('POST', base, { json: request });
+            } else {
+              const q = new URLSearchParams();
+              const put = (k, v) => { if (String(v).trim()) q.set(k, String(v).trim()); };
+              put('name', name.value); put('targetField', target.value); put('queryColumn', queryColumn.value);
+              put('targetsColumn', targetsColumn.value); put('rank', rank.value); put('epochs', epochs.value);
+              if (activate.checked) q.set('activate', 'true');
+              job = await api('POST', `${base}?${q}`, { body: text, type: lower.endsWith('.csv') ? 'text/csv' : 'application/x-ndjson' });
+            }
+            clear(messages, h('p.note', { role: 'status' }, `Training job ${job.id} (${job.name || `v${job.version}`}) started.`));
+            reload();
+          } catch (e) {
+            clear(messages, problem(e, `Training from ${chosen.name}`));
+          }
+        });
+      },
+    },
+    field('Label file (CSV, JSON Lines, or a JSON request)', file, 'wide'), field('Name', name),
+    field('Targets are', target), targets, field('CSV query column', queryColumn), field('CSV targets column', targetsColumn),
+    field('Rank', rank), field('Epochs', epochs), field('Activate when it beats the baseline', activate),
+    h('div', {}, submit),
+    h('p.note.wide', {}, 'The job holds out whole queries, trains, and keeps the adapter only as the identity unless it beats the '
+      + 'unadapted search on them; follow it below.')));
 }
 
 /** Live progress: its phase and counters; of the per-epoch list (progress.epochs) the latest entry only. */

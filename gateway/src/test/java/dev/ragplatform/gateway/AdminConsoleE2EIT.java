@@ -445,7 +445,7 @@ class AdminConsoleE2EIT {
 	 */
 	@Test
 	@Order(5)
-	void followActivateAndDeactivateAdapters() {
+	void followActivateAndDeactivateAdapters() throws IOException {
 		List<String> topics = List.of("photosynthesis in plants", "volcanic eruptions", "the French Revolution",
 				"espresso coffee brewing", "container orchestration with Kubernetes", "black holes and gravity",
 				"honey bees and pollination", "the stock market crash of 1929", "marathon running training",
@@ -472,14 +472,40 @@ class AdminConsoleE2EIT {
 				"validationFraction", 0.2));
 		assertThat(started.status()).as(started.toString()).isEqualTo(202);
 		String good = started.json().path("id").asString();
-		Http.Response second = this.http.post(adapters, KEY, Map.of("name", "already-right", "labels",
-				Map.of("targetField", "externalId", "pairs", right), "epochs", 2));
-		assertThat(second.status()).as(second.toString()).isEqualTo(202);
-		String useless = second.json().path("id").asString();
 
-		// the page follows the jobs by itself until both are ready
+		// the second job is started from the page, from a label file in biker-train-qa.csv's layout
 		open("adapters?collection=" + collection);
 		waitFor(By.cssSelector("tr[data-adapter-id='" + good + "']"), Duration.ofSeconds(10));
+		StringBuilder csv = new StringBuilder(",title,answer\n");
+		for (int i = 0; i < right.size(); i++) {
+			csv.append(i).append(",\"").append(right.get(i).get("query")).append("\",\"['")
+				.append(((List<?>) right.get(i).get("targets")).get(0)).append("']\"\n");
+		}
+		Path labels = Files.createTempFile("already-right", ".csv");
+		Files.writeString(labels, csv);
+		this.browser.findElement(By.cssSelector("#main details summary")).click();
+		this.browser.findElement(By.id("adapter-file")).sendKeys(labels.toString());
+		this.browser.findElement(By.id("adapter-name")).sendKeys("already-right");
+		WebElement target = this.browser.findElement(By.id("adapter-target"));
+		target.clear();
+		target.sendKeys("externalId");
+		this.browser.findElement(By.id("adapter-epochs")).sendKeys("2", Keys.ENTER);
+		waitUntil(Duration.ofSeconds(20), "the job started from the page",
+				(d) -> d.findElement(By.id("main")).getText().contains("(already-right) started."));
+		JsonNode fromPage = this.http.get(adapters, KEY)
+			.json()
+			.path("adapters")
+			.valueStream()
+			.filter((x) -> "already-right".equals(x.path("name").asString()))
+			.findFirst()
+			.orElseThrow();
+		String useless = fromPage.path("id").asString();
+		assertThat(fromPage.path("settings").path("pairs").asInt()).isEqualTo(right.size());
+		assertThat(fromPage.path("settings").path("targetField").asString()).isEqualTo("externalId");
+		assertThat(fromPage.path("settings").path("epochs").asInt()).isEqualTo(2);
+		this.chromium.screenshot("adapter-started-from-file");
+
+		// the page follows the jobs by itself until both are ready
 		assertThat(this.browser.findElement(By.id("adapters-active")).getText()).contains("none");
 		waitUntil(Duration.ofMinutes(2), "both adapters ready on the page", (d) -> {
 			assertThat(d.findElements(By.cssSelector("tr[data-status='failed']"))).as("failed adapters").isEmpty();
