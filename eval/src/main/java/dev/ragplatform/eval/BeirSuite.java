@@ -75,7 +75,8 @@ final class BeirSuite {
 	/**
 	 * The adapters the modes name ({@code dense@labels}, {@code dense@distill}), trained on the dataset's
 	 * {@code train} split: {@code labels} from its judgments (query → relevant documents by external id),
-	 * {@code distill} from its queries alone, ranked by hybrid search as the teacher. Never on the evaluated split.
+	 * {@code distill} from its queries alone, ranked by hybrid search as the teacher ({@code distill-pseudo}: its first
+	 * document as the positive). Never on the evaluated split.
 	 * Any other name evaluates a ready adapter of that name that was trained before (e.g. with other settings).
 	 */
 	private Map<String, Object> adapters(java.nio.file.Path dir, String collection, List<String> modes)
@@ -102,6 +103,9 @@ final class BeirSuite {
 				}
 				case "distill" -> Map.of("distillation",
 						Map.of("teacher", "hybrid", "queries", List.copyOf(train.queries().values())));
+				// the teacher's first document as each query's positive, trained as labels are
+				case "distill-pseudo" -> Map.of("distillation", Map.of("teacher", "hybrid", "objective",
+						"pseudo-labels", "queries", List.copyOf(train.queries().values())));
 				default -> null; // any other name: a ready adapter of that name, trained before
 			};
 			if (request == null) {

@@ -210,6 +210,17 @@ class AdapterIT {
 		assertThat(done.path("metrics").path("baseline").path("nDCG@10").isNumber()).isTrue();
 		assertThat(done.path("metrics").path("epochs").size()).isBetween(1, 3);
 
+		// the other objective: the teacher's first document is each query's positive
+		ResponseEntity<JsonNode> pseudo = this.api.post("/v1/collections/adapt/adapters", Map.of("name", "pseudo",
+				"distillation", Map.of("queries", queries, "depth", 5, "objective", "pseudo-labels"), "epochs", 3));
+		assertThat(pseudo.getStatusCode().value()).as("%s", pseudo.getBody()).isEqualTo(202);
+		JsonNode pseudoDone = awaitEnd(pseudo.getBody().path("id").asString());
+		assertThat(pseudoDone.path("status").asString()).as("%s", pseudoDone).isEqualTo("ready");
+		assertThat(pseudoDone.path("settings").path("objective").asString()).isEqualTo("pseudo-labels");
+		assertThat(pseudoDone.path("settings").path("positives").asInt()).isEqualTo(1);
+		assertThat(pseudoDone.path("metrics").path("trainingQueries").asInt()
+				+ pseudoDone.path("metrics").path("validationQueries").asInt()).isEqualTo(60);
+
 		// many queries keep the job in its teacher phase long enough to cancel it there
 		List<String> many = new ArrayList<>();
 		for (int i = 0; i < 3000; i++) {
@@ -256,6 +267,11 @@ class AdapterIT {
 				Map.of("labels", Map.of("pairs", List.of(Map.of("query", "q", "targets", List.of("doc1")))), "rank", 0))
 			.getStatusCode()
 			.value()).isEqualTo(400);
+		assertThat(this.api.post("/v1/collections/adapt/adapters",
+				Map.of("distillation", Map.of("queries", List.of("a", "b"), "objective", "guess")))
+			.getBody()
+			.path("detail")
+			.asString()).contains("distillation.objective must be listwise");
 		assertThat(this.api.post("/v1/collections/nope/adapters", Map.of()).getStatusCode().value()).isEqualTo(404);
 		assertThat(this.api.get("/v1/collections/adapt/adapters/not-a-uuid").getStatusCode().value()).isEqualTo(400);
 		assertThat(this.api.get("/v1/collections/adapt/adapters/00000000-0000-0000-0000-000000000000").getStatusCode()

@@ -72,7 +72,13 @@ class AdapterController {
 	 * @param depth how many of the teacher's chunks each query learns from
 	 * @param rankTemperature the teacher's distribution: weight {@code exp(-rank / rankTemperature)}
 	 */
-	record Distillation(List<String> queries, String teacher, Integer depth, Double rankTemperature) {
+	/**
+	 * @param objective {@code listwise} (default: KL to the teacher's rank distribution over its list) or
+	 * {@code pseudo-labels} (the teacher's first {@code positives} documents are the query's positives, trained as
+	 * labels are)
+	 */
+	record Distillation(List<String> queries, String teacher, Integer depth, Double rankTemperature, String objective,
+			Integer positives) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -130,7 +130,8 @@ class AdapterJobs {
 	/** The settings a job runs with: the request's, else the defaults. */
 	record Settings(int rank, int epochs, int batchSize, double learningRate, double weightDecay, double temperature,
 			int hardNegatives, double validationFraction, int maxValidationQueries, long seed, int teacherDepth,
-			double teacherRankTemperature, int teacherRelevant, boolean teacherRerank) {
+			double teacherRankTemperature, int teacherRelevant, boolean teacherRerank, boolean pseudoLabels,
+			int teacherPositives) {
 
 		Map<String, Object> asMap() {
 			Map<String, Object> m = new LinkedHashMap<>();
@@ -182,6 +183,10 @@ class AdapterJobs {
 			recorded.put("teacher", teacher);
 			recorded.put("teacherDepth", settings.teacherDepth);
 			recorded.put("teacherRankTemperature", settings.teacherRankTemperature);
+			recorded.put("objective", objective(d));
+			if (settings.pseudoLabels) {
+				recorded.put("positives", settings.teacherPositives);
+			}
 			recorded.put("queries", queries.size());
 			digest = digest(queries.stream(), teacher);
 			work = () -> runDistillation(id, collection, task, settings, queries, request.activate());
@@ -235,7 +240,9 @@ class AdapterJobs {
 						: d.teacherDepth(),
 				(r.distillation() != null && r.distillation().rankTemperature() != null)
 						? r.distillation().rankTemperature() : d.teacherRankTemperature(),
-				d.teacherRelevant(), r.distillation() != null && teacher(r.distillation()).equals("rerank"));
+				d.teacherRelevant(), r.distillation() != null && teacher(r.distillation()).equals("rerank"),
+				r.distillation() != null && objective(r.distillation()).equals(PSEUDO_LABELS),
+				(r.distillation() != null && r.distillation().positives() != null) ? r.distillation().positives() : 1);
 		check(s.rank >= 1 && s.rank <= 256, "rank must be between 1 and 256");
 		check(s.epochs >= 1 && s.epochs <= 100, "epochs must be between 1 and 100");
 		check(s.batchSize >= 1 && s.batchSize <= 4096, "batchSize must be between 1 and 4096");
@@ -246,7 +253,23 @@ class AdapterJobs {
 		check(s.validationFraction > 0 && s.validationFraction < 1, "validationFraction must be in (0, 1)");
 		check(s.teacherDepth >= 2 && s.teacherDepth <= 1000, "distillation.depth must be between 2 and 1000");
 		check(s.teacherRankTemperature > 0, "distillation.rankTemperature must be above 0");
+		check(s.teacherPositives >= 1 && s.teacherPositives < s.teacherDepth,
+				"distillation.positives must be at least 1 and below the depth");
 		return s;
+	}
+
+	static final String LISTWISE = "listwise";
+
+	static final String PSEUDO_LABELS = "pseudo-labels";
+
+	/** The distillation's objective: {@code listwise} (default) or {@code pseudo-labels}. */
+	private static String objective(Distillation d) {
+		String objective = (d.objective() == null || d.objective().isBlank()) ? LISTWISE : d.objective();
+		if (!objective.equals(LISTWISE) && !objective.equals(PSEUDO_LABELS)) {
+			throw RetrievalProblem.badRequest("distillation.objective must be listwise (the teacher's rank "
+					+ "distribution) or pseudo-labels (its first documents as positives), not '" + objective + "'");
+		}
+		return objective;
 	}
 
 	/** The distillation's teacher: {@code hybrid} (default) or {@code rerank}. */
@@ -414,10 +437,21 @@ class AdapterJobs {
 			int[] train = Arrays.copyOfRange(order, held, order.length);
 			long t3 = System.nanoTime();
 			phase(id, "mining", 0, train.length);
-			int[][] negatives = mine(id, loaded.chunks, vectors, train, rankings, settings.hardNegatives);
+			// pseudo-labels: the teacher's first documents are positives, and what else the unadapted query finds
+			// (its other picks included) may be a negative; listwise: the teacher's whole list is learnt from
+			List<int[]> positives = settings.pseudoLabels
+					? rankings.stream().map((r) -> firstDocuments(r, loaded.chunks, settings.teacherPositives)).toList()
+					: null;
+			int[][] negatives = mine(id, loaded.chunks, vectors, train, settings.pseudoLabels ? positives : rankings,
+					settings.hardNegatives);
 			List<AdapterTrainer.Example> examples = new ArrayList<>();
 			for (int i = 0; i < train.length; i++) {
 				int q = train[i];
+				if (settings.pseudoLabels) {
+					examples.add(new AdapterTrainer.Example(vectors[q], positives.get(q), negatives[i], new int[0],
+							new double[0]));
+					continue;
+				}
 				int[] ranking = rankings.get(q);
 				double[] teacher = new double[ranking.length];
 				double sum = 0;
@@ -433,6 +467,20 @@ class AdapterJobs {
 			metrics.put("mineSeconds", seconds(t3));
 			return train(id, collection, settings, loaded.chunks, examples, validation, metrics, activate);
 		});
+	}
+
+	/** The chunks of a ranking that belong to its first {@code documents} documents. */
+	static int[] firstDocuments(int[] ranking, ChunkVectors chunks, int documents) {
+		Set<Integer> first = new LinkedHashSet<>();
+		List<Integer> picked = new ArrayList<>();
+		for (int c : ranking) {
+			int document = chunks.documentOf[c];
+			if (first.contains(document) || first.size() < documents) {
+				first.add(document);
+				picked.add(c);
+			}
+		}
+		return picked.stream().mapToInt(Integer::intValue).toArray();
 	}
 
 	private Map<String, Object> train(UUID id, Collection collection, Settings settings, ChunkVectors chunks,
