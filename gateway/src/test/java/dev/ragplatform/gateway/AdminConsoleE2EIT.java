@@ -363,6 +363,23 @@ class AdminConsoleE2EIT {
 			.pollInterval(Duration.ofMillis(300))
 			.until(() -> !foundBy(collection, "night train to the mountains").contains(removed));
 		assertThat(foundBy(collection, "copper roofs turn green")).contains(kept);
+
+		// the PDF that failed twice was dead-lettered twice: the overview counts the topic's records on the broker
+		// (each service rereads them at most every 15 s)
+		open("overview");
+		waitUntil(Duration.ofSeconds(60), "the dead letters counted on the overview", (d) -> {
+			List<WebElement> rows = d.findElements(By.xpath("//h2[.='Dead letters']/following-sibling::table[1]"
+					+ "//tr[td[.='rag.documents.v1-dlt']]/td[3]"));
+			if (rows.isEmpty()) {
+				return false;
+			}
+			String count = rows.get(0).getText().replace(",", "");
+			return count.matches("\\d+") && Integer.parseInt(count) >= 2;
+		});
+		assertThat(this.browser.findElement(By.id("main")).getText()).contains("rag.chunks.v1-dlt");
+		((org.openqa.selenium.JavascriptExecutor) this.browser).executeScript("arguments[0].scrollIntoView()",
+				this.browser.findElement(By.xpath("//h2[.='Dead letters']")));
+		this.chromium.screenshot("overview-dead-letters");
 	}
 
 	/**
