@@ -29,9 +29,9 @@ async function problemOf(response) {
  * A key that stops working (revoked, expired) signs the console out wherever the call was made: pages catch their
  * errors to show them, so a 401 is announced to the shell (app.js) rather than left to each page.
  */
-function unauthorized(error, options) {
+function unauthorized(error, options, key) {
   if (error.status === 401 && !options.probe) {
-    window.dispatchEvent(new CustomEvent('rag:unauthorized', { detail: error }));
+    window.dispatchEvent(new CustomEvent('rag:unauthorized', { detail: { error, key } }));
   }
   return error;
 }
@@ -42,7 +42,8 @@ function unauthorized(error, options) {
  * probe (a 401 is only this call's answer: the sign-in form checking a key).
  */
 export async function api(method, path, options = {}) {
-  const headers = { 'X-API-Key': session.key() || '' };
+  const key = session.key() || '';
+  const headers = { 'X-API-Key': key };
   let body = options.body;
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -57,7 +58,7 @@ export async function api(method, path, options = {}) {
     throw new ApiError(0, { title: 'Network error', detail: `the gateway did not answer (${e.message})` });
   }
   if (!response.ok) {
-    throw unauthorized(new ApiError(response.status, await problemOf(response)), options);
+    throw unauthorized(new ApiError(response.status, await problemOf(response)), options, key);
   }
   if (response.status === 204) return null;
   const as = options.as || 'json';
@@ -72,14 +73,15 @@ export function upload(path, formData, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
-    xhr.setRequestHeader('X-API-Key', session.key() || '');
+    const key = session.key() || '';
+    xhr.setRequestHeader('X-API-Key', key);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onerror = () => reject(new ApiError(0, { title: 'Network error', detail: 'the upload did not reach the gateway' }));
     xhr.onload = () => {
       let json = null;
       try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
       if (xhr.status >= 200 && xhr.status < 300) resolve(json);
-      else reject(unauthorized(new ApiError(xhr.status, json || { title: `HTTP ${xhr.status}`, detail: xhr.responseText.slice(0, 300) }), {}));
+      else reject(unauthorized(new ApiError(xhr.status, json || { title: `HTTP ${xhr.status}`, detail: xhr.responseText.slice(0, 300) }), {}, key));
     };
     xhr.send(formData);
   });

@@ -27,7 +27,10 @@ export function go(page, params) {
   location.hash = `#/${page}${q}`;
 }
 
+let generation = 0; // bumped by every navigation and sign-out: a page still rendering for an older one is dropped
+
 async function show() {
+  const mine = ++generation;
   if (leave) { leave(); leave = null; }
   if (!session.key()) return signIn();
   document.getElementById('nav').hidden = false;
@@ -41,10 +44,19 @@ async function show() {
   clear(main, h('p.note', {}, 'Loading…'));
   try {
     const module = await pages[page]();
-    clear(main);
-    leave = (await module.render(main, params, { go })) || null;
+    if (mine !== generation) return;
+    // each page renders into a container of its own, so a page overtaken meanwhile leaves nothing on screen
+    const root = h('div');
+    clear(main, root);
+    const cleanup = (await module.render(root, params, { go })) || null;
+    if (mine !== generation) {
+      if (cleanup) cleanup();
+      root.remove();
+      return;
+    }
+    leave = cleanup;
   } catch (e) {
-    clear(main, problem(e, 'This page failed'));
+    if (mine === generation) clear(main, problem(e, 'This page failed'));
   }
 }
 
@@ -93,9 +105,11 @@ document.getElementById('sign-out').addEventListener('click', () => {
 window.addEventListener('hashchange', show);
 // a key that stops working (revoked, expired) sends the user back to sign-in, whichever page made the call
 window.addEventListener('rag:unauthorized', (e) => {
-  if (!session.key()) return;
+  // only the key signed in now: a late answer to a call made with an earlier key changes nothing
+  if (!session.key() || e.detail.key !== session.key()) return;
   session.signOut();
+  generation++;
   if (leave) { leave(); leave = null; }
-  signIn(e.detail);
+  signIn(e.detail.error);
 });
 show();

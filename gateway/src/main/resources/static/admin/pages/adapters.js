@@ -16,6 +16,7 @@ export async function render(main, params, { go }) {
   const list = h('div');
   main.append(trainForm(base, messages, () => load()), messages, list);
   let timer = null;
+  let stopped = false; // left: an answer still on its way must not start polling again
 
   async function act(id, action, button) {
     await busy(button, async () => {
@@ -53,13 +54,13 @@ export async function render(main, params, { go }) {
                 : h('button', { type: 'button', 'aria-label': `Activate adapter ${x.name || `v${x.version}`}`,
                   onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
       // statuses are queued, training, ready, failed, cancelled: follow the jobs still going
-      if (a.adapters.some((x) => RUNNING.has(String(x.status).toLowerCase()))) timer = setTimeout(load, 3000);
+      if (a.adapters.some((x) => RUNNING.has(String(x.status).toLowerCase())) && !stopped) timer = setTimeout(load, 3000);
     } catch (e) {
       clear(list, problem(e, `Adapters of ${collection}`));
     }
   }
   await load();
-  return () => clearTimeout(timer);
+  return () => { stopped = true; clearTimeout(timer); };
 }
 
 /**

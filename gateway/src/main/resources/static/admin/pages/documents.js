@@ -63,6 +63,7 @@ export async function render(main, params, { go }) {
     h('h2', {}, `Documents of ${collection}`), h('div.toolbar', {}, refresh, summary), messages, list, pager);
 
   let timer = null;
+  let stopped = false; // left: an answer still on its way must not start polling again
   async function act(label, method, path, button) {
     await busy(button, async () => {
       try {
@@ -107,13 +108,13 @@ export async function render(main, params, { go }) {
         h('button', { type: 'button', disabled: page === 0, onclick: () => { page--; load(); } }, 'Previous'),
         h('span.note', {}, `page ${page + 1} of ${pages}`),
         h('button', { type: 'button', disabled: page + 1 >= pages, onclick: () => { page++; load(); } }, 'Next'));
-      if (p.documents.some((d) => !TERMINAL.has(d.status))) timer = setTimeout(load, 1500);
+      if (p.documents.some((d) => !TERMINAL.has(d.status)) && !stopped) timer = setTimeout(load, 1500);
     } catch (e) {
       clear(list, problem(e, `Documents of ${collection}`));
     }
   }
   await load();
-  return () => clearTimeout(timer);
+  return () => { stopped = true; clearTimeout(timer); };
 }
 
 function stageNote(d) {

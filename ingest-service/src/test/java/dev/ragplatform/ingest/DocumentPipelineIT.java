@@ -214,7 +214,9 @@ class DocumentPipelineIT {
 	@Test
 	void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndDoNotBlockTheirPartition(KafkaBroker broker)
 			throws Exception {
-		double deadLettersBefore = deadLetterRecords();
+		// NaN until the meter has reached the broker once
+		double deadLettersBefore = await().atMost(Duration.ofSeconds(30))
+			.until(this::deadLetterRecords, (n) -> !Double.isNaN(n));
 		String prefix = UUID.randomUUID().toString();
 		String garbage = prefix + "-garbage";
 		String unknown = prefix + "-unknown";

@@ -218,6 +218,9 @@ class AdapterIT {
 		assertThat(pseudoDone.path("status").asString()).as("%s", pseudoDone).isEqualTo("ready");
 		assertThat(pseudoDone.path("settings").path("objective").asString()).isEqualTo("pseudo-labels");
 		assertThat(pseudoDone.path("settings").path("positives").asInt()).isEqualTo(1);
+		// only the pseudo-label path builds positives: one document of one chunk each here
+		assertThat(pseudoDone.path("metrics").path("positiveChunksPerQuery").asDouble()).isEqualTo(1.0);
+		assertThat(done.path("metrics").has("positiveChunksPerQuery")).isFalse();
 		assertThat(pseudoDone.path("metrics").path("trainingQueries").asInt()
 				+ pseudoDone.path("metrics").path("validationQueries").asInt()).isEqualTo(60);
 

@@ -169,7 +169,9 @@ class ChunkIndexerIT {
 
 	@Test
 	void poisonRecordsGoToTheDeadLetterTopicWithTheReason(KafkaBroker broker) throws Exception {
-		double deadLettersBefore = deadLetterRecords();
+		// NaN until the meter has reached the broker once
+		double deadLettersBefore = await().atMost(Duration.ofSeconds(30))
+			.until(this::deadLetterRecords, (n) -> !Double.isNaN(n));
 		String wrongDims = "wrong-dims-" + UUID.randomUUID();
 		DocumentChunks bad = new DocumentChunks(this.collection, wrongDims, 1, 0, 1, 1, MODEL, null, null,
 				List.of(new DocumentChunks.Chunk(0, "text", 0, 4, null, new float[] { 1, 2, 3 })));

@@ -20,14 +20,15 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * {@code rag.kafka.dead.letter.records{topic}}: the records a dead-letter topic holds (latest minus earliest offset,
  * summed over its partitions), read from the broker — so the figure counts every replica's dead letters and survives
- * restarts, unlike a counter. Read when scraped, at most every {@code refresh}; {@code NaN} while the broker cannot
- * be asked (the reason is not a metric's business: the service's health says it), 0 for a topic not created yet.
+ * restarts, unlike a counter. Read when scraped, at most every {@code refresh} and within 1.5 s; {@code NaN} while
+ * the broker cannot be asked (the reason is not a metric's business: the service's health says it), 0 for a topic not created yet.
  */
 public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 
 	public static final String NAME = "rag.kafka.dead.letter.records";
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(3);
+	/** All of one reading (three admin calls): well inside a scrape's, and the console overview's, 5 s. */
+	private static final Duration TIMEOUT = Duration.ofMillis(1500);
 
 	private final Map<String, Object> adminConfig;
 
@@ -40,6 +41,8 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 	private long readAt;
 
 	private Admin admin;
+
+	private boolean closed;
 
 	/**
 	 * @param adminConfig the Kafka admin client's configuration (e.g. Spring's {@code KafkaAdmin} properties)
@@ -67,7 +70,8 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 	/** The records the topic holds, from a reading at most {@code refresh} old. */
 	public synchronized double records(String topic) {
 		long now = System.nanoTime();
-		if (this.values.isEmpty() || now - this.readAt > this.refreshNanos) {
+		// an unreadable topic (NaN) is asked again at the next scrape, a read one after refresh
+		if (this.values.isEmpty() || now - this.readAt > this.refreshNanos || this.values.containsValue(Double.NaN)) {
 			this.readAt = now;
 			this.values.clear();
 			for (String t : this.topics) {
@@ -78,11 +82,15 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 	}
 
 	private double read(String topic) {
+		if (this.closed) {
+			return Double.NaN;
+		}
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		try {
 			Admin client = admin();
 			Map<String, TopicDescription> described = client.describeTopics(List.of(topic))
 				.allTopicNames()
-				.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				.get(left(deadline), TimeUnit.NANOSECONDS);
 			Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
 			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
 			described.get(topic).partitions().forEach((p) -> {
@@ -91,10 +99,10 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 			});
 			Map<TopicPartition, ListOffsetsResultInfo> first = client.listOffsets(earliest)
 				.all()
-				.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				.get(left(deadline), TimeUnit.NANOSECONDS);
 			Map<TopicPartition, ListOffsetsResultInfo> last = client.listOffsets(latest)
 				.all()
-				.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				.get(left(deadline), TimeUnit.NANOSECONDS);
 			long records = 0;
 			for (var entry : last.entrySet()) {
 				records += entry.getValue().offset() - first.get(entry.getKey()).offset();
@@ -113,6 +121,10 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 		}
 	}
 
+	private static long left(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
 	private Admin admin() {
 		if (this.admin == null) {
 			this.admin = Admin.create(this.adminConfig);
@@ -122,6 +134,7 @@ public final class DeadLetterMeter implements MeterBinder, AutoCloseable {
 
 	@Override
 	public synchronized void close() {
+		this.closed = true;
 		if (this.admin != null) {
 			this.admin.close(Duration.ofSeconds(2));
 			this.admin = null;

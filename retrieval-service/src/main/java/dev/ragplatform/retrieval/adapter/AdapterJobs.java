@@ -98,6 +98,11 @@ class AdapterJobs {
 				Thread.ofPlatform().name("adapter-training-", 0).daemon(true).factory());
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor(
 				Thread.ofPlatform().name("adapter-heartbeat").daemon(true).factory());
+		if (this.defaults.staleAfter().compareTo(this.defaults.heartbeat().multipliedBy(3)) < 0) {
+			throw new IllegalStateException("rag.retrieval.adapters.stale-after (" + this.defaults.staleAfter()
+					+ ") must be at least 3 × heartbeat (" + this.defaults.heartbeat() + "), or live jobs are failed "
+					+ "as interrupted");
+		}
 		long every = Math.max(100, this.defaults.heartbeat().toMillis());
 		this.heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
 	}
@@ -115,15 +120,24 @@ class AdapterJobs {
 	 */
 	void beat() {
 		try {
-			this.repository.heartbeat(this.cancelled.keySet());
+			Set<UUID> held = Set.copyOf(this.cancelled.keySet());
+			Set<UUID> alive = Set.copyOf(this.repository.heartbeat(held));
+			for (UUID id : held) {
+				// its row ended elsewhere (cancelled through another replica, failed as stale): stop working on it
+				AtomicBoolean flag = this.cancelled.get(id);
+				if (!alive.contains(id) && flag != null && !flag.getAndSet(true)) {
+					logger.info("Adapter job {} was ended by another instance; stopping it here", id);
+				}
+			}
 			for (UUID id : this.repository.failStale(this.defaults.staleAfter())) {
 				logger.warn("Adapter job {} had no heartbeat for {}: its instance stopped; marked failed", id,
 						this.defaults.staleAfter());
 			}
 		}
-		catch (RuntimeException ex) {
-			// the database is away: the next beat tries again, and the jobs' rows stay as they are meanwhile
-			logger.debug("Adapter heartbeat failed: {}", ex.toString());
+		catch (Throwable ex) {
+			// the database is away (or worse): the next beat tries again, and the jobs' rows stay as they are meanwhile;
+			// nothing may escape, or the scheduler would never beat again
+			logger.warn("Adapter heartbeat failed: {}", ex.toString());
 		}
 	}
 
@@ -424,10 +438,12 @@ class AdapterJobs {
 			List<AdapterTrainer.Held> validation = new ArrayList<>();
 			for (int i = 0; i < held; i++) {
 				int q = order[i];
-				// relevant for validation: the teacher's first documents
+				// relevant for validation: the teacher's first documents (with pseudo-labels, the ones trained as
+				// positives, so that the job is judged on what it learns)
+				int relevant = settings.pseudoLabels ? settings.teacherPositives : settings.teacherRelevant;
 				Set<Integer> docs = new LinkedHashSet<>();
 				for (int c : rankings.get(q)) {
-					if (docs.size() == settings.teacherRelevant) {
+					if (docs.size() == relevant) {
 						break;
 					}
 					docs.add(loaded.chunks.documentOf[c]);
@@ -437,13 +453,16 @@ class AdapterJobs {
 			int[] train = Arrays.copyOfRange(order, held, order.length);
 			long t3 = System.nanoTime();
 			phase(id, "mining", 0, train.length);
-			// pseudo-labels: the teacher's first documents are positives, and what else the unadapted query finds
-			// (its other picks included) may be a negative; listwise: the teacher's whole list is learnt from
+			// pseudo-labels: the teacher's first documents are positives; listwise: its whole list is learnt from.
+			// Either way hard negatives come from outside the teacher's list: its lower picks are not wrong answers
 			List<int[]> positives = settings.pseudoLabels
 					? rankings.stream().map((r) -> firstDocuments(r, loaded.chunks, settings.teacherPositives)).toList()
 					: null;
-			int[][] negatives = mine(id, loaded.chunks, vectors, train, settings.pseudoLabels ? positives : rankings,
-					settings.hardNegatives);
+			if (positives != null) {
+				metrics.put("positiveChunksPerQuery",
+						Math.round(positives.stream().mapToInt((p) -> p.length).average().orElse(0) * 100) / 100.0);
+			}
+			int[][] negatives = mine(id, loaded.chunks, vectors, train, rankings, settings.hardNegatives);
 			List<AdapterTrainer.Example> examples = new ArrayList<>();
 			for (int i = 0; i < train.length; i++) {
 				int q = train[i];

@@ -107,14 +107,19 @@ class AdapterRepository {
 			.update();
 	}
 
-	/** Refreshes the heartbeat of the jobs this instance holds (those still queued or training). */
-	void heartbeat(java.util.Collection<UUID> ids) {
-		if (!ids.isEmpty()) {
-			this.jdbc.sql("UPDATE retrieval.adapters SET heartbeat_at = now() WHERE id IN (:ids) "
-					+ "AND status IN ('queued', 'training')")
-				.param("ids", List.copyOf(ids))
-				.update();
+	/**
+	 * Refreshes the heartbeat of the jobs this instance holds; the ones still queued or training (the others were
+	 * ended elsewhere).
+	 */
+	List<UUID> heartbeat(java.util.Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
 		}
+		return this.jdbc.sql("UPDATE retrieval.adapters SET heartbeat_at = now() WHERE id IN (:ids) "
+				+ "AND status IN ('queued', 'training') RETURNING id")
+			.param("ids", List.copyOf(ids))
+			.query(UUID.class)
+			.list();
 	}
 
 	/**
