@@ -2,17 +2,14 @@ package dev.ragplatform.gateway.admin;
 
 import java.nio.file.Path;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.gateway.web.GatewayProblem;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -50,10 +47,7 @@ class AdminController {
 		return Mono.fromCallable(() -> {
 			Path path = this.reports.file(file);
 			if (path == null) {
-				ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-						"no report file '" + file + "' (names end in .json, .md or .png)");
-				problem.setType(ProblemTypes.NOT_FOUND);
-				throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+				throw GatewayProblem.notFound("no report file '" + file + "' (names end in .json, .md or .png)");
 			}
 			MediaType type = file.endsWith(".png") ? MediaType.IMAGE_PNG
 					: file.endsWith(".json") ? MediaType.APPLICATION_JSON

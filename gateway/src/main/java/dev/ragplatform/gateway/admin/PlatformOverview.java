@@ -180,16 +180,10 @@ class PlatformOverview {
 	 * sample per consumer client and partition counts.
 	 */
 	static Section<List<ConsumerLag>> lag(Section<PrometheusText> ingest, Section<PrometheusText> retrieval) {
-		List<ConsumerLag> lags = new ArrayList<>();
-		List<String> unavailable = new ArrayList<>();
-		for (var entry : List.of(Map.entry(Service.INGEST, ingest), Map.entry(Service.RETRIEVAL, retrieval))) {
-			if (!entry.getValue().available()) {
-				unavailable.add(entry.getValue().detail());
-				continue;
-			}
+		return fromEach(ingest, retrieval, (service, metrics) -> {
 			Set<String> seen = new HashSet<>();
 			Map<String, Double> byTopic = new LinkedHashMap<>();
-			for (PrometheusText.Sample s : entry.getValue().value().samples("kafka_consumer_fetch_manager_records_lag")) {
+			for (PrometheusText.Sample s : metrics.samples("kafka_consumer_fetch_manager_records_lag")) {
 				String topic = s.labels().get("topic");
 				if (topic == null || !Double.isFinite(s.value())
 						|| !seen.add(s.labels().get("client_id") + "/" + s.labels().get("partition") + "/"
@@ -198,34 +192,40 @@ class PlatformOverview {
 				}
 				byTopic.merge(topic, s.value(), Double::sum);
 			}
-			byTopic.forEach((topic, lag) -> lags.add(new ConsumerLag(entry.getKey().id(), topic, lag)));
-		}
-		if (lags.isEmpty() && !unavailable.isEmpty()) {
-			return Section.unavailable(String.join("; ", unavailable));
-		}
-		return new Section<>(true, lags, unavailable.isEmpty() ? null : String.join("; ", unavailable));
+			return byTopic.entrySet().stream().map((e) -> new ConsumerLag(service.id(), e.getKey(), e.getValue())).toList();
+		});
 	}
 
 	/** {@code rag_kafka_dead_letter_records} of ingest-service ({@code rag.documents.v1-dlt}) and retrieval-service. */
 	static Section<List<DeadLetters>> deadLetters(Section<PrometheusText> ingest, Section<PrometheusText> retrieval) {
-		List<DeadLetters> topics = new ArrayList<>();
+		return fromEach(ingest, retrieval, (service, metrics) -> metrics.samples("rag_kafka_dead_letter_records")
+			.stream()
+			.filter((s) -> s.labels().get("topic") != null)
+			.map((s) -> new DeadLetters(service.id(), s.labels().get("topic"),
+					Double.isFinite(s.value()) ? s.value() : null))
+			.toList());
+	}
+
+	/**
+	 * What {@code read} finds in the Prometheus text of ingest-service and of retrieval-service, one after the other;
+	 * unavailable only when neither could be read and nothing was found (else the unreadable one is the detail).
+	 */
+	private static <T> Section<List<T>> fromEach(Section<PrometheusText> ingest, Section<PrometheusText> retrieval,
+			java.util.function.BiFunction<Service, PrometheusText, List<T>> read) {
+		List<T> found = new ArrayList<>();
 		List<String> unavailable = new ArrayList<>();
 		for (var entry : List.of(Map.entry(Service.INGEST, ingest), Map.entry(Service.RETRIEVAL, retrieval))) {
-			if (!entry.getValue().available()) {
-				unavailable.add(entry.getValue().detail());
-				continue;
+			if (entry.getValue().available()) {
+				found.addAll(read.apply(entry.getKey(), entry.getValue().value()));
 			}
-			for (PrometheusText.Sample s : entry.getValue().value().samples("rag_kafka_dead_letter_records")) {
-				String topic = s.labels().get("topic");
-				if (topic != null) {
-					topics.add(new DeadLetters(entry.getKey().id(), topic, Double.isFinite(s.value()) ? s.value() : null));
-				}
+			else {
+				unavailable.add(entry.getValue().detail());
 			}
 		}
-		if (topics.isEmpty() && !unavailable.isEmpty()) {
+		if (found.isEmpty() && !unavailable.isEmpty()) {
 			return Section.unavailable(String.join("; ", unavailable));
 		}
-		return new Section<>(true, topics, unavailable.isEmpty() ? null : String.join("; ", unavailable));
+		return new Section<>(true, found, unavailable.isEmpty() ? null : String.join("; ", unavailable));
 	}
 
 	private Mono<String> get(Service service, String path) {

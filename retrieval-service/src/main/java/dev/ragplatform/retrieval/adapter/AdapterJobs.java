@@ -144,8 +144,18 @@ class AdapterJobs {
 	/** The settings a job runs with: the request's, else the defaults. */
 	record Settings(int rank, int epochs, int batchSize, double learningRate, double weightDecay, double temperature,
 			int hardNegatives, double validationFraction, int maxValidationQueries, long seed, int teacherDepth,
-			double teacherRankTemperature, int teacherRelevant, boolean teacherRerank, boolean pseudoLabels,
+			double teacherRankTemperature, int teacherRelevant, String teacher, String objective,
 			int teacherPositives) {
+
+		/** The teacher is hybrid search reranked by rerank-service. */
+		boolean teacherRerank() {
+			return "rerank".equals(this.teacher);
+		}
+
+		/** The teacher's first documents are positives (else its whole ranking is learnt listwise). */
+		boolean pseudoLabels() {
+			return PSEUDO_LABELS.equals(this.objective);
+		}
 
 		Map<String, Object> asMap() {
 			Map<String, Object> m = new LinkedHashMap<>();
@@ -193,16 +203,15 @@ class AdapterJobs {
 		else {
 			Distillation d = request.distillation();
 			List<String> queries = checkedQueries(d.queries());
-			String teacher = teacher(d);
-			recorded.put("teacher", teacher);
+			recorded.put("teacher", settings.teacher);
 			recorded.put("teacherDepth", settings.teacherDepth);
 			recorded.put("teacherRankTemperature", settings.teacherRankTemperature);
-			recorded.put("objective", objective(d));
-			if (settings.pseudoLabels) {
+			recorded.put("objective", settings.objective);
+			if (settings.pseudoLabels()) {
 				recorded.put("positives", settings.teacherPositives);
 			}
 			recorded.put("queries", queries.size());
-			digest = digest(queries.stream(), teacher);
+			digest = digest(queries.stream(), settings.teacher);
 			work = () -> runDistillation(id, collection, task, settings, queries, request.activate());
 		}
 		if (this.executor.getQueue().remainingCapacity() == 0) {
@@ -254,8 +263,8 @@ class AdapterJobs {
 						: d.teacherDepth(),
 				(r.distillation() != null && r.distillation().rankTemperature() != null)
 						? r.distillation().rankTemperature() : d.teacherRankTemperature(),
-				d.teacherRelevant(), r.distillation() != null && teacher(r.distillation()).equals("rerank"),
-				r.distillation() != null && objective(r.distillation()).equals(PSEUDO_LABELS),
+				d.teacherRelevant(), (r.distillation() != null) ? teacher(r.distillation()) : null,
+				(r.distillation() != null) ? objective(r.distillation()) : null,
 				(r.distillation() != null && r.distillation().positives() != null) ? r.distillation().positives() : 1);
 		check(s.rank >= 1 && s.rank <= 256, "rank must be between 1 and 256");
 		check(s.epochs >= 1 && s.epochs <= 100, "epochs must be between 1 and 100");
@@ -411,9 +420,9 @@ class AdapterJobs {
 				// training settings on the same queries reuse it while the collection is unchanged
 				List<SearchService.ChunkRef> ranking = this.teacherRankings.get(List.of(collection.id(),
 						collection.chunkCount(), collection.tokenCount(), String.valueOf(collection.updatedAt()), query,
-						task, settings.teacherDepth, settings.teacherRerank),
+						task, settings.teacherDepth, settings.teacherRerank()),
 						(k) -> this.search.teacherRanking(collection.name(), query, task, settings.teacherDepth,
-								settings.teacherRerank));
+								settings.teacherRerank()));
 				int[] chunks = ranking.stream()
 					.mapToInt((c) -> loaded.chunks.chunk(c.documentId(), c.chunkIndex()))
 					.filter((c) -> c >= 0)
@@ -440,12 +449,9 @@ class AdapterJobs {
 				int q = order[i];
 				// relevant for validation: the teacher's first documents (with pseudo-labels, the ones trained as
 				// positives, so that the job is judged on what it learns)
-				int relevant = settings.pseudoLabels ? settings.teacherPositives : settings.teacherRelevant;
+				int relevant = settings.pseudoLabels() ? settings.teacherPositives : settings.teacherRelevant;
 				Set<Integer> docs = new LinkedHashSet<>();
-				for (int c : rankings.get(q)) {
-					if (docs.size() == relevant) {
-						break;
-					}
+				for (int c : firstDocuments(rankings.get(q), loaded.chunks, relevant)) {
 					docs.add(loaded.chunks.documentOf[c]);
 				}
 				validation.add(new AdapterTrainer.Held(vectors[q], docs));
@@ -455,7 +461,7 @@ class AdapterJobs {
 			phase(id, "mining", 0, train.length);
 			// pseudo-labels: the teacher's first documents are positives; listwise: its whole list is learnt from.
 			// Either way hard negatives come from outside the teacher's list: its lower picks are not wrong answers
-			List<int[]> positives = settings.pseudoLabels
+			List<int[]> positives = settings.pseudoLabels()
 					? rankings.stream().map((r) -> firstDocuments(r, loaded.chunks, settings.teacherPositives)).toList()
 					: null;
 			if (positives != null) {
@@ -466,7 +472,7 @@ class AdapterJobs {
 			List<AdapterTrainer.Example> examples = new ArrayList<>();
 			for (int i = 0; i < train.length; i++) {
 				int q = train[i];
-				if (settings.pseudoLabels) {
+				if (settings.pseudoLabels()) {
 					examples.add(new AdapterTrainer.Example(vectors[q], positives.get(q), negatives[i], new int[0],
 							new double[0]));
 					continue;
@@ -759,10 +765,9 @@ class AdapterJobs {
 		return copy;
 	}
 
+	/** 0 … n-1 in a seeded order (the same order Collections.shuffle gives with that seed). */
 	private static int[] shuffled(int n, long seed) {
-		List<Integer> order = new ArrayList<>(IntStream.range(0, n).boxed().toList());
-		java.util.Collections.shuffle(order, new Random(seed));
-		return order.stream().mapToInt(Integer::intValue).toArray();
+		return shuffledCopy(IntStream.range(0, n).toArray(), new Random(seed));
 	}
 
 	private Map<String, Object> phase(UUID id, String phase, long done, long total) {
