@@ -8,9 +8,9 @@ export const session = {
 };
 
 /** A failed call: the problem's detail (RFC 9457) when the answer was one, else the status. */
-export class ApiError extends Error {
-  constructor(status, problem, fallback) {
-    super((problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
+class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }

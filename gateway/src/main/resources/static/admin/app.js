@@ -22,7 +22,7 @@ function route() {
   return { page: pages[path] ? path : 'overview', params: new URLSearchParams(query || '') };
 }
 
-export function go(page, params) {
+function go(page, params) {
   const q = params ? `?${new URLSearchParams(params)}` : '';
   location.hash = `#/${page}${q}`;
 }

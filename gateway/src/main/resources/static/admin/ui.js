@@ -51,6 +51,11 @@ export function table(headers, rows, caption) {
     h('tbody', {}, rows));
 }
 
+/** A table, or the note {@code empty} when there are no rows. */
+export function tableOr(empty, headers, rows, caption) {
+  return rows.length ? table(headers, rows, caption) : h('p.note', {}, empty);
+}
+
 export function num(v, digits = 0) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   return Number(v).toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });

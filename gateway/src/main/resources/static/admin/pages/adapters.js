@@ -1,9 +1,12 @@
 // Task adapters of a collection (retrieval-service, /api/v1/collections/{c}/adapters): status, progress, held-out
 // metrics; activate (refused unless ready and better than the unadapted baseline) and deactivate.
 import { api, enc } from '../api.js';
-import { h, clear, problem, field, table, busy, statusBadge, when, collectionPicker } from '../ui.js';
+import { h, clear, problem, field, tableOr, busy, statusBadge, when, collectionPicker } from '../ui.js';
 
 const RUNNING = new Set(['queued', 'training']);
+
+/** A job still going: queued or training (the other statuses are ready, failed, cancelled). */
+const running = (x) => RUNNING.has(String(x.status).toLowerCase());
 
 export async function render(main, params, { go }) {
   const picker = await collectionPicker(api, 'adapters-collection', params.get('collection'));
@@ -30,6 +33,22 @@ export async function render(main, params, { go }) {
     });
   }
 
+  function row(x) {
+    const label = x.name || `v${x.version}`;
+    // one action per state: a job still going can be cancelled, a finished adapter switched on or off
+    const action = running(x) ? 'cancel' : x.active ? 'deactivate' : 'activate';
+    const verb = action[0].toUpperCase() + action.slice(1);
+    return h('tr', { dataset: { adapterId: x.id, status: x.status } },
+      h('td', {}, label, h('div.note', {}, x.id), x.active ? h('strong', {}, 'active') : null),
+      h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress && running(x) ? h('div.note', {}, progress(x.progress)) : null,
+        x.error ? h('div.problem', {}, x.error) : null),
+      h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
+      h('td', {}, metrics(x.metrics)),
+      h('td', {}, when(x.createdAt)),
+      h('td', {}, h('button', { type: 'button', 'aria-label': `${verb} adapter ${label}`,
+        onclick: (e) => act(x.id, action, e.currentTarget) }, verb)));
+  }
+
   async function load() {
     clearTimeout(timer);
     try {
@@ -37,24 +56,10 @@ export async function render(main, params, { go }) {
       // retrieval-service answers "none" when no adapter is active
       const active = a.active && a.active !== 'none' ? a.active : null;
       clear(list, h('p', { id: 'adapters-active' }, 'Active: ', h('strong', {}, active || 'none (searches use the plain model)')),
-        a.adapters.length === 0 ? h('p.note', {}, 'No adapters for this collection.')
-          : table(['adapter', 'status', 'supervision / task', 'held-out metrics', 'created', 'actions'], a.adapters.map((x) => h('tr', { dataset: { adapterId: x.id, status: x.status } },
-            h('td', {}, x.name || `v${x.version}`, h('div.note', {}, x.id), x.active ? h('strong', {}, 'active') : null),
-            h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress && RUNNING.has(String(x.status).toLowerCase()) ? h('div.note', {}, progress(x.progress)) : null,
-              x.error ? h('div.problem', {}, x.error) : null),
-            h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
-            h('td', {}, metrics(x.metrics)),
-            h('td', {}, when(x.createdAt)),
-            h('td', {}, RUNNING.has(String(x.status).toLowerCase())
-              ? h('button', { type: 'button', 'aria-label': `Cancel adapter ${x.name || `v${x.version}`}`,
-                onclick: (e) => act(x.id, 'cancel', e.currentTarget) }, 'Cancel')
-              : x.active
-                ? h('button', { type: 'button', 'aria-label': `Deactivate adapter ${x.name || `v${x.version}`}`,
-                  onclick: (e) => act(x.id, 'deactivate', e.currentTarget) }, 'Deactivate')
-                : h('button', { type: 'button', 'aria-label': `Activate adapter ${x.name || `v${x.version}`}`,
-                  onclick: (e) => act(x.id, 'activate', e.currentTarget) }, 'Activate'))))));
+        tableOr('No adapters for this collection.', ['adapter', 'status', 'supervision / task', 'held-out metrics', 'created', 'actions'],
+          a.adapters.map(row)));
       // statuses are queued, training, ready, failed, cancelled: follow the jobs still going
-      if (a.adapters.some((x) => RUNNING.has(String(x.status).toLowerCase())) && !stopped) timer = setTimeout(load, 3000);
+      if (a.adapters.some(running) && !stopped) timer = setTimeout(load, 3000);
     } catch (e) {
       clear(list, problem(e, `Adapters of ${collection}`));
     }

@@ -49,10 +49,8 @@ async function passageTexts(collection, a) {
       }
     }
   }
-  await Promise.all(texts.values());
-  const resolved = new Map();
-  for (const [k, v] of texts) resolved.set(k, await v);
-  return resolved;
+  const values = await Promise.all(texts.values());
+  return new Map([...texts.keys()].map((k, i) => [k, values[i]]));
 }
 
 function view(a, texts) {

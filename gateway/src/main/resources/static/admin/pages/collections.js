@@ -1,7 +1,7 @@
 // Collections: list, create and delete (retrieval-service through /api/v1/collections); settings are fixed at
 // creation (retrieval-service has no update), so they are shown read-only.
 import { api, enc } from '../api.js';
-import { h, clear, problem, field, table, num, busy, when } from '../ui.js';
+import { h, clear, problem, field, tableOr, num, busy, when } from '../ui.js';
 
 export async function render(main, params) {
   const messages = h('div', { 'aria-live': 'polite' });
@@ -89,8 +89,7 @@ export async function render(main, params) {
   async function load() {
     try {
       const { collections } = await api('GET', '/api/v1/collections');
-      clear(list, collections.length === 0 ? h('p.note', {}, 'No collections yet.')
-        : table(['name', 'model', { label: 'dims', num: true }, 'distance', { label: 'documents', num: true },
+      clear(list, tableOr('No collections yet.', ['name', 'model', { label: 'dims', num: true }, 'distance', { label: 'documents', num: true },
           { label: 'chunks', num: true }, 'actions'], collections.map((c) => h('tr', { dataset: { collection: c.name } },
           h('td', {}, h('button.link', { type: 'button', onclick: () => showDetails(c.name) }, c.name)),
           h('td', {}, c.embeddingModel), h('td.num', {}, c.dimensions), h('td', {}, c.distance),

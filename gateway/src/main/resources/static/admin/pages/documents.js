@@ -2,7 +2,7 @@
 // progress, status per stage, failed documents with their reason and a retry, delete. The list refreshes itself
 // while any document is still in the pipeline.
 import { api, upload, enc } from '../api.js';
-import { h, clear, problem, field, table, num, busy, statusBadge, when, collectionPicker } from '../ui.js';
+import { h, clear, problem, field, tableOr, num, busy, statusBadge, when, collectionPicker } from '../ui.js';
 
 const STAGES = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED'];
 const TERMINAL = new Set(['INDEXED', 'FAILED', 'DELETED']);
@@ -84,8 +84,7 @@ export async function render(main, params, { go }) {
       const p = await api('GET', `${base}?${q}`);
       summary.textContent = `${num(p.total)} documents · ` + Object.entries(p.byStatus || {})
         .map(([s, n]) => `${s.toLowerCase()} ${num(n)}`).join(', ');
-      clear(list, p.documents.length === 0 ? h('p.note', {}, 'No documents.')
-        : table(['document', 'status', 'progress', { label: 'chunks', num: true }, 'type', 'updated', 'actions'],
+      clear(list, tableOr('No documents.', ['document', 'status', 'progress', { label: 'chunks', num: true }, 'type', 'updated', 'actions'],
           p.documents.map((d) => h('tr', { dataset: { documentId: d.documentId, status: d.status } },
             h('td', {}, h('div', {}, d.title || d.fileName || d.externalId || d.documentId),
               h('div.note', {}, `${d.externalId && d.externalId !== d.documentId ? `${d.externalId} · ` : ''}v${d.version} · ${d.documentId}`)),

@@ -2,7 +2,7 @@
 // statuses per collection and both services' Prometheus metrics). Throughput is the change of ingest-service's
 // counters between two refreshes of this page.
 import { api } from '../api.js';
-import { h, clear, problem, table, num, statusBadge } from '../ui.js';
+import { h, clear, problem, table, tableOr, num, statusBadge } from '../ui.js';
 
 const EVERY_MS = 5000;
 
@@ -35,8 +35,14 @@ export async function render(main) {
   return () => clearInterval(timer);
 }
 
-function unavailable(section, what) {
-  return h('p.note', {}, `${what} not available: ${section.detail || 'unknown reason'}`);
+/**
+ * A section of the overview: its heading, then what {@code body} makes of the section's value and the section's
+ * detail (what could not be read) — or, when nothing could be read, why.
+ */
+function section(title, s, body, what = title) {
+  return [h('h2', {}, title), s.available
+    ? [body(s.value), s.detail ? h('p.note', {}, s.detail) : null]
+    : h('p.note', {}, `${what} not available: ${s.detail || 'unknown reason'}`)];
 }
 
 function view(o, previous) {
@@ -45,69 +51,45 @@ function view(o, previous) {
     o.services.map((s) => h('tr', {}, h('td', {}, s.name), h('td', {}, statusBadge(s.status)),
       h('td.num', {}, num(s.millis)), h('td', {}, s.detail || '')))));
 
-  parts.push(h('h2', {}, 'Ingest'));
-  if (o.ingest.available) {
-    const i = o.ingest.value;
-    const seconds = previous && previous.ingest.available ? (Date.parse(o.at) - Date.parse(previous.at)) / 1000 : 0;
-    const rate = (now, before) => (seconds > 0 && before !== null ? (now - before) / seconds : null);
+  parts.push(...section('Ingest', o.ingest, (i) => {
     const p = previous && previous.ingest.available ? previous.ingest.value : null;
+    const seconds = p ? (Date.parse(o.at) - Date.parse(previous.at)) / 1000 : 0;
+    const rate = (now, before) => (seconds > 0 ? (now - before) / seconds : null);
     const docRate = p ? rate(i.documentsEmbedded, p.documentsEmbedded) : null;
     const chunkRate = p ? rate(i.chunks, p.chunks) : null;
-    parts.push(h('div.cards', {},
+    return [h('div.cards', {},
       card('documents/s', docRate === null ? 'measuring…' : num(docRate, 2), 'embedded, since the last refresh'),
       card('chunks/s', chunkRate === null ? 'measuring…' : num(chunkRate, 1), 'since the last refresh'),
       card('documents embedded', num(i.documentsEmbedded), 'since ingest-service started'),
       card('documents failed', num(i.documentsFailed), 'dead-lettered to rag.documents.v1-dlt, since start'),
       card('chunks', num(i.chunks), 'since ingest-service started'),
       card('mean time per document', i.meanDocumentSeconds == null ? '–' : `${num(i.meanDocumentSeconds, 2)} s`, 'parse → embedded')),
-      Object.keys(i.indexerEvents || {}).length
-        ? h('p.note', {}, 'retrieval-service chunk batches: ',
-          Object.entries(i.indexerEvents).map(([k, v]) => `${k} ${num(v)}`).join(', '))
-        : null);
-  } else {
-    parts.push(unavailable(o.ingest, 'Ingest counters'));
-  }
+    Object.keys(i.indexerEvents || {}).length
+      ? h('p.note', {}, 'retrieval-service chunk batches: ',
+        Object.entries(i.indexerEvents).map(([k, v]) => `${k} ${num(v)}`).join(', '))
+      : null];
+  }, 'Ingest counters'));
 
-  parts.push(h('h2', {}, 'Consumer lag'));
-  if (o.consumerLag.available) {
-    parts.push(o.consumerLag.value.length
-      ? table(['service', 'topic', { label: 'records behind', num: true }],
-        o.consumerLag.value.map((l) => h('tr', {}, h('td', {}, l.service), h('td', {}, l.topic), h('td.num', {}, num(l.lag)))))
-      : h('p.note', {}, 'No consumer has reported its lag yet.'));
-    if (o.consumerLag.detail) parts.push(h('p.note', {}, o.consumerLag.detail));
-  } else {
-    parts.push(unavailable(o.consumerLag, 'Consumer lag'));
-  }
+  parts.push(...section('Consumer lag', o.consumerLag, (lags) => tableOr('No consumer has reported its lag yet.',
+    ['service', 'topic', { label: 'records behind', num: true }],
+    lags.map((l) => h('tr', {}, h('td', {}, l.service), h('td', {}, l.topic), h('td.num', {}, num(l.lag)))))));
 
-  parts.push(h('h2', {}, 'Dead letters'));
-  if (o.deadLetters.available) {
-    parts.push(o.deadLetters.value.length
-      ? table(['service', 'topic', { label: 'records', num: true }],
-        o.deadLetters.value.map((d) => h('tr', {}, h('td', {}, d.service), h('td', {}, d.topic),
-          h('td.num', {}, d.records === null ? 'unreadable' : num(d.records)))),
-        'poison records kept with their reason (header kafka_dlt-exception-message), counted on the broker')
-      : h('p.note', {}, 'No service reports its dead-letter topic.'));
-    if (o.deadLetters.detail) parts.push(h('p.note', {}, o.deadLetters.detail));
-  } else {
-    parts.push(unavailable(o.deadLetters, 'Dead letters'));
-  }
+  parts.push(...section('Dead letters', o.deadLetters, (topics) => tableOr('No service reports its dead-letter topic.',
+    ['service', 'topic', { label: 'records', num: true }],
+    topics.map((d) => h('tr', {}, h('td', {}, d.service), h('td', {}, d.topic),
+      h('td.num', {}, d.records === null ? 'unreadable' : num(d.records)))),
+    'poison records kept with their reason (header kafka_dlt-exception-message), counted on the broker')));
 
-  parts.push(h('h2', {}, 'Collections'));
-  if (o.collections.available) {
-    const statuses = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED', 'FAILED', 'DELETED'];
-    parts.push(o.collections.value.length
-      ? table(['collection', { label: 'documents', num: true }, { label: 'chunks', num: true },
-        ...statuses.map((s) => ({ label: s.toLowerCase(), num: true }))],
-      o.collections.value.map((c) => h('tr', {},
-        h('td', {}, h('a', { href: `#/documents?collection=${encodeURIComponent(c.name)}` }, c.name)),
-        h('td.num', {}, num(c.documents)), h('td.num', {}, num(c.chunks)),
-        statuses.map((s) => h('td.num', {}, c.byStatus ? num(c.byStatus[s] || 0) : '–')))),
-      'documents and chunks: searchable now (retrieval-service); per status: every version ingest-service knows, '
-        + 'failed ones are the dead letters')
-      : h('p.note', {}, 'No collections yet.'));
-  } else {
-    parts.push(unavailable(o.collections, 'Collections'));
-  }
+  const statuses = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED', 'FAILED', 'DELETED'];
+  parts.push(...section('Collections', o.collections, (collections) => tableOr('No collections yet.',
+    ['collection', { label: 'documents', num: true }, { label: 'chunks', num: true },
+      ...statuses.map((s) => ({ label: s.toLowerCase(), num: true }))],
+    collections.map((c) => h('tr', {},
+      h('td', {}, h('a', { href: `#/documents?collection=${encodeURIComponent(c.name)}` }, c.name)),
+      h('td.num', {}, num(c.documents)), h('td.num', {}, num(c.chunks)),
+      statuses.map((s) => h('td.num', {}, c.byStatus ? num(c.byStatus[s] || 0) : '–')))),
+    'documents and chunks: searchable now (retrieval-service); per status: every version ingest-service knows, '
+      + 'failed ones are the dead letters')));
   parts.push(h('p.note', {}, `Read at ${new Date(o.at).toLocaleTimeString()}.`));
   return parts;
 }

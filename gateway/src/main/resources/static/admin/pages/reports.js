@@ -1,9 +1,9 @@
 // Evaluation and benchmark reports: GET /api/v1/admin/reports (the files ./rag eval and ./rag bench wrote to the
 // gateway's rag.gateway.reports-dir), each with its chart (.png), metrics (.json) and text (.md).
 import { api, enc } from '../api.js';
-import { h, clear, problem, table, num } from '../ui.js';
+import { h, clear, problem, table, tableOr, num } from '../ui.js';
 
-export async function render(main, params, { go }) {
+export async function render(main, params) {
   main.append(h('h1', {}, 'Evaluation reports'));
   const detail = h('div', { 'aria-live': 'polite' });
   let listing;
@@ -18,8 +18,7 @@ export async function render(main, params, { go }) {
     return null;
   }
   main.append(h('p.note', {}, `From ${listing.directory}.`),
-    listing.reports.length === 0 ? h('p.note', {}, 'No reports yet: run ./rag eval <suite> or ./rag bench <what>.')
-      : table(['report', 'suite', 'time', 'files'], listing.reports.map((r) => h('tr', {},
+    tableOr('No reports yet: run ./rag eval <suite> or ./rag bench <what>.', ['report', 'suite', 'time', 'files'], listing.reports.map((r) => h('tr', {},
         h('td', {}, h('a', { href: `#/reports?name=${enc(r.name)}` }, r.name)), h('td', {}, r.suite),
         h('td', {}, r.time ? r.time.replace('T', ' ') : '–'), h('td', {}, Object.keys(r.files).join(', '))))),
     detail);

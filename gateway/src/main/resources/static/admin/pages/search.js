@@ -71,7 +71,7 @@ async function results(collection, answer) {
   return [
     h('h2', {}, `${(answer.results || []).length} results`),
     table(stages.map((s) => ({ label: s.replace('Ms', ' ms'), num: true })),
-      [h('tr', { id: 'search-timings' }, stages.map((s) => h('td.num', {}, t[s] == null ? '–' : num(t[s], 1))))], 'per-stage timings'),
+      [h('tr', { id: 'search-timings' }, stages.map((s) => h('td.num', {}, num(t[s], 1))))], 'per-stage timings'),
     h('p.note', {}, flags.join(' · ')),
     answer.rerankError ? h('div.problem', { role: 'alert' }, h('strong', {}, 'Rerank skipped: '), answer.rerankError) : null,
     items.length ? items : h('p.note', {}, 'Nothing matched.'),
