@@ -244,6 +244,37 @@ class AdapterIT {
 	}
 
 	@Test
+	void aJobEndedThroughAnotherInstanceStopsHere() {
+		// 20,000 distinct queries: the teacher phase alone takes minutes (a hybrid search each)
+		List<String> many = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			many.add("question " + i + " about " + TOPICS.get(i % TOPICS.size()));
+		}
+		String id = this.api.post("/v1/collections/adapt/adapters",
+				Map.of("name", "elsewhere", "distillation", Map.of("queries", many))).getBody().path("id").asString();
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+			.until(() -> this.api.get("/v1/collections/adapt/adapters/" + id).getBody().path("progress").path("phase")
+				.asString(), "teacher"::equals);
+
+		// what a cancel through another replica does: that instance holds no flag for the job, only its row
+		assertThat(this.jdbc.update("UPDATE retrieval.adapters SET status = 'cancelled', finished_at = now() "
+				+ "WHERE id = ?::uuid AND status = 'training'", id)).isEqualTo(1);
+
+		// this instance runs one job at a time: the next one can start only once the first has stopped here
+		ResponseEntity<JsonNode> next = this.api.post("/v1/collections/adapt/adapters",
+				Map.of("name", "after-elsewhere", "labels", Map.of("targetField", "documentId", "pairs", shiftedPairs()),
+						"epochs", 1, "activate", false));
+		assertThat(next.getStatusCode().value()).as("%s", next.getBody()).isEqualTo(202);
+		JsonNode nextDone = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+			.until(() -> this.api.get("/v1/collections/adapt/adapters/" + next.getBody().path("id").asString())
+				.getBody(), (body) -> !List.of("queued", "training").contains(body.path("status").asString()));
+		assertThat(nextDone.path("status").asString()).as("%s", nextDone).isEqualTo("ready");
+		JsonNode first = this.api.get("/v1/collections/adapt/adapters/" + id).getBody();
+		assertThat(first.path("status").asString()).as("%s", first).isEqualTo("cancelled");
+		assertThat(first.path("progress").path("phase").asString()).as("%s", first).isEqualTo("teacher");
+	}
+
+	@Test
 	void aJobWhoseInstanceStoppedIsFailedAsInterrupted() {
 		// what a crashed instance leaves behind: a job in training whose heartbeat stopped a minute ago
 		java.util.UUID id = java.util.UUID.randomUUID();
