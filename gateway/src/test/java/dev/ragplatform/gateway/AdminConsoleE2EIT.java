@@ -219,6 +219,13 @@ class AdminConsoleE2EIT {
 		this.browser.findElement(By.linkText("Overview")).click();
 		waitUntil(Duration.ofSeconds(30), "the collection on the overview",
 				(d) -> d.findElement(By.id("main")).getText().contains(collection));
+		// retrieval-service's chunk consumer has read the chunks: its lag is on the overview, as a number of records
+		// (the table right after the heading: the next section's table has retrieval-service and chunks too)
+		waitUntil(Duration.ofSeconds(60), "retrieval-service's chunk consumer lag on the overview", (d) -> {
+			List<WebElement> cells = d.findElements(By.xpath("//h2[.='Consumer lag']/following-sibling::*[1][self::table]"
+					+ "//tr[td[1][.='retrieval-service'] and td[2][contains(., 'chunks')]]/td[3]"));
+			return !cells.isEmpty() && cells.get(0).getText().replace(",", "").matches("\\d+");
+		});
 		this.chromium.screenshot("overview-counts");
 
 		// a new read key is shown once
