@@ -90,10 +90,9 @@ as_pg_user() {
   if is_root; then runuser -u "$(pg_os_user)" -- "$@"; else "$@"; fi
 }
 
-# port_owner PORT: prints "pid/command" listening on 127.0.0.1:PORT or *:PORT, or nothing when free.
-# A listening socket, by ss when it is there: a probe connection to a port in the ephemeral range (32768-60999,
-# where 55432 lies) with nothing listening can connect to itself (TCP simultaneous open), look taken, and leave a
-# TIME-WAIT that then stops PostgreSQL from binding it.
+# port_in_use PORT: whether something listens on it, asked of ss when it is there. A probe connection to a port in
+# the ephemeral range (32768-60999, where 55432 lies) with nothing listening can connect to itself (TCP simultaneous
+# open), look taken, and leave a TIME-WAIT that then stops PostgreSQL from binding it.
 port_in_use() {
   if command -v ss >/dev/null 2>&1; then
     [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]
@@ -101,6 +100,8 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
   fi
 }
+
+# port_owner PORT: prints "pid/command" listening on 127.0.0.1:PORT or *:PORT, or nothing when free.
 port_owner() {
   if command -v ss >/dev/null 2>&1; then
     ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\("[^"]*"\),pid=\([0-9]*\).*/pid \2 \1/p' | head -n1
