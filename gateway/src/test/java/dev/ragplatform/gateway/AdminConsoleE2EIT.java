@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import dev.ragplatform.testsupport.JavaApiDocs;
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
 import org.awaitility.Awaitility;
@@ -411,16 +412,9 @@ class AdminConsoleE2EIT {
 	void recommendApisWithTheirEvidence() {
 		String apis = createCollection("console-api");
 		String examples = createCollection("console-examples");
-		apiDoc(apis, "java.lang.Integer.parseInt", "String", "public static int parseInt(String s) throws NumberFormatException",
-				"Parses the string argument as a signed decimal integer.");
-		apiDoc(apis, "java.lang.Integer.valueOf", "String", "public static Integer valueOf(String s) throws NumberFormatException",
-				"Returns an Integer object holding the value of the specified String.");
-		apiDoc(apis, "java.util.Collections.sort", "List<T>", "public static <T extends Comparable<? super T>> void sort(List<T> list)",
-				"Sorts the specified list into ascending order, according to the natural ordering of its elements.");
-		apiDoc(apis, "java.nio.file.Files.exists", "Path,LinkOption...",
-				"public static boolean exists(Path path, LinkOption... options)", "Tests whether a file exists.");
-		apiDoc(apis, "java.lang.String.split", "String", "public String[] split(String regex)",
-				"Splits this string around matches of the given regular expression.");
+		JavaApiDocs.jdk("java.lang.Integer.parseInt", "java.lang.Integer.valueOf", "java.util.Collections.sort",
+				"java.nio.file.Files.exists", "java.lang.String.split")
+			.forEach((d) -> ingest(apis, d.externalId(), d.title(), d.text(), d.metadata()));
 		String csv = """
 				,title,answer
 				0,How to convert a String to an int in Java?,['java.lang.Integer.parseInt']
@@ -660,12 +654,6 @@ class AdminConsoleE2EIT {
 	}
 
 	/** One method's documentation as the Java API source connector writes it. */
-	private void apiDoc(String collection, String api, String params, String signature, String javadoc) {
-		String type = api.substring(0, api.lastIndexOf('.'));
-		ingest(collection, api + "(" + params + ")", api, api + "\n" + signature + "\n" + javadoc, Map.of("api", api,
-				"kind", "method", "package", type.substring(0, type.lastIndexOf('.')), "type", type, "module", "java.base"));
-	}
-
 	private void awaitIndexed(String collection, int count) {
 		Awaitility.await(count + " documents of " + collection + " indexed").atMost(Duration.ofMinutes(2))
 			.pollInterval(Duration.ofMillis(300))

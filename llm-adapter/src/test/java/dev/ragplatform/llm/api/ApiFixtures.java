@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.ragplatform.llm.PlatformFixture;
 import dev.ragplatform.llm.PlatformFixture.Doc;
+import dev.ragplatform.testsupport.JavaApiDocs;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,58 +62,10 @@ final class ApiFixtures {
 	}
 
 	static List<Doc> apiDocs() {
-		List<Doc> docs = new ArrayList<>();
-		api(docs, "java.lang.Integer.parseInt", "String", "public static int parseInt(String s) throws NumberFormatException",
-				"Parses the string argument as a signed decimal integer. The characters in the string must all be "
-						+ "decimal digits, except that the first character may be an ASCII minus sign '-' to indicate a "
-						+ "negative value or an ASCII plus sign '+' to indicate a positive value.");
-		api(docs, "java.lang.Integer.valueOf", "String", "public static Integer valueOf(String s) throws NumberFormatException",
-				"Returns an Integer object holding the value of the specified String. The argument is interpreted as "
-						+ "representing a signed decimal integer, exactly as if the argument were given to the "
-						+ "parseInt(java.lang.String) method.");
-		api(docs, "java.lang.Integer.toString", "int", "public static String toString(int i)",
-				"Returns a String object representing the specified integer.");
-		api(docs, "java.lang.String.split", "String", "public String[] split(String regex)",
-				"Splits this string around matches of the given regular expression.");
-		api(docs, "java.lang.String.trim", "", "public String trim()",
-				"Returns a string whose value is this string, with all leading and trailing space removed.");
-		api(docs, "java.lang.String.toUpperCase", "", "public String toUpperCase()",
-				"Converts all of the characters in this String to upper case using the rules of the default locale.");
-		api(docs, "java.lang.String.valueOf", "int", "public static String valueOf(int i)",
-				"Returns the string representation of the int argument.");
-		api(docs, "java.lang.StringBuilder.reverse", "", "public StringBuilder reverse()",
-				"Causes this character sequence to be replaced by the reverse of the sequence.");
-		api(docs, "java.util.List.add", "E", "boolean add(E e)",
-				"Appends the specified element to the end of this list (optional operation).");
-		api(docs, "java.util.List.size", "", "int size()", "Returns the number of elements in this list.");
-		api(docs, "java.util.Vector.addElement", "E", "public synchronized void addElement(E obj)",
-				"Adds the specified component to the end of this vector, increasing its size by one.");
-		api(docs, "java.util.Collections.sort", "List<T>",
-				"public static <T extends Comparable<? super T>> void sort(List<T> list)",
-				"Sorts the specified list into ascending order, according to the natural ordering of its elements.");
-		api(docs, "java.util.Collections.reverse", "List<?>", "public static void reverse(List<?> list)",
-				"Reverses the order of the elements in the specified list.");
-		api(docs, "java.util.Arrays.asList", "T...", "public static <T> List<T> asList(T... a)",
-				"Returns a fixed-size list backed by the specified array.");
-		api(docs, "java.util.HashMap.entrySet", "", "public Set<Map.Entry<K,V>> entrySet()",
-				"Returns a Set view of the mappings contained in this map.");
-		api(docs, "java.nio.file.Files.readAllLines", "Path", "public static List<String> readAllLines(Path path) throws IOException",
-				"Read all lines from a file.");
-		api(docs, "java.nio.file.Files.exists", "Path,LinkOption...",
-				"public static boolean exists(Path path, LinkOption... options)", "Tests whether a file exists.");
-		api(docs, "java.time.LocalDate.now", "", "public static LocalDate now()",
-				"Obtains the current date from the system clock in the default time-zone.");
-		return docs;
-	}
-
-	private static void api(List<Doc> docs, String api, String params, String signature, String javadoc) {
-		int lastDot = api.lastIndexOf('.');
-		String type = api.substring(0, lastDot);
-		String pkg = type.substring(0, type.lastIndexOf('.'));
-		String module = pkg.startsWith("java.nio") || pkg.startsWith("java.time") || pkg.startsWith("java.util")
-				|| pkg.startsWith("java.lang") ? "java.base" : "";
-		docs.add(new Doc(api + "(" + params + ")", api, api + "\n" + signature + "\n" + javadoc,
-				Map.of("api", api, "kind", "method", "package", pkg, "type", type, "module", module)));
+		return JavaApiDocs.jdk()
+			.stream()
+			.map((d) -> new Doc(d.externalId(), d.title(), d.text(), d.metadata()))
+			.toList();
 	}
 
 	/** title → APIs of the solved examples. */
