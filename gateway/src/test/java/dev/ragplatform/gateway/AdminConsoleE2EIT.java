@@ -423,12 +423,9 @@ class AdminConsoleE2EIT {
 				3,Check if a file exists,['java.nio.file.Files.exists']
 				4,Read a number typed into a Swing text field as an int,"['java.lang.Integer.parseInt', 'javax.swing.JTextField.getText']"
 				""";
-		String boundary = "console" + UUID.randomUUID();
-		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"collection\"\r\n\r\n" + examples
-				+ "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.csv\"\r\n"
-				+ "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
-		Http.Response imported = this.http.send("POST", "/api/v1/apis/examples:import", KEY, body, "Content-Type",
-				"multipart/form-data; boundary=" + boundary);
+		Http.Multipart form = Http.Multipart.of(Map.of("collection", examples), "train.csv", "text/csv", csv);
+		Http.Response imported = this.http.send("POST", "/api/v1/apis/examples:import", KEY, form.body(), "Content-Type",
+				form.contentType());
 		assertThat(imported.status()).as(imported.toString()).isEqualTo(202);
 		assertThat(imported.json().path("examples").asInt()).isEqualTo(5);
 		awaitIndexed(apis, 5);

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,6 +112,23 @@ final class Http {
 		@Override
 		public String toString() {
 			return this.status + " " + this.body;
+		}
+
+	}
+
+	/** A multipart/form-data body: text fields, then one part {@code file}; its Content-Type carries the boundary. */
+	record Multipart(String contentType, String body) {
+
+		static Multipart of(Map<String, String> fields, String fileName, String fileType, String content) {
+			String boundary = "rag" + UUID.randomUUID();
+			StringBuilder body = new StringBuilder();
+			fields.forEach((name, value) -> body.append("--").append(boundary)
+				.append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+				.append(value).append("\r\n"));
+			body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+				.append(fileName).append("\"\r\nContent-Type: ").append(fileType).append("\r\n\r\n").append(content)
+				.append("\r\n--").append(boundary).append("--\r\n");
+			return new Multipart("multipart/form-data; boundary=" + boundary, body.toString());
 		}
 
 	}

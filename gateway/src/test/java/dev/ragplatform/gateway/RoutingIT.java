@@ -89,15 +89,13 @@ class RoutingIT {
 
 	@Test
 	void multipartUploadsGoToIngest() {
-		String boundary = "rag" + UUID.randomUUID();
-		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\n"
-				+ "Content-Type: text/plain\r\n\r\nThe gateway streams uploads to ingest-service.\r\n--" + boundary + "\r\n"
-				+ "Content-Disposition: form-data; name=\"externalId\"\r\n\r\nnote-1\r\n--" + boundary + "--\r\n";
+		Http.Multipart form = Http.Multipart.of(Map.of("externalId", "note-1"), "note.txt", "text/plain",
+				"The gateway streams uploads to ingest-service.");
 		Http.Response accepted = Http.send(HttpRequest.newBuilder(
 				URI.create("http://127.0.0.1:" + this.port + "/api/v1/collections/" + this.collection + "/documents"))
 			.header("Authorization", "Bearer " + KEY)
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.header("Content-Type", form.contentType())
+			.POST(HttpRequest.BodyPublishers.ofString(form.body(), StandardCharsets.UTF_8))
 			.build());
 
 		assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
