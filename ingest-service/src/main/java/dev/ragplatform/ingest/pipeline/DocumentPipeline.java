@@ -14,6 +14,7 @@ import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.ingest.chunk.ChunkSize;
 import dev.ragplatform.ingest.chunk.Chunker;
 import dev.ragplatform.ingest.chunk.TextChunk;
+import dev.ragplatform.ingest.chunk.Tokenization;
 import dev.ragplatform.ingest.collection.CollectionClient;
 import dev.ragplatform.ingest.collection.CollectionSettings;
 import dev.ragplatform.ingest.config.IngestProperties;
@@ -160,8 +161,16 @@ class DocumentPipeline {
 			throw new PoisonDocumentException("chunk", ex.getMessage(), ex);
 		}
 		ChunkSize size = ChunkSize.fit(collection.targetTokens(), collection.overlapTokens(), model.maxTokens());
-		List<TextChunk> chunks = this.chunker.split(text, model.tokenizer().tokenize(text), size.targetTokens(),
-				size.overlapTokens());
+		// a chunk holds at most targetTokens: more tokens than maxChunks of them cannot fit, so stop counting there
+		int maxChunks = this.properties.limits().maxChunks();
+		int maxTokens = (int) Math.min(Integer.MAX_VALUE - 1L, (long) maxChunks * size.targetTokens());
+		Tokenization tokens = model.tokenizer().tokenize(text, maxTokens);
+		if (tokens.count() > maxTokens) {
+			throw new PoisonDocumentException("chunk", "the document has more than " + maxTokens + " tokens: more than "
+					+ "rag.ingest.limits.max-chunks (" + maxChunks + ") chunks of at most " + size.targetTokens()
+					+ " tokens");
+		}
+		List<TextChunk> chunks = this.chunker.split(text, tokens, size.targetTokens(), size.overlapTokens());
 		if (chunks.isEmpty()) {
 			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
 		}
