@@ -25,8 +25,16 @@ public final class ModelTokenizer implements AutoCloseable {
 
 	private final HuggingFaceTokenizer tokenizer;
 
+	private final int window;
+
 	/** A tokenizer from a HuggingFace {@code tokenizer.json}; the stream is read, not closed. */
 	public ModelTokenizer(InputStream tokenizerJson) throws IOException {
+		this(tokenizerJson, WINDOW_CHARS);
+	}
+
+	/** With another window: {@code Integer.MAX_VALUE} is the whole text in one call (tests compare against it). */
+	ModelTokenizer(InputStream tokenizerJson, int window) throws IOException {
+		this.window = window;
 		this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
 				Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "modelMaxLength",
 						String.valueOf(Integer.MAX_VALUE)));
@@ -55,7 +63,7 @@ public final class ModelTokenizer implements AutoCloseable {
 		List<int[]> windows = new ArrayList<>();
 		int n = 0;
 		for (int from = 0; from < text.length() && n <= limit;) {
-			int to = windowEnd(text, from);
+			int to = windowEnd(text, from, this.window);
 			String window = text.substring(from, to);
 			CharSpan[] spans = this.tokenizer.encode(window, false, false).getCharTokenSpans();
 			// the tokenizer counts code points; a Java string counts UTF-16 units, two for an emoji
@@ -88,12 +96,12 @@ public final class ModelTokenizer implements AutoCloseable {
 	 * Where the window that starts at {@code from} ends: the start of the last run of white space in its second
 	 * half, else (a text without spaces) at the window's length, never inside a surrogate pair.
 	 */
-	static int windowEnd(String text, int from) {
-		if (text.length() - from <= WINDOW_CHARS) {
+	static int windowEnd(String text, int from, int window) {
+		if (text.length() - from <= window) {
 			return text.length();
 		}
-		int limit = from + WINDOW_CHARS;
-		for (int i = limit; i > from + WINDOW_CHARS / 2; i--) {
+		int limit = from + window;
+		for (int i = limit; i > from + window / 2; i--) {
 			if (Character.isWhitespace(text.charAt(i)) && !Character.isWhitespace(text.charAt(i - 1))) {
 				return i;
 			}
