@@ -104,6 +104,98 @@ public final class Fixtures {
 		}
 	}
 
+	/**
+	 * A one-page PDF of {@code paragraph} and an image of random pixels (which no compression shrinks) that makes
+	 * the file about {@code size} bytes: a large file with little text, like a scanned report.
+	 */
+	public static byte[] pdfWithImage(String paragraph, int size) {
+		int side = (int) Math.sqrt(size / 3.0);
+		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(side, side,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(size);
+		for (int y = 0; y < side; y++) {
+			for (int x = 0; x < side; x++) {
+				image.setRGB(x, y, random.nextInt(0x1000000));
+			}
+		}
+		try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			PDPage page = new PDPage(PDRectangle.A4);
+			document.addPage(page);
+			var picture = org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory.createFromImage(document, image);
+			try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+				content.beginText();
+				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+				content.newLineAtOffset(72, 760);
+				content.showText(paragraph);
+				content.endText();
+				content.drawImage(picture, 72, 100, 450, 450);
+			}
+			document.save(out);
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A DOCX of {@code paragraph} and a picture of random bytes that makes the file about {@code size} bytes. */
+	public static byte[] docxWithPicture(String paragraph, int size) {
+		byte[] picture = new byte[size];
+		new java.util.Random(size).nextBytes(picture);
+		try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			document.createParagraph().createRun().setText(paragraph);
+			document.createParagraph()
+				.createRun()
+				.addPicture(new java.io.ByteArrayInputStream(picture), org.apache.poi.xwpf.usermodel.Document.PICTURE_TYPE_PNG,
+						"scan.png", 4_000_000, 4_000_000);
+			document.write(out);
+			return out.toByteArray();
+		}
+		catch (IOException | org.apache.poi.openxml4j.exceptions.InvalidFormatException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Text of {@code size} bytes in {@code format}: "text", "markdown" (a heading every 40 lines) or "html" (headings
+	 * and paragraphs). Its words are English ones (seeded, so the same every run), or single letters when
+	 * {@code dense}: a token per two characters, the most tokens a text of that size can hold.
+	 */
+	public static byte[] prose(String format, int size, boolean dense) {
+		String[] words = dense ? "abcdefghijklmnopqrstuvwxyz".split("")
+				: ("the court held that appellant respondent evidence section act judgment appeal order "
+						+ "petition high supreme bench learned counsel argued contract property tax service criminal "
+						+ "civil procedure witness statement record finding facts question law constitution article "
+						+ "right state government notice hearing decision relief damages liability clause agreement "
+						+ "party").split(" ");
+		java.util.Random random = new java.util.Random(42);
+		StringBuilder text = new StringBuilder(size + 200);
+		if (format.equals("html")) {
+			text.append("<!DOCTYPE html><html><head><title>Judgment</title></head><body>\n");
+		}
+		int line = 0;
+		while (text.length() < size - 100) {
+			if (line % 40 == 0) {
+				switch (format) {
+					case "markdown" -> text.append("\n## Part ").append(line / 40).append("\n\n");
+					case "html" -> text.append("<h2>Part ").append(line / 40).append("</h2>\n<p>");
+					default -> text.append("\n");
+				}
+			}
+			for (int w = 0; w < 12; w++) {
+				text.append(words[random.nextInt(words.length)]).append(w == 11 ? ".\n" : " ");
+			}
+			line++;
+			if (format.equals("html") && line % 40 == 0) {
+				text.append("</p>\n");
+			}
+		}
+		if (format.equals("html")) {
+			text.append("</p></body></html>\n");
+		}
+		return text.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
 	/** The bytes of a 1×1 PNG. */
 	public static byte[] png() {
 		return java.util.Base64.getDecoder()

@@ -29,13 +29,16 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final String maxHeap;
 
+	private final List<String> jvmFlags;
+
 	private Process process;
 
-	private ServiceProcess(String module, int port, List<String> args, String maxHeap) {
+	private ServiceProcess(String module, int port, List<String> args, String maxHeap, List<String> jvmFlags) {
 		this.module = module;
 		this.port = port;
 		this.args = List.copyOf(args);
 		this.maxHeap = maxHeap;
+		this.jvmFlags = List.copyOf(jvmFlags);
 	}
 
 	/**
@@ -43,7 +46,15 @@ public final class ServiceProcess implements AutoCloseable {
 	 * it is ready.
 	 */
 	public static ServiceProcess start(String module, String maxHeap, List<String> args) {
-		ServiceProcess service = new ServiceProcess(module, freePort(), args, maxHeap);
+		return start(module, maxHeap, List.of(), args);
+	}
+
+	/**
+	 * Starts {@code module} as {@link #start(String, String, List)} does, with extra JVM flags (such as the
+	 * {@code -XX:+ExitOnOutOfMemoryError} of the container image).
+	 */
+	public static ServiceProcess start(String module, String maxHeap, List<String> jvmFlags, List<String> args) {
+		ServiceProcess service = new ServiceProcess(module, freePort(), args, maxHeap, jvmFlags);
 		service.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "rag-" + module + "-stop"));
 		return service;
@@ -55,6 +66,16 @@ public final class ServiceProcess implements AutoCloseable {
 
 	public int port() {
 		return this.port;
+	}
+
+	/** The exit code once it has exited on its own or been stopped, or null while it runs. */
+	public synchronized Integer exitCode() {
+		return (this.process != null && !this.process.isAlive()) ? this.process.exitValue() : null;
+	}
+
+	/** Where its output goes. */
+	public Path log() {
+		return Path.of("target", this.module + "-" + this.port + ".log").toAbsolutePath();
 	}
 
 	public synchronized boolean isRunning() {
@@ -76,13 +97,14 @@ public final class ServiceProcess implements AutoCloseable {
 				command.add(flag);
 			}
 		}
+		command.addAll(this.jvmFlags);
 		if (Runtime.version().feature() >= 23) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 			command.add("--sun-misc-unsafe-memory-access=allow");
 		}
 		command.addAll(List.of("-jar", jar.toString(), "--server.port=" + this.port, "--server.address=127.0.0.1"));
 		command.addAll(this.args);
-		Path log = Path.of("target", this.module + "-" + this.port + ".log").toAbsolutePath();
+		Path log = log();
 		try {
 			Files.createDirectories(log.getParent());
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)

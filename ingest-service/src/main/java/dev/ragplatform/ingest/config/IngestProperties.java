@@ -60,12 +60,15 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	/**
 	 * @param partitions partitions of the topics this service creates (the parallelism of the pipeline)
 	 * @param concurrency consumer threads of {@code rag.documents.v1}
-	 * @param parallelDocuments documents of one polled batch processed at once (distinct keys only)
+	 * @param maxBytesInFlight total size of the documents processed at once (a larger one runs alone): what bounds the
+	 * pipeline's memory (tokenising a text peaks at about 6 times its size)
+	 * @param maxDeliveries starts of a record's processing that may end with the process gone (out of memory, a
+	 * crash) before the record is given up: its document FAILED with the reason, the record dead-lettered
 	 * @param chunksPerRecord chunks per {@code rag.chunks.v1} record; larger documents are sent in parts
 	 * @param maxBackoff longest wait between retries of a batch while a dependency is down
 	 */
-	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @Min(1) int parallelDocuments,
-			@Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff) {
+	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @NotNull DataSize maxBytesInFlight,
+			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff) {
 	}
 
 	/**

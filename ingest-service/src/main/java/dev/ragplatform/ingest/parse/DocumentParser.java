@@ -38,7 +38,7 @@ import static java.util.Map.entry;
 public class DocumentParser {
 
 	/** Characters of text taken from one document; a longer one is refused rather than silently cut. */
-	static final int WRITE_LIMIT = 50_000_000;
+	static final int WRITE_LIMIT = 32_000_000;
 
 	static final String MARKDOWN = "text/markdown";
 

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 import dev.ragplatform.commons.document.DocumentRecord;
 import dev.ragplatform.commons.kafka.Topics;
@@ -17,6 +16,8 @@ import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.document.Document;
 import dev.ragplatform.ingest.document.DocumentRepository;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,12 @@ import org.springframework.stereotype.Component;
  * (embedding-service, retrieval-service, the database or Kafka down) fails the batch: the error handler pauses
  * the consumer and retries it with back-off until it succeeds; records already done are skipped on the retry, so
  * nothing is lost and nothing is duplicated. Offsets are committed only after the whole batch is done.
+ * <p>
+ * Memory is bounded by the bytes of the documents in flight ({@link BytesInFlight}). A record whose processing was
+ * started before and never finished (the process died under it) runs alone, and after
+ * {@code rag.ingest.pipeline.max-deliveries} such starts it is given up: its document FAILED with the reason, the
+ * record dead-lettered. The starts are counted in the database ({@link Deliveries}), so the count survives the crash
+ * it counts.
  */
 @Component
 class DocumentConsumer implements DisposableBean {
@@ -53,18 +60,29 @@ class DocumentConsumer implements DisposableBean {
 
 	private final JsonMapper json;
 
-	private final Semaphore parallel;
+	private final Deliveries deliveries;
+
+	private final BytesInFlight bytesInFlight;
+
+	private final int maxDeliveries;
 
 	private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
 	DocumentConsumer(DocumentIntake intake, DocumentRepository documents, DocumentPipeline pipeline,
-			DeadLetterPublishingRecoverer documentDeadLetters, JsonMapper json, IngestProperties properties) {
+			DeadLetterPublishingRecoverer documentDeadLetters, JsonMapper json, Deliveries deliveries,
+			IngestProperties properties, MeterRegistry meters) {
 		this.intake = intake;
 		this.documents = documents;
 		this.pipeline = pipeline;
 		this.deadLetters = documentDeadLetters;
 		this.json = json;
-		this.parallel = new Semaphore(properties.pipeline().parallelDocuments());
+		this.deliveries = deliveries;
+		this.bytesInFlight = new BytesInFlight(properties.pipeline().maxBytesInFlight());
+		this.maxDeliveries = properties.pipeline().maxDeliveries();
+		Gauge.builder("rag.ingest.pipeline.bytes.in.flight", this.bytesInFlight, BytesInFlight::inUse)
+			.description("size of the documents being processed now")
+			.baseUnit("bytes")
+			.register(meters);
 	}
 
 	@KafkaListener(id = ID, idIsGroup = false, topics = Topics.DOCUMENTS, batch = "true",
@@ -78,14 +96,8 @@ class DocumentConsumer implements DisposableBean {
 		List<Future<?>> running = new ArrayList<>(byDocument.size());
 		for (List<ConsumerRecord<String, String>> inOrder : byDocument.values()) {
 			running.add(this.workers.submit(() -> {
-				this.parallel.acquire();
-				try {
-					for (ConsumerRecord<String, String> record : inOrder) {
-						handle(record);
-					}
-				}
-				finally {
-					this.parallel.release();
+				for (ConsumerRecord<String, String> record : inOrder) {
+					handle(record);
 				}
 				return null;
 			}));
@@ -105,12 +117,49 @@ class DocumentConsumer implements DisposableBean {
 		}
 	}
 
-	private void handle(ConsumerRecord<String, String> record) {
+	private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
+		int unfinished = this.deliveries.unfinished(record);
+		if (unfinished >= this.maxDeliveries) {
+			giveUp(record, unfinished);
+			return;
+		}
+		Document document;
 		try {
-			Document document = resolve(record);
-			if (document != null) {
-				this.pipeline.process(document);
+			document = resolve(record);
+		}
+		catch (PoisonDocumentException ex) {
+			deadLetter(record, ex);
+			this.deliveries.finished(record);
+			return;
+		}
+		if (document == null) {
+			this.deliveries.finished(record);
+			return;
+		}
+		long size = Math.max(document.sizeBytes(), (record.value() != null) ? record.value().length() : 0);
+		int share = this.bytesInFlight.acquire(size, unfinished > 0);
+		try {
+			this.deliveries.start(record);
+			process(record, document);
+			this.deliveries.finished(record);
+		}
+		catch (RuntimeException ex) { // transient: not the record's fault
+			try {
+				this.deliveries.interrupted(record);
 			}
+			catch (RuntimeException alsoDown) {
+				ex.addSuppressed(alsoDown);
+			}
+			throw ex;
+		}
+		finally {
+			this.bytesInFlight.release(share);
+		}
+	}
+
+	private void process(ConsumerRecord<String, String> record, Document document) {
+		try {
+			this.pipeline.process(document);
 		}
 		catch (PoisonDocumentException ex) {
 			deadLetter(record, ex);
@@ -125,6 +174,26 @@ class DocumentConsumer implements DisposableBean {
 			deadLetter(record, new PoisonDocumentException("internal", "unexpected failure: " + Failures.describe(ex),
 					ex));
 		}
+	}
+
+	/** The process stopped every time it worked on this record: fail its document and dead-letter it, unrun. */
+	private void giveUp(ConsumerRecord<String, String> record, int starts) {
+		String reason = "ingest-service stopped " + starts + " times while processing this document (out of memory "
+				+ "or a crash); given up after rag.ingest.pipeline.max-deliveries (" + this.maxDeliveries + ")";
+		logger.error("Document record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+		String stage = "intake";
+		try {
+			Document document = resolve(record);
+			if (document != null) {
+				this.pipeline.giveUp(document, reason);
+				stage = this.documents.find(document.id()).map(Document::failedStage).orElse(stage);
+			}
+		}
+		catch (PoisonDocumentException ex) {
+			reason = reason + "; " + ex.getMessage();
+		}
+		deadLetter(record, new PoisonDocumentException((stage != null) ? stage : "intake", reason));
+		this.deliveries.finished(record);
 	}
 
 	/** The stored document version the record stands for, or null when there is nothing to do. */

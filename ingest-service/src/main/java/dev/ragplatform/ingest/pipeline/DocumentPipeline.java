@@ -113,6 +113,24 @@ class DocumentPipeline {
 				TimeUnit.NANOSECONDS);
 	}
 
+	/**
+	 * Fails the version, if it is still current and unfinished, at the stage it had reached, without running it:
+	 * for a record given up on because processing it killed the process.
+	 */
+	void giveUp(Document document, String reason) {
+		Document current = this.documents.find(document.id()).orElse(null);
+		if (current == null || current.version() != document.version() || current.settled()) {
+			return;
+		}
+		String stage = switch (current.status()) {
+			case RECEIVED -> "parse";
+			case PARSED -> "chunk";
+			case CHUNKED -> "embed";
+			default -> "publish";
+		};
+		failed(current, new PoisonDocumentException(stage, reason));
+	}
+
 	private void failed(Document document, PoisonDocumentException ex) {
 		if (this.documents.fail(document.id(), document.version(), ex.stage(), ex.getMessage())) {
 			this.events.failed(document, document.version(), ex.stage(), ex.getMessage());
