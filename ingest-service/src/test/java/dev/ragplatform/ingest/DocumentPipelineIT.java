@@ -91,6 +91,9 @@ class DocumentPipelineIT {
 	@Autowired
 	KafkaListenerEndpointRegistry listeners;
 
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
 	IngestApi ingest;
 
 	IngestApi search;
@@ -151,6 +154,48 @@ class DocumentPipelineIT {
 		assertThat(inRetrieval.path("version").asLong()).isEqualTo(2);
 		assertThat(inRetrieval.path("chunks").asInt()).isEqualTo(1);
 		assertThat(this.search.get("/v1/collections/" + this.collection).getBody().path("chunks").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void deletingErasesContentTextAndChunksAndDeletingTheCollectionEndsItsDocuments() {
+		String text = "Beavers build dams of branches and mud across slow streams.";
+		String id = this.ingest.post(documents(), Map.of("externalId", "dam", "text", text)).getBody()
+			.path("documentId").asString();
+		awaitStatus(id, "INDEXED");
+		String chunk = "/v1/collections/" + this.collection + "/documents/" + id + "/chunks/0";
+		assertThat(this.search.get(chunk).getStatusCode().value()).isEqualTo(200);
+
+		assertThat(this.ingest.delete(documents() + "/" + id).getStatusCode().value()).isEqualTo(202);
+		awaitStatus(id, "DELETED");
+		assertThat(this.ingest.getText(documents() + "/" + id + "/text").getStatusCode().value()).isEqualTo(404);
+		assertThat(storedContents(id)).as("the stored bytes and text are erased").isZero();
+		this.ingest.awaitJson(chunk, INDEXING, (problem) -> problem.path("status").asInt() == 404);
+
+		// the same content again, then the whole collection deleted: ingest's view of it ends too
+		String again = this.ingest.post(documents(), Map.of("externalId", "dam", "text", text)).getBody()
+			.path("documentId").asString();
+		assertThat(awaitStatus(again, "INDEXED").path("version").asLong()).isEqualTo(2);
+		assertThat(this.search.delete("/v1/collections/" + this.collection).getStatusCode().value()).isEqualTo(204);
+		awaitStatus(again, "DELETED");
+		assertThat(storedContents(again)).isZero();
+		assertThat(this.ingest.getText(documents() + "/" + again + "/text").getStatusCode().value()).isEqualTo(404);
+
+		// a collection created again under the name starts empty, and identical content is indexed into it
+		assertThat(this.search.post("/v1/collections", Map.of("name", this.collection)).getStatusCode().value())
+			.isEqualTo(201);
+		ResponseEntity<JsonNode> resent = this.ingest.post(documents(), Map.of("externalId", "dam", "text", text));
+		assertThat(resent.getStatusCode().value()).as("not 'unchanged': %s", resent.getBody()).isEqualTo(202);
+		awaitStatus(resent.getBody().path("documentId").asString(), "INDEXED");
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"what do beavers build dams of", "topK", 1)).getBody();
+		assertThat(found.path("results").get(0).path("text").asString()).isEqualTo(text);
+	}
+
+	private int storedContents(String id) {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.contents WHERE document_id = ?::uuid")
+			.param(id)
+			.query(Integer.class)
+			.single();
 	}
 
 	@Test

@@ -56,6 +56,11 @@ public class CollectionClient {
 		return settings;
 	}
 
+	/** Forgets what it knows of the collection (it was deleted): the next question goes to retrieval-service. */
+	public void evict(String name) {
+		this.cache.remove(name);
+	}
+
 	private Optional<CollectionSettings> fetch(String name) {
 		JsonNode body;
 		try {
@@ -74,7 +79,8 @@ public class CollectionClient {
 		JsonNode chunking = body.path("chunking");
 		return Optional.of(new CollectionSettings(name, body.get("embeddingModel").asString(),
 				body.path("dimensions").asInt(), body.path("defaultTask").asString("none"),
-				chunking.path("targetTokens").asInt(480), chunking.path("overlapTokens").asInt(64)));
+				chunking.path("targetTokens").asInt(480), chunking.path("overlapTokens").asInt(64),
+				body.path("generation").asLong(0)));
 	}
 
 	private record Cached(Optional<CollectionSettings> settings, long at) {

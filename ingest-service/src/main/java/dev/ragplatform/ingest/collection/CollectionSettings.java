@@ -9,7 +9,8 @@ package dev.ragplatform.ingest.collection;
  * @param defaultTask the task whose document instruction embeds its chunks ({@code none}: the model's own)
  * @param targetTokens most tokens per chunk
  * @param overlapTokens tokens repeated from the previous chunk
+ * @param generation which collection of this name it is (a new one each time a collection is created)
  */
 public record CollectionSettings(String name, String embeddingModel, int dimensions, String defaultTask,
-		int targetTokens, int overlapTokens) {
+		int targetTokens, int overlapTokens, long generation) {
 }

@@ -95,6 +95,9 @@ class DocumentController {
 	@GetMapping(path = "/{id}/text", produces = MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8")
 	String text(@PathVariable String collection, @PathVariable String id) {
 		Document document = this.intake.get(collection, uuid(id));
+		if (document.status() == DocumentStatus.DELETED) {
+			throw IngestProblem.notFound("Document " + id + " was deleted: its content and text are erased.");
+		}
 		return this.documents.text(document.id(), document.version())
 			.orElseThrow(() -> IngestProblem.notFound("Document " + id + " has not been parsed yet."));
 	}

@@ -59,11 +59,11 @@ public class DocumentRepository {
 			String externalId = (s.externalId() != null) ? s.externalId() : id.toString();
 			int inserted = this.jdbc.sql("""
 					INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
-					    media_type, size_bytes, content_hash, metadata, source)
-					VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?)
+					    media_type, size_bytes, content_hash, metadata, source, collection_generation)
+					VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
 					ON CONFLICT (collection, external_id) DO NOTHING""")
 				.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
-						hash, metadata, s.source())
+						hash, metadata, s.source(), s.collectionGeneration())
 				.update();
 			if (inserted == 1) {
 				storeContent(id, 1, s.content());
@@ -86,10 +86,10 @@ public class DocumentRepository {
 					    failure_reason = NULL, title = ?, file_name = ?, media_type = ?, size_bytes = ?, content_hash = ?,
 					    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
 					    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
-					    indexed_at = NULL
+					    indexed_at = NULL, collection_generation = ?
 					WHERE id = ?""")
 				.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
-						version, current.id())
+						version, s.collectionGeneration(), current.id())
 				.update();
 			this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
 			storeContent(current.id(), version, s.content());
@@ -202,12 +202,47 @@ public class DocumentRepository {
 			.update() == 1;
 	}
 
-	/** Marks the document deleted up to {@code version}. */
+	/** Marks the document deleted up to {@code version} and erases its stored content and text. */
 	public boolean deleted(UUID id, long version) {
-		return this.jdbc.sql("UPDATE ingest.documents SET status = 'DELETED', updated_at = now() "
-				+ "WHERE id = ? AND version <= ? AND status <> 'DELETED'")
-			.params(id, version)
-			.update() == 1;
+		return Boolean.TRUE.equals(this.transactions.execute((tx) -> {
+			boolean changed = this.jdbc.sql("UPDATE ingest.documents SET status = 'DELETED', updated_at = now() "
+					+ "WHERE id = ? AND version <= ? AND status <> 'DELETED'")
+				.params(id, version)
+				.update() == 1;
+			this.jdbc.sql("DELETE FROM ingest.contents c USING ingest.documents d WHERE c.document_id = d.id "
+					+ "AND d.id = ? AND d.status = 'DELETED'")
+				.param(id)
+				.update();
+			return changed;
+		}));
+	}
+
+	/**
+	 * Ends the documents of a deleted collection: those sent to generation {@code generation} or before (or to an
+	 * unknown one) become DELETED and lose their content and text; those of a collection created again under the
+	 * same name stay.
+	 *
+	 * @return how many were marked
+	 */
+	public int collectionDeleted(String collection, long generation) {
+		Integer marked = this.transactions.execute((tx) -> {
+			List<UUID> ids = this.jdbc.sql("""
+					UPDATE ingest.documents SET status = 'DELETED', updated_at = now()
+					WHERE collection = ? AND (collection_generation IS NULL OR collection_generation <= ?)
+					  AND status <> 'DELETED'
+					RETURNING id""")
+				.params(collection, generation)
+				.query(UUID.class)
+				.list();
+			this.jdbc.sql("""
+					DELETE FROM ingest.contents c USING ingest.documents d
+					WHERE c.document_id = d.id AND d.collection = ? AND d.status = 'DELETED'
+					  AND (d.collection_generation IS NULL OR d.collection_generation <= ?)""")
+				.params(collection, generation)
+				.update();
+			return ids.size();
+		});
+		return (marked != null) ? marked : 0;
 	}
 
 	public boolean isCurrent(UUID id, long version) {

@@ -13,6 +13,7 @@ import dev.ragplatform.commons.document.DocumentRecord;
 import dev.ragplatform.commons.document.DocumentStatus;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.ingest.collection.CollectionClient;
+import dev.ragplatform.ingest.collection.CollectionSettings;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.document.Document;
 import dev.ragplatform.ingest.document.DocumentRepository;
@@ -64,7 +65,7 @@ public class DocumentIntake {
 	/** A text document over REST. */
 	public Registration submitText(String collection, String externalId, String title, String text,
 			Map<String, Object> metadata) {
-		requireCollection(collection);
+		long generation = requireCollection(collection).generation();
 		if (text == null || text.isBlank()) {
 			throw IngestProblem.empty("The document has no text.");
 		}
@@ -72,13 +73,13 @@ public class DocumentIntake {
 		requireSize(content.length);
 		requireNoNul(externalId, title, metadata);
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content, null,
-				TEXT, "rest"));
+				TEXT, "rest", generation));
 	}
 
 	/** A file over REST; its type is detected from the content. */
 	public Registration submitFile(String collection, String externalId, String title, byte[] content,
 			String fileName, Map<String, Object> metadata) {
-		requireCollection(collection);
+		long generation = requireCollection(collection).generation();
 		if (content == null || content.length == 0) {
 			throw IngestProblem.empty("The file is empty.");
 		}
@@ -90,7 +91,7 @@ public class DocumentIntake {
 					+ "the content). Send PDF, HTML, Markdown, DOCX, ODT, RTF, EPUB or plain text.");
 		}
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content,
-				fileName, mediaType, "rest"));
+				fileName, mediaType, "rest", generation));
 	}
 
 	/** Registers, then queues the stored version; if Kafka cannot take it, the version is FAILED (retryable) and 503. */
@@ -157,9 +158,8 @@ public class DocumentIntake {
 		if (hasText == hasContent) {
 			throw new PoisonDocumentException("intake", "give exactly one of text and content (base64)");
 		}
-		if (this.collections.find(record.collection()).isEmpty()) {
-			throw new PoisonDocumentException("intake", "unknown collection '" + record.collection() + "'");
-		}
+		CollectionSettings collection = this.collections.find(record.collection())
+			.orElseThrow(() -> new PoisonDocumentException("intake", "unknown collection '" + record.collection() + "'"));
 		byte[] content;
 		try {
 			content = hasText ? record.text().getBytes(StandardCharsets.UTF_8)
@@ -181,7 +181,8 @@ public class DocumentIntake {
 		}
 		String mediaType = hasText ? TEXT : this.parser.detect(content, record.fileName());
 		return this.documents.register(new Submission(record.collection(), blankToNull(record.externalId()),
-				blankToNull(record.title()), record.metadata(), content, record.fileName(), mediaType, "kafka"));
+				blankToNull(record.title()), record.metadata(), content, record.fileName(), mediaType, "kafka",
+				collection.generation()));
 	}
 
 	private void publish(Document doc) {
@@ -211,10 +212,9 @@ public class DocumentIntake {
 	}
 
 	/** 404 unless the collection exists in retrieval-service. */
-	public void requireCollection(String collection) {
-		if (this.collections.find(collection).isEmpty()) {
-			throw IngestProblem.notFound("Collection '" + collection + "' does not exist.");
-		}
+	public CollectionSettings requireCollection(String collection) {
+		return this.collections.find(collection)
+			.orElseThrow(() -> IngestProblem.notFound("Collection '" + collection + "' does not exist."));
 	}
 
 	/** PostgreSQL text and jsonb cannot hold NUL characters. */

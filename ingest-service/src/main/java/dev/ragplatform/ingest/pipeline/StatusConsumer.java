@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.ragplatform.commons.document.DocumentStatus;
 import dev.ragplatform.commons.document.DocumentStatusEvent;
 import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.collection.CollectionClient;
 import dev.ragplatform.ingest.document.DocumentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,11 @@ class StatusConsumer {
 
 	private final JsonMapper json;
 
-	StatusConsumer(DocumentRepository documents, JsonMapper json) {
+	private final CollectionClient collections;
+
+	StatusConsumer(DocumentRepository documents, CollectionClient collections, JsonMapper json) {
 		this.documents = documents;
+		this.collections = collections;
 		this.json = json;
 	}
 
@@ -40,7 +44,17 @@ class StatusConsumer {
 		UUID id;
 		try {
 			event = this.json.readValue(value, DocumentStatusEvent.class);
-			if (!"retrieval-service".equals(event.source()) || event.documentId() == null) {
+			if (!"retrieval-service".equals(event.source())) {
+				return;
+			}
+			if (event.isCollectionDeletion()) {
+				this.collections.evict(event.collection());
+				int ended = this.documents.collectionDeleted(event.collection(), event.collectionGeneration());
+				logger.info("Collection '{}' (generation {}) was deleted: {} of its documents marked DELETED",
+						event.collection(), event.collectionGeneration(), ended);
+				return;
+			}
+			if (event.documentId() == null) {
 				return;
 			}
 			id = UUID.fromString(event.documentId());

@@ -33,12 +33,12 @@ class StatusEvents {
 
 	void changed(Document document, long version, DocumentStatus status, Integer chunks) {
 		publish(new DocumentStatusEvent(document.collection(), document.id().toString(), version, status, chunks, null,
-				null, "ingest-service", Instant.now()));
+				null, "ingest-service", Instant.now(), null));
 	}
 
 	void failed(Document document, long version, String stage, String reason) {
 		publish(new DocumentStatusEvent(document.collection(), document.id().toString(), version,
-				DocumentStatus.FAILED, null, stage, reason, "ingest-service", Instant.now()));
+				DocumentStatus.FAILED, null, stage, reason, "ingest-service", Instant.now(), null));
 	}
 
 	private void publish(DocumentStatusEvent event) {

@@ -68,12 +68,13 @@ class CollectionController {
 	record CollectionList(List<CollectionView> collections) {
 	}
 
-	record CollectionView(String name, String embeddingModel, int dimensions, String distance, String storage,
+	/** {@code generation}: differs for every collection created, also under a name used before. */
+	record CollectionView(String name, long generation, String embeddingModel, int dimensions, String distance, String storage,
 			String defaultTask, String language, Hnsw hnsw, Chunking chunking, long documents, long chunks, Long sizeBytes,
 			OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
 		static CollectionView of(Collection c, Long sizeBytes) {
-			return new CollectionView(c.name(), c.embeddingModel(), c.dimensions(), c.distance().id(),
+			return new CollectionView(c.name(), c.id(), c.embeddingModel(), c.dimensions(), c.distance().id(),
 					c.storage().id(), c.defaultTask(), c.language(), new Hnsw(c.hnswM(), c.hnswEfConstruction()),
 					new Chunking(c.chunkTargetTokens(), c.chunkOverlapTokens()),
 					c.documentCount(), c.chunkCount(), sizeBytes, c.createdAt(), c.updatedAt());

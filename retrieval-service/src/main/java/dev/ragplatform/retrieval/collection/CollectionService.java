@@ -23,8 +23,11 @@ public class CollectionService {
 
 	private final TransactionTemplate transactions;
 
+	private final org.springframework.context.ApplicationEventPublisher events;
+
 	CollectionService(CollectionRepository repository, EmbeddingClient embeddings, RetrievalProperties properties,
-			TransactionTemplate transactions) {
+			TransactionTemplate transactions, org.springframework.context.ApplicationEventPublisher events) {
+		this.events = events;
 		this.repository = repository;
 		this.embeddings = embeddings;
 		this.defaults = properties.collections();
@@ -93,9 +96,14 @@ public class CollectionService {
 		}
 	}
 
+	/**
+	 * Deletes the collection and its chunks, then announces it ({@link CollectionDeleted}) so that ingest-service
+	 * ends its view of the collection's documents.
+	 */
 	void delete(String name) {
 		Collection collection = get(name);
 		this.transactions.executeWithoutResult((tx) -> this.repository.delete(collection));
+		this.events.publishEvent(new CollectionDeleted(collection.name(), collection.id()));
 	}
 
 	static String checkName(String name) {

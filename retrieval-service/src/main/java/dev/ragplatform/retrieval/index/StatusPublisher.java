@@ -32,12 +32,18 @@ public class StatusPublisher {
 
 	public void indexed(String collection, String documentId, long version, int chunks) {
 		send(new DocumentStatusEvent(collection, documentId, version, DocumentStatus.INDEXED, chunks, null, null,
-				"retrieval-service", Instant.now()));
+				"retrieval-service", Instant.now(), null));
 	}
 
 	public void deleted(String collection, String documentId, long version) {
 		send(new DocumentStatusEvent(collection, documentId, version, DocumentStatus.DELETED, 0, null, null,
-				"retrieval-service", Instant.now()));
+				"retrieval-service", Instant.now(), null));
+	}
+
+	/** Announces a deleted collection: ingest-service marks its documents DELETED and erases their content. */
+	@org.springframework.context.event.EventListener
+	public void collectionDeleted(dev.ragplatform.retrieval.collection.CollectionDeleted deleted) {
+		send(DocumentStatusEvent.collectionDeleted(deleted.name(), deleted.generation(), "retrieval-service"));
 	}
 
 	private void send(DocumentStatusEvent event) {
