@@ -335,6 +335,33 @@ class SearchIT {
 		assertThat(this.api.post("/v1/search", "{not json").getStatusCode().value()).isEqualTo(400);
 	}
 
+	@Test
+	void queriesLongerThanTheCapsAreRefusedBeforeTheyCostAnything() {
+		// 1,100 distinct words (1,100 lexemes): over max-query-terms for lexical and hybrid, fine for dense
+		StringBuilder words = new StringBuilder();
+		for (int i = 0; i < 1100; i++) {
+			words.append("term").append(Integer.toString(i, 26).replace('0', 'z')).append("x ");
+		}
+		for (String mode : List.of("lexical", "hybrid")) {
+			ResponseEntity<JsonNode> refused = this.api.post("/v1/search", Map.of("collection", "docs", "query",
+					words.toString(), "mode", mode));
+			assertThat(refused.getStatusCode().value()).as("%s", refused.getBody()).isEqualTo(400);
+			assertThat(refused.getBody().path("detail").asString()).contains("1100 distinct terms")
+				.contains("rag.retrieval.search.max-query-terms");
+		}
+		assertThat(search(Map.of("collection", "docs", "query", words.toString(), "mode", "dense")).path("results"))
+			.isNotEmpty();
+		// the 12,000-word query seen to take 1.8 s on an empty collection: over max-query-characters, for every mode
+		String long12k = "sunlight ".repeat(12_000);
+		for (String mode : List.of("lexical", "hybrid", "dense")) {
+			ResponseEntity<JsonNode> refused = this.api.post("/v1/search", Map.of("collection", "docs", "query",
+					long12k, "mode", mode));
+			assertThat(refused.getStatusCode().value()).as("%s", refused.getBody()).isEqualTo(400);
+			assertThat(refused.getBody().path("detail").asString()).contains("108000 characters")
+				.contains("rag.retrieval.search.max-query-characters");
+		}
+	}
+
 	private int status(Map<String, Object> request) {
 		ResponseEntity<JsonNode> response = this.api.post("/v1/search", request);
 		assertThat(response.getBody().has("detail")).as("%s", response).isTrue();

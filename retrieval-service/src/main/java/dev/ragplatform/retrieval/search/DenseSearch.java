@@ -30,7 +30,7 @@ class DenseSearch {
 	private final RetrievalProperties.Search settings;
 
 	DenseSearch(JdbcTemplate jdbc, TransactionTemplate transactions, RetrievalProperties properties) {
-		this.jdbc = jdbc;
+		this.jdbc = SearchService.limited(jdbc, properties.search().statementTimeout());
 		this.readOnly = new TransactionTemplate(transactions.getTransactionManager());
 		this.readOnly.setReadOnly(true);
 		this.settings = properties.search();

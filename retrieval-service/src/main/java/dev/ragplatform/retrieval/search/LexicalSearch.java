@@ -12,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
+import dev.ragplatform.retrieval.web.RetrievalProblem;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,7 +48,7 @@ class LexicalSearch {
 		.build();
 
 	LexicalSearch(JdbcTemplate jdbc, RetrievalProperties properties) {
-		this.jdbc = jdbc;
+		this.jdbc = SearchService.limited(jdbc, properties.search().statementTimeout());
 		this.settings = properties.search();
 	}
 
@@ -57,6 +58,11 @@ class LexicalSearch {
 				collection.language(), query);
 		if (lexemes.isEmpty()) {
 			return List.of();
+		}
+		if (lexemes.size() > this.settings.maxQueryTerms()) {
+			throw RetrievalProblem.badRequest("The query has " + lexemes.size() + " distinct terms; a lexical or "
+					+ "hybrid search takes at most " + this.settings.maxQueryTerms()
+					+ " (rag.retrieval.search.max-query-terms). Search passages of the text, or use mode dense.");
 		}
 		Map<String, Long> df = documentFrequencies(collection, lexemes);
 		List<Map<String, Object>> dfRows = new ArrayList<>();

@@ -77,9 +77,46 @@ public class SearchService {
 	}
 
 	SearchResponse search(SearchRequest request) {
+		try {
+			return searchWithinLimits(request);
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			if (timedOut(ex)) {
+				throw RetrievalProblem.dependencyUnavailable("The search did not finish within "
+						+ this.properties.search().statementTimeout().toMillis() + " ms "
+						+ "(rag.retrieval.search.statement-timeout); narrow it with a filter or a shorter query.");
+			}
+			throw ex;
+		}
+	}
+
+	/** A JdbcTemplate on the same data source (and transactions) whose statements are cancelled after {@code limit}. */
+	static JdbcTemplate limited(JdbcTemplate jdbc, java.time.Duration limit) {
+		JdbcTemplate limited = new JdbcTemplate(java.util.Objects.requireNonNull(jdbc.getDataSource()));
+		limited.setQueryTimeout((int) Math.max(1, limit.toSeconds()));
+		return limited;
+	}
+
+	/** PostgreSQL's "canceling statement" (57014), which a query timeout causes. */
+	private static boolean timedOut(Throwable ex) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof org.springframework.dao.QueryTimeoutException
+					|| (t instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState()))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private SearchResponse searchWithinLimits(SearchRequest request) {
 		long started = System.nanoTime();
 		if (request.query() == null || request.query().isBlank()) {
 			throw RetrievalProblem.badRequest("query must not be empty");
+		}
+		if (request.query().length() > this.properties.search().maxQueryCharacters()) {
+			throw RetrievalProblem.badRequest("The query has " + request.query().length() + " characters; a search "
+					+ "takes at most " + this.properties.search().maxQueryCharacters()
+					+ " (rag.retrieval.search.max-query-characters).");
 		}
 		Collection collection = this.collections.get(request.collection());
 		Mode mode = Mode.parse(request.mode());

@@ -519,7 +519,8 @@ public final class SearchBenchmark {
 		var s = p.search();
 		return new RetrievalProperties(p.embedding(), p.rerank(), p.collections(),
 				new RetrievalProperties.Search(s.defaultTopK(), s.maxTopK(), s.candidates(), s.efSearch(),
-						s.exactScanThreshold(), s.maxScanTuples(), s.rrfK(), k1, b),
+						s.exactScanThreshold(), s.maxScanTuples(), s.rrfK(), k1, b, s.maxQueryCharacters(),
+						s.maxQueryTerms(), s.statementTimeout()),
 				p.index(), p.adapters());
 	}
 
