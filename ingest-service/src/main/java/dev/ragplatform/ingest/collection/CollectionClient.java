@@ -23,6 +23,8 @@ import org.springframework.web.client.RestClientException;
 @Component
 public class CollectionClient {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(CollectionClient.class);
+
 	/** retrieval-service's name rule, checked here too so no odd name reaches a URL. */
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -70,8 +72,10 @@ public class CollectionClient {
 			return Optional.empty();
 		}
 		catch (RestClientException ex) {
+			// the peer's own message (its hosts, its body) is logged, not handed to our caller
+			logger.warn("retrieval-service cannot tell the settings of collection '{}': {}", name, ex.toString());
 			throw new DependencyUnavailableException("retrieval-service cannot tell the settings of collection '"
-					+ name + "': " + ex.getMessage(), ex);
+					+ name + "'; try again later", ex);
 		}
 		if (body == null || !body.hasNonNull("embeddingModel")) {
 			throw new DependencyUnavailableException("retrieval-service answered no settings for '" + name + "'", null);

@@ -35,6 +35,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class DocumentIntake {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(DocumentIntake.class);
+
 	static final String TEXT = "text/plain";
 
 	private final DocumentRepository documents;
@@ -207,7 +209,8 @@ public class DocumentIntake {
 			throw new DependencyUnavailableException("interrupted while queueing " + what, ex);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new DependencyUnavailableException("Kafka did not take " + what + ": " + ex.getMessage(), ex);
+			logger.warn("Kafka did not take {}: {}", what, ex.toString());
+			throw new DependencyUnavailableException("Kafka did not take " + what + "; try again later", ex);
 		}
 	}
 

@@ -141,7 +141,9 @@ class ExampleImporter {
 			}
 			catch (ResourceAccessException ex) {
 				if (attempt == ATTEMPTS) {
-					throw LlmProblem.dependencyUnavailable("ingest-service is unreachable: " + ex.getMessage());
+					org.slf4j.LoggerFactory.getLogger(ExampleImporter.class)
+						.warn("ingest-service is unreachable: {}", ex.toString());
+					throw LlmProblem.dependencyUnavailable("ingest-service is unreachable; try again later");
 				}
 			}
 			pause(attempt);

@@ -192,8 +192,9 @@ public class LanguageModel implements DisposableBean {
 		if (cause instanceof BulkheadFullException) {
 			return "too many LLM calls in flight";
 		}
-		return "the LLM call failed: " + cause.getClass().getSimpleName()
-				+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
+		// the provider's own message (its host, its body) is logged, not handed to our caller
+		org.slf4j.LoggerFactory.getLogger(LanguageModel.class).warn("The LLM call failed", cause);
+		return "the LLM call failed: " + cause.getClass().getSimpleName();
 	}
 
 	private static String format(Duration duration) {

@@ -26,6 +26,8 @@ import org.springframework.web.client.RestClientResponseException;
 @Component
 public class RetrievalClient {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RetrievalClient.class);
+
 	private final RestClient http;
 
 	RetrievalClient(RestClient.Builder builder, LlmAdapterProperties properties) {
@@ -129,11 +131,14 @@ public class RetrievalClient {
 			throw LlmProblem.dependencyUnavailable("retrieval-service answered " + status.value() + ": " + detail);
 		}
 		catch (RestClientResponseException ex) {
+			// what a failing peer says (its body, its hosts) is logged here, not handed to our caller
+			logger.warn("retrieval-service answered {}: {}", ex.getStatusCode().value(), ex.getResponseBodyAsString());
 			throw LlmProblem.dependencyUnavailable(
-					"retrieval-service answered " + ex.getStatusCode().value() + ": " + LlmProblem.detailOf(ex));
+					"retrieval-service answered " + ex.getStatusCode().value() + "; try again later");
 		}
 		catch (ResourceAccessException ex) {
-			throw LlmProblem.dependencyUnavailable("retrieval-service is unreachable: " + ex.getMessage());
+			logger.warn("retrieval-service is unreachable: {}", ex.toString());
+			throw LlmProblem.dependencyUnavailable("retrieval-service is unreachable; try again later");
 		}
 	}
 

@@ -18,6 +18,8 @@ import org.springframework.web.client.RestClientResponseException;
 @Component
 public class EmbeddingClient {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(EmbeddingClient.class);
+
 	private final RestClient http;
 
 	EmbeddingClient(RestClient.Builder builder, RetrievalProperties properties) {
@@ -70,11 +72,14 @@ public class EmbeddingClient {
 			if (ex.getStatusCode().is4xxClientError() && ex.getStatusCode() != HttpStatusCode.valueOf(429)) {
 				throw RetrievalProblem.badRequest("embedding-service rejected the query: " + detail(ex));
 			}
+			// what a failing peer says (its body, its hosts) is logged here, not handed to our caller
+			logger.warn("embedding-service answered {}: {}", ex.getStatusCode().value(), ex.getResponseBodyAsString());
 			throw RetrievalProblem.dependencyUnavailable("embedding-service answered " + ex.getStatusCode().value()
-					+ ": " + detail(ex));
+					+ "; try again later");
 		}
 		catch (RestClientException ex) {
-			throw RetrievalProblem.dependencyUnavailable("embedding-service is unreachable: " + ex.getMessage());
+			logger.warn("embedding-service is unreachable: {}", ex.toString());
+			throw RetrievalProblem.dependencyUnavailable("embedding-service is unreachable; try again later");
 		}
 		if (response == null) {
 			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no body");
@@ -101,9 +106,9 @@ public class EmbeddingClient {
 			}
 		}
 		catch (RuntimeException ignored) {
-			// not a problem document: fall back to the raw body
+			// not a problem document: its raw body is not passed on
 		}
-		return ex.getResponseBodyAsString();
+		return ex.getStatusText();
 	}
 
 }

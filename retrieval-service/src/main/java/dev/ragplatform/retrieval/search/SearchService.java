@@ -164,8 +164,9 @@ public class SearchService {
 				reranked = true;
 			}
 			catch (RuntimeException ex) {
-				rerankError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-				logger.warn("Rerank failed, answering un-reranked: {}", rerankError);
+				// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
+				rerankError = "rerank-service failed (" + ex.getClass().getSimpleName() + "); results are not reranked";
+				logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
 			}
 			timings.put("rerankMs", millis(t));
 		}
