@@ -7,6 +7,7 @@ export async function render(main) {
   const name = h('input', { id: 'key-name', required: true, placeholder: 'ci' });
   const scopes = ['read', 'write', 'admin'].map((s) => h('input', { type: 'checkbox', id: `key-scope-${s}`, value: s, defaultChecked: s === 'read' }));
   const collections = h('input', { id: 'key-collections', placeholder: 'kb, docs (empty: every collection)' });
+  const expires = h('input', { id: 'key-expires', type: 'date' });
   const submit = h('button.primary', { type: 'submit', id: 'key-create' }, 'Create key');
   const created = h('div', { 'aria-live': 'polite' });
   const list = h('div');
@@ -17,6 +18,7 @@ export async function render(main) {
         const body = { name: name.value.trim(), scopes: scopes.filter((s) => s.checked).map((s) => s.value) };
         const cs = collections.value.split(',').map((c) => c.trim()).filter(Boolean);
         if (cs.length) body.collections = cs;
+        if (expires.value) body.expiresAt = new Date(`${expires.value}T00:00:00Z`).toISOString();
         const k = await api('POST', '/api/v1/admin/keys', { json: body });
         const secret = h('output.secret', { id: 'key-secret' }, k.key);
         clear(created, h('div.card', { role: 'status' }, h('p', {}, `Key ${k.name} created. Copy it now: it is shown only this once.`),
@@ -30,7 +32,8 @@ export async function render(main) {
   } }, field('Name', name),
   h('fieldset', {}, h('legend.note', {}, 'Scopes (write includes read; admin both)'),
     scopes.map((s) => h('label.check', {}, s, s.value))),
-  field('Collections (comma-separated)', collections), h('div', {}, submit));
+  field('Collections (comma-separated; not for admin keys)', collections),
+  field('Expires (empty: never)', expires), h('div', {}, submit));
 
   async function revoke(k, button) {
     if (!confirm(`Revoke key ${k.name} (${k.prefix}…)? Clients using it are refused at once.`)) return;
@@ -48,9 +51,10 @@ export async function render(main) {
   async function load() {
     try {
       const keys = await api('GET', '/api/v1/admin/keys');
-      clear(list, table(['name', 'prefix', 'scopes', 'collections', 'created', ''], keys.map((k) => h('tr', {},
+      clear(list, table(['name', 'prefix', 'scopes', 'collections', 'created', 'expires', 'last used', ''], keys.map((k) => h('tr', {},
         h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')),
         h('td', {}, k.collections && k.collections.length ? k.collections.join(', ') : 'all'), h('td', {}, when(k.createdAt)),
+        h('td', {}, k.expiresAt ? when(k.expiresAt) : 'never'), h('td', {}, k.lastUsedAt ? when(k.lastUsedAt) : 'never'),
         h('td', {}, h('button.danger', { type: 'button', 'aria-label': `Revoke key ${k.name}`, onclick: (e) => revoke(k, e.currentTarget) }, 'Revoke'))))));
     } catch (err) {
       clear(list, problem(err, 'API keys'));

@@ -190,8 +190,29 @@ class SecurityIT {
 
 		Http.Response after = this.http.get("/api/v1/collections", key);
 		assertThat(after.status()).isEqualTo(401);
-		assertThat(after.json().path("detail").asString()).contains("unknown or deleted");
+		assertThat(after.json().path("detail").asString()).contains("unknown, deleted or expired");
 		assertThat(this.http.get("/api/v1/admin/keys/" + entry.path("id").asString(), ADMIN).status()).isEqualTo(404);
+	}
+
+	@Test
+	void keysExpireAndRecordTheirLastUse() throws Exception {
+		java.time.Instant expiresAt = java.time.Instant.now().plusSeconds(3);
+		Http.Response created = this.http.post("/api/v1/admin/keys", ADMIN,
+				Map.of("name", "expiring", "scopes", List.of("read"), "expiresAt", expiresAt.toString()));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		String key = created.json().path("key").asString();
+		String id = created.json().path("id").asString();
+		assertThat(created.json().path("expiresAt").asString()).isNotBlank();
+		assertThat(this.http.get("/api/v1/admin/keys/" + id, ADMIN).json().path("lastUsedAt").isNull()).isTrue();
+
+		assertThat(this.http.get("/api/v1/collections", key).status()).isEqualTo(200);
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> !this.http.get("/api/v1/admin/keys/" + id, ADMIN).json().path("lastUsedAt").isNull());
+
+		Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), expiresAt).toMillis() + 200));
+		Http.Response expired = this.http.get("/api/v1/collections", key);
+		assertThat(expired.status()).as(expired.toString()).isEqualTo(401);
+		assertThat(expired.json().path("detail").asString()).contains("expired");
 	}
 
 	@Test
@@ -200,8 +221,12 @@ class SecurityIT {
 		Http.Response collection = this.http.post("/api/v1/admin/keys", ADMIN,
 				Map.of("name", "x", "collections", List.of("Bad Name")));
 		Http.Response noName = this.http.post("/api/v1/admin/keys", ADMIN, Map.of("scopes", List.of("read")));
+		Http.Response limitedAdmin = this.http.post("/api/v1/admin/keys", ADMIN,
+				Map.of("name", "x", "scopes", List.of("admin"), "collections", List.of(this.mine)));
+		Http.Response pastExpiry = this.http.post("/api/v1/admin/keys", ADMIN,
+				Map.of("name", "x", "expiresAt", "2020-01-01T00:00:00Z"));
 
-		for (Http.Response response : List.of(scope, collection, noName)) {
+		for (Http.Response response : List.of(scope, collection, noName, limitedAdmin, pastExpiry)) {
 			assertThat(response.status()).as(response.toString()).isEqualTo(400);
 			assertThat(response.problemType()).isEqualTo("https://ragplatform.dev/problems/invalid-request");
 		}

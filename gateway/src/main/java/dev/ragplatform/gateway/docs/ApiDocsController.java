@@ -94,7 +94,7 @@ class ApiDocsController {
 					Map.of("type", "object")))));
 		}
 		op.put("responses", Map.of("2XX", Map.of("description", "the service's answer"), "401",
-				Map.of("description", "no, unknown or deleted credential"), "403",
+				Map.of("description", "no, unknown, deleted or expired credential"), "403",
 				Map.of("description", "missing scope, or a collection outside the key's list"), "429",
 				Map.of("description", "rate limit reached (Retry-After)"), "503",
 				Map.of("description", "the service is unreachable or its circuit is open")));

@@ -33,33 +33,38 @@ class ApiKeyController {
 		this.keys = keys;
 	}
 
-	/** A key to create: scopes default to {@code [read]}; no collections means every collection. */
-	record CreateKey(String name, List<String> scopes, List<String> collections) {
+	/**
+	 * A key to create: scopes default to {@code [read]}; no collections means every collection (an admin key has
+	 * no list); no {@code expiresAt} means it never expires.
+	 */
+	record CreateKey(String name, List<String> scopes, List<String> collections, Instant expiresAt) {
 	}
 
 	/** A key as listed: never its secret. */
 	record KeyView(UUID id, String name, String prefix, List<String> scopes, Set<String> collections,
-			Instant createdAt) {
+			Instant createdAt, Instant expiresAt, Instant lastUsedAt) {
 
 		static KeyView of(ApiKey key) {
 			return new KeyView(key.id(), key.name(), key.prefix(),
-					key.scopes().stream().sorted().map(Scope::wireName).toList(), key.collections(), key.createdAt());
+					key.scopes().stream().sorted().map(Scope::wireName).toList(), key.collections(), key.createdAt(),
+					key.expiresAt(), key.lastUsedAt());
 		}
 
 	}
 
 	/** A new key: {@code key} is the secret, shown this once. */
 	record CreatedKey(UUID id, String name, String prefix, List<String> scopes, Set<String> collections,
-			Instant createdAt, String key) {
+			Instant createdAt, Instant expiresAt, String key) {
 	}
 
 	@PostMapping
 	Mono<ResponseEntity<CreatedKey>> create(@RequestBody CreateKey request) {
 		return blocking(() -> {
-			ApiKeys.Created created = this.keys.create(request.name(), request.scopes(), request.collections());
+			ApiKeys.Created created = this.keys.create(request.name(), request.scopes(), request.collections(),
+					request.expiresAt());
 			KeyView view = KeyView.of(created.key());
 			CreatedKey body = new CreatedKey(view.id(), view.name(), view.prefix(), view.scopes(), view.collections(),
-					view.createdAt(), created.secret());
+					view.createdAt(), view.expiresAt(), created.secret());
 			return ResponseEntity.created(URI.create("/api/v1/admin/keys/" + view.id()))
 				.header("Cache-Control", "no-store")
 				.body(body);

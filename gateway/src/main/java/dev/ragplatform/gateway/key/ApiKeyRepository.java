@@ -20,7 +20,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ApiKeyRepository {
 
-	private static final String COLUMNS = "id, name, prefix, scopes, collections, created_at";
+	private static final String COLUMNS = "id, name, prefix, scopes, collections, created_at, expires_at, last_used_at";
 
 	private final JdbcClient jdbc;
 
@@ -28,12 +28,19 @@ class ApiKeyRepository {
 		this.jdbc = jdbc;
 	}
 
-	void insert(UUID id, String name, String prefix, byte[] hash, Set<Scope> scopes, Set<String> collections) {
-		this.jdbc.sql("INSERT INTO gateway.api_keys (id, name, prefix, key_hash, scopes, collections) "
-				+ "VALUES (?, ?, ?, ?, ?::text[], ?::text[])")
+	void insert(UUID id, String name, String prefix, byte[] hash, Set<Scope> scopes, Set<String> collections,
+			java.time.Instant expiresAt) {
+		this.jdbc.sql("INSERT INTO gateway.api_keys (id, name, prefix, key_hash, scopes, collections, expires_at) "
+				+ "VALUES (?, ?, ?, ?, ?::text[], ?::text[], ?)")
 			.params(id, name, prefix, hash, scopes.stream().map(Scope::wireName).sorted().toArray(String[]::new),
-					(collections != null) ? collections.stream().sorted().toArray(String[]::new) : null)
+					(collections != null) ? collections.stream().sorted().toArray(String[]::new) : null,
+					(expiresAt != null) ? java.sql.Timestamp.from(expiresAt) : null)
 			.update();
+	}
+
+	/** Records that the key was used now. */
+	void used(UUID id) {
+		this.jdbc.sql("UPDATE gateway.api_keys SET last_used_at = now() WHERE id = ?").param(id).update();
 	}
 
 	Optional<ApiKey> findByHash(byte[] hash) {
@@ -75,7 +82,12 @@ class ApiKeyRepository {
 		Array collections = rs.getArray("collections");
 		return new ApiKey(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"), scopes,
 				(collections != null) ? new LinkedHashSet<>(strings(collections)) : null,
-				rs.getTimestamp("created_at").toInstant());
+				rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("expires_at")),
+				instant(rs.getTimestamp("last_used_at")));
+	}
+
+	private static java.time.Instant instant(java.sql.Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

@@ -38,16 +38,24 @@ class ApiKeys {
 	record Created(ApiKey key, String secret) {
 	}
 
-	Created create(String name, List<String> scopeNames, List<String> collectionNames) {
+	Created create(String name, List<String> scopeNames, List<String> collectionNames, java.time.Instant expiresAt) {
 		if (name == null || name.isBlank() || name.length() > 100) {
 			throw GatewayProblem.badRequest("name is required, at most 100 characters");
 		}
 		Set<Scope> scopes = scopes(scopeNames);
 		Set<String> collections = collections(collectionNames);
+		if (scopes.contains(Scope.ADMIN) && collections != null) {
+			// an admin key manages keys, so it could give itself any collection: a list would only look like a limit
+			throw GatewayProblem.badRequest("collections: an admin key reaches every collection (it manages keys); "
+					+ "leave collections out, or give read or write scopes");
+		}
+		if (expiresAt != null && !expiresAt.isAfter(java.time.Instant.now())) {
+			throw GatewayProblem.badRequest("expiresAt must be in the future");
+		}
 		String secret = KeySecrets.generate();
 		UUID id = UUID.randomUUID();
 		this.repository.insert(id, name.strip(), KeySecrets.displayPrefix(secret), KeySecrets.hash(secret), scopes,
-				collections);
+				collections, expiresAt);
 		return new Created(this.repository.findById(id).orElseThrow(), secret);
 	}
 

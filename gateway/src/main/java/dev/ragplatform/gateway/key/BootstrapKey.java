@@ -69,7 +69,7 @@ class BootstrapKey implements ApplicationRunner {
 
 	private void store(String key, String name) {
 		this.repository.insert(UUID.randomUUID(), name, KeySecrets.displayPrefix(key), KeySecrets.hash(key),
-				EnumSet.allOf(Scope.class), null);
+				EnumSet.allOf(Scope.class), null, null);
 	}
 
 }

@@ -22,8 +22,21 @@ public class KeyLookup {
 
 	private final AsyncLoadingCache<String, Optional<ApiKey>> cache;
 
+	private final ApiKeyRepository repository;
+
+	private final Executor executor;
+
+	/** When this replica last recorded each key's use: a key in steady use costs one UPDATE a minute. */
+	private final com.github.benmanes.caffeine.cache.Cache<java.util.UUID, Boolean> recentlyRecorded = Caffeine
+		.newBuilder()
+		.expireAfterWrite(java.time.Duration.ofMinutes(1))
+		.maximumSize(100_000)
+		.build();
+
 	KeyLookup(ApiKeyRepository repository, GatewayProperties properties) {
 		Executor executor = Executors.newVirtualThreadPerTaskExecutor();
+		this.repository = repository;
+		this.executor = executor;
 		this.cache = Caffeine.newBuilder()
 			.expireAfterWrite(properties.keys().cacheFor())
 			.maximumSize(properties.keys().cacheSize())
@@ -31,13 +44,29 @@ public class KeyLookup {
 			.buildAsync((String hash) -> repository.findByHash(HexFormat.of().parseHex(hash)));
 	}
 
-	/** The key, or empty when it is malformed, unknown or deleted. */
+	/** The key, or empty when it is malformed, unknown, deleted or expired; its use is recorded. */
 	public Mono<ApiKey> find(String presented) {
 		if (!KeySecrets.isWellFormed(presented)) {
 			return Mono.empty();
 		}
 		String hash = HexFormat.of().formatHex(KeySecrets.hash(presented));
-		return Mono.fromFuture(this.cache.get(hash)).flatMap(Mono::justOrEmpty);
+		return Mono.fromFuture(this.cache.get(hash))
+			.flatMap(Mono::justOrEmpty)
+			.filter((key) -> !key.expired(java.time.Instant.now()))
+			.doOnNext(this::recordUse);
+	}
+
+	private void recordUse(ApiKey key) {
+		if (this.recentlyRecorded.asMap().putIfAbsent(key.id(), Boolean.TRUE) == null) {
+			this.executor.execute(() -> {
+				try {
+					this.repository.used(key.id());
+				}
+				catch (RuntimeException ex) { // a lost "last used" must not fail the request
+					this.recentlyRecorded.invalidate(key.id());
+				}
+			});
+		}
 	}
 
 	/** Forgets every cached lookup (after a deletion through this replica). */

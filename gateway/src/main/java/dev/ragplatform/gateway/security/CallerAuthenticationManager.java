@@ -57,7 +57,7 @@ class CallerAuthenticationManager implements ReactiveAuthenticationManager {
 			return this.keys.find(key.key())
 				.<Authentication>map((found) -> new CallerAuthentication(callerOf(found)))
 				.switchIfEmpty(Mono.error(() -> new BadCredentialsException(key.key().isEmpty()
-						? "use Authorization: Bearer rag_… or X-API-Key: rag_…" : "unknown or deleted API key")));
+						? "use Authorization: Bearer rag_… or X-API-Key: rag_…" : "unknown, deleted or expired API key")));
 		}
 		if (credential instanceof BearerTokenAuthenticationToken) {
 			if (this.jwts == null) {
