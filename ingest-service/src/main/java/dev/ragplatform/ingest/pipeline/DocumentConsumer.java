@@ -184,15 +184,13 @@ class DocumentConsumer implements DisposableBean {
 		String stage = "intake";
 		try {
 			Document document = resolve(record);
-			if (document != null) {
-				this.pipeline.giveUp(document, reason);
-				stage = this.documents.find(document.id()).map(Document::failedStage).orElse(stage);
-			}
+			String failedAt = (document != null) ? this.pipeline.giveUp(document, reason) : null;
+			stage = (failedAt != null) ? failedAt : stage;
 		}
 		catch (PoisonDocumentException ex) {
 			reason = reason + "; " + ex.getMessage();
 		}
-		deadLetter(record, new PoisonDocumentException((stage != null) ? stage : "intake", reason));
+		deadLetter(record, new PoisonDocumentException(stage, reason));
 		this.deliveries.finished(record);
 	}
 

@@ -116,11 +116,13 @@ class DocumentPipeline {
 	/**
 	 * Fails the version, if it is still current and unfinished, at the stage it had reached, without running it:
 	 * for a record given up on because processing it killed the process.
+	 *
+	 * @return the stage it failed at, or null when there was nothing to fail
 	 */
-	void giveUp(Document document, String reason) {
+	String giveUp(Document document, String reason) {
 		Document current = this.documents.find(document.id()).orElse(null);
 		if (current == null || current.version() != document.version() || current.settled()) {
-			return;
+			return null;
 		}
 		String stage = switch (current.status()) {
 			case RECEIVED -> "parse";
@@ -129,6 +131,7 @@ class DocumentPipeline {
 			default -> "publish";
 		};
 		failed(current, new PoisonDocumentException(stage, reason));
+		return stage;
 	}
 
 	private void failed(Document document, PoisonDocumentException ex) {
