@@ -101,6 +101,14 @@ public class LanguageModel implements DisposableBean {
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
 	}
 
+	/**
+	 * Closes the circuit breaker and forgets the calls it counted, as if the LLM had just been configured. Tests use it
+	 * so that one scenario's failures do not open the circuit for the next.
+	 */
+	public void resetCircuit() {
+		this.breaker.reset();
+	}
+
 	/** Whether an LLM is configured at all ({@code rag.llm.provider} other than {@code none}). */
 	public boolean configured() {
 		return this.chat != null;

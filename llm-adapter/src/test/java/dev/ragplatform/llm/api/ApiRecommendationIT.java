@@ -18,6 +18,7 @@ import dev.ragplatform.llm.FakeOpenAiServer.Reply;
 import dev.ragplatform.llm.PlatformFixture;
 import dev.ragplatform.llm.api.ApiFixtures.Corpus;
 import dev.ragplatform.llm.api.ApiFixtures.Response;
+import dev.ragplatform.llm.model.LanguageModel;
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -64,9 +66,14 @@ class ApiRecommendationIT {
 
 	Corpus corpus;
 
+	@Autowired
+	LanguageModel model;
+
 	@BeforeEach
 	void reset() {
 		LLM.reset();
+		// a failure scenario's calls count against the breaker; each test starts with it closed
+		this.model.resetCircuit();
 		this.corpus = ApiFixtures.collections();
 	}
 

@@ -14,6 +14,7 @@ import dev.ragplatform.llm.FakeOpenAiServer;
 import dev.ragplatform.llm.FakeOpenAiServer.Reply;
 import dev.ragplatform.llm.PlatformFixture;
 import dev.ragplatform.llm.PlatformFixture.Doc;
+import dev.ragplatform.llm.model.LanguageModel;
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -93,9 +95,14 @@ class CitationPredictionIT {
 
 	final HttpClient http = HttpClient.newHttpClient();
 
+	@Autowired
+	LanguageModel model;
+
 	@BeforeEach
 	void resetLlm() {
 		LLM.reset();
+		// the failure scenarios below count against the breaker; each test starts with it closed
+		this.model.resetCircuit();
 	}
 
 	@Test
