@@ -12,7 +12,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.ragplatform.commons.document.DocumentStatus;
 import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.ingest.document.DocumentRepository;
+import dev.ragplatform.ingest.document.DocumentRepository.Registration;
+import dev.ragplatform.ingest.document.Submission;
 import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.KafkaBroker;
 import dev.ragplatform.testsupport.PostgresDatabase;
@@ -52,7 +56,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "rag.ingest.limits.max-document-size=1MB", "rag.ingest.embedding.open-for=3s",
 				"rag.ingest.embedding.retry-backoff=200ms", "rag.ingest.pipeline.max-backoff=2s",
-				"rag.ingest.retrieval.cache-for=1s", "rag.ingest.connectors.allowed-roots=${java.io.tmpdir}" })
+				"rag.ingest.retrieval.cache-for=1s", "rag.ingest.connectors.allowed-roots=${java.io.tmpdir}",
+				"rag.ingest.pipeline.requeue-after=2s" })
 @RealPostgres
 @RealKafka
 class DocumentPipelineIT {
@@ -93,6 +98,9 @@ class DocumentPipelineIT {
 
 	@Autowired
 	org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+	@Autowired
+	DocumentRepository documents;
 
 	IngestApi ingest;
 
@@ -196,6 +204,62 @@ class DocumentPipelineIT {
 			.param(id)
 			.query(Integer.class)
 			.single();
+	}
+
+	@Test
+	void aDocumentStoredButNeverQueuedIsQueuedByTheRequeuer() {
+		// what a process that died between its commit and its Kafka send (or a broker that was down) leaves behind
+		Registration stored = this.documents.register(new Submission(this.collection, "orphan", "Orphan", Map.of(),
+				"Tardigrades survive desiccation by vitrifying their cytoplasm with disordered proteins."
+					.getBytes(StandardCharsets.UTF_8), null, "text/plain", "rest", null, null));
+		String id = stored.document().id().toString();
+		assertThat(this.ingest.get(documents() + "/" + id).getBody().path("status").asString()).isEqualTo("RECEIVED");
+		JsonNode indexed = awaitStatus(id, "INDEXED");
+		assertThat(indexed.path("version").asLong()).isEqualTo(1);
+		JsonNode found = this.search.post("/v1/search", Map.of("collection", this.collection, "query",
+				"how do tardigrades survive drying", "topK", 1)).getBody();
+		assertThat(IngestApi.documentIds(found)).containsExactly(id);
+	}
+
+	@Test
+	void anIdempotencyKeyMakesAClientRetryAnswerTheFirstDocument() {
+		Map<String, Object> body = Map.of("title", "Retried", "text", "Axolotls regrow whole limbs from a blastema.");
+		ResponseEntity<JsonNode> first = this.ingest.post(documents(), body, "Idempotency-Key", "upload-7f3a");
+		assertThat(first.getStatusCode().value()).as("%s", first).isEqualTo(202);
+		ResponseEntity<JsonNode> retried = this.ingest.post(documents(), body, "Idempotency-Key", "upload-7f3a");
+		assertThat(retried.getStatusCode().value()).as("%s", retried).isEqualTo(200);
+		assertThat(retried.getBody().path("documentId").asString())
+			.isEqualTo(first.getBody().path("documentId").asString());
+		ResponseEntity<JsonNode> reused = this.ingest.post(documents(), Map.of("text", "Something else entirely."),
+				"Idempotency-Key", "upload-7f3a");
+		assertThat(reused.getStatusCode().value()).as("%s", reused).isEqualTo(422);
+		assertThat(reused.getBody().path("detail").asString()).contains("upload-7f3a").contains("different request");
+		ResponseEntity<JsonNode> bad = this.ingest.post(documents(), body, "Idempotency-Key", "x".repeat(256));
+		assertThat(bad.getStatusCode().value()).as("%s", bad).isEqualTo(400);
+		ResponseEntity<JsonNode> withoutKey = this.ingest.post(documents(), body);
+		assertThat(withoutKey.getBody().path("documentId").asString()).as("without a key, a new document")
+			.isNotEqualTo(first.getBody().path("documentId").asString());
+		awaitStatus(first.getBody().path("documentId").asString(), "INDEXED");
+		assertThat(this.ingest.get(documents()).getBody().path("total").asInt()).isEqualTo(2);
+	}
+
+	@Test
+	void aChunkRecordRetrievalDeadLettersFailsItsVersionInsteadOfLeavingItEmbedded() throws Exception {
+		Registration stored = this.documents.register(new Submission(this.collection, "half", "Half", Map.of(),
+				"Two parts, one of which never arrives.".getBytes(StandardCharsets.UTF_8), null, "text/plain", "kafka",
+				null, null));
+		UUID id = stored.document().id();
+		assertThat(this.documents.advance(id, 1, DocumentStatus.EMBEDDED, 2)).isTrue();
+		// a part that retrieval-service refuses (it claims chunks it does not carry): dead-lettered there
+		this.kafka.send(Topics.CHUNKS, this.collection + "/" + id, IngestApi.JSON.writeValueAsString(Map.of("type",
+				"chunks", "collection", this.collection, "documentId", id.toString(), "version", 1, "part", 1, "parts",
+				2, "totalChunks", 1, "chunks", List.of(Map.of("index", 5, "text", "x", "startOffset", 0, "endOffset",
+						1)))))
+			.get(30, TimeUnit.SECONDS);
+		JsonNode failed = awaitStatus(id.toString(), "FAILED");
+		assertThat(failed.path("failedStage").asString()).isEqualTo("index");
+		assertThat(failed.path("failureReason").asString()).contains("retrieval-service could not index")
+			.contains("outside [0, totalChunks)");
 	}
 
 	@Test

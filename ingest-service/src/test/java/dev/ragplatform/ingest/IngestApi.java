@@ -38,6 +38,12 @@ final class IngestApi {
 			.toEntity(JsonNode.class);
 	}
 
+	ResponseEntity<JsonNode> post(String path, Object body, String header, String value) {
+		return this.http.post().uri(path).contentType(MediaType.APPLICATION_JSON).header(header, value).body(body)
+			.retrieve()
+			.toEntity(JsonNode.class);
+	}
+
 	ResponseEntity<JsonNode> upload(String path, byte[] file, String fileName, Map<String, String> fields) {
 		var parts = new LinkedMultiValueMap<String, Object>();
 		parts.add("file", new ByteArrayResource(file) {

@@ -53,8 +53,10 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	/**
 	 * @param maxDocumentSize largest file or text accepted (413 above it; Kafka records are bounded by the broker too)
 	 * @param maxChunks most chunks one document may produce
+	 * @param idempotencyKeysFor how long an {@code Idempotency-Key} of a submission is remembered
 	 */
-	public record Limits(@NotNull DataSize maxDocumentSize, @Min(1) int maxChunks) {
+	public record Limits(@NotNull DataSize maxDocumentSize, @Min(1) int maxChunks,
+			@NotNull Duration idempotencyKeysFor) {
 	}
 
 	/**
@@ -66,9 +68,12 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * crash) before the record is given up: its document FAILED with the reason, the record dead-lettered
 	 * @param chunksPerRecord chunks per {@code rag.chunks.v1} record; larger documents are sent in parts
 	 * @param maxBackoff longest wait between retries of a batch while a dependency is down
+	 * @param requeueAfter how long a stored document may wait for Kafka to take its record before it is sent again
+	 * (and how often that is checked)
 	 */
 	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @NotNull DataSize maxBytesInFlight,
-			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff) {
+			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff,
+			@NotNull Duration requeueAfter) {
 	}
 
 	/**

@@ -81,7 +81,7 @@ public class JavaSourceConnector {
 				job.found.incrementAndGet();
 				try {
 					Registration registration = this.intake.submitText(job.collection, doc.id(), doc.api(), doc.text(),
-							doc.metadata());
+							doc.metadata(), null);
 					(registration.unchanged() ? job.unchanged : job.submitted).incrementAndGet();
 				}
 				catch (RuntimeException ex) {

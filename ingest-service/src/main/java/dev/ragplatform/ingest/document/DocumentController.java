@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -50,17 +51,19 @@ class DocumentController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<DocumentView> submitText(@PathVariable String collection, @RequestBody TextDocument request) {
+	ResponseEntity<DocumentView> submitText(@PathVariable String collection, @RequestBody TextDocument request,
+			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
 		return accepted(this.intake.submitText(collection, request.externalId(), request.title(), request.text(),
-				request.metadata()));
+				request.metadata(), idempotencyKey));
 	}
 
 	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<DocumentView> submitFile(@PathVariable String collection, @RequestPart("file") MultipartFile file,
 			@RequestParam(required = false) String externalId, @RequestParam(required = false) String title,
-			@RequestParam(required = false) String metadata) throws IOException {
+			@RequestParam(required = false) String metadata,
+			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
 		return accepted(this.intake.submitFile(collection, externalId, title, file.getBytes(),
-				file.getOriginalFilename(), parseMetadata(metadata)));
+				file.getOriginalFilename(), parseMetadata(metadata), idempotencyKey));
 	}
 
 	@GetMapping("/{id}")

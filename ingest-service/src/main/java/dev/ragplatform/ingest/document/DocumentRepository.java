@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.ingest.web.IngestProblem;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,46 +56,156 @@ public class DocumentRepository {
 		byte[] hash = hash(s);
 		String metadata = this.json.writeValueAsString((s.metadata() != null) ? s.metadata() : Map.of());
 		return this.transactions.execute((tx) -> {
-			UUID id = UUID.randomUUID();
-			String externalId = (s.externalId() != null) ? s.externalId() : id.toString();
-			int inserted = this.jdbc.sql("""
-					INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
-					    media_type, size_bytes, content_hash, metadata, source, collection_generation)
-					VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-					ON CONFLICT (collection, external_id) DO NOTHING""")
-				.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
-						hash, metadata, s.source(), s.collectionGeneration())
-				.update();
-			if (inserted == 1) {
-				storeContent(id, 1, s.content());
-				return new Registration(find(id).orElseThrow(), false);
+			if (s.idempotencyKey() != null) {
+				Registration replayed = claim(s, hash);
+				if (replayed != null) {
+					return replayed;
+				}
 			}
-			Map.Entry<UUID, byte[]> locked = this.jdbc.sql("SELECT id, content_hash FROM ingest.documents "
-					+ "WHERE collection = ? AND external_id = ? FOR UPDATE")
-				.params(s.collection(), externalId)
-				.query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getBytes(2)))
-				.single();
-			Document current = find(locked.getKey()).orElseThrow();
-			byte[] currentHash = locked.getValue();
-			boolean same = Arrays.equals(hash, currentHash);
-			if (same && current.status() != DocumentStatus.FAILED && current.status() != DocumentStatus.DELETED) {
-				return new Registration(current, true);
+			Registration registration = store(s, hash, metadata);
+			if (s.idempotencyKey() != null) {
+				this.jdbc.sql("UPDATE ingest.idempotency_keys SET document_id = ? WHERE collection = ? AND key = ?")
+					.params(registration.document().id(), s.collection(), s.idempotencyKey())
+					.update();
 			}
-			long version = same && current.status() == DocumentStatus.FAILED ? current.version() : current.version() + 1;
-			this.jdbc.sql("""
-					UPDATE ingest.documents SET version = ?, status = 'RECEIVED', failed_stage = NULL,
-					    failure_reason = NULL, title = ?, file_name = ?, media_type = ?, size_bytes = ?, content_hash = ?,
-					    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
-					    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
-					    indexed_at = NULL, collection_generation = ?
-					WHERE id = ?""")
-				.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
-						version, s.collectionGeneration(), current.id())
-				.update();
-			this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
-			storeContent(current.id(), version, s.content());
-			return new Registration(find(current.id()).orElseThrow(), false);
+			return registration;
 		});
+	}
+
+	/**
+	 * Takes the submission's Idempotency-Key. A concurrent request with the same key waits here for the first one's
+	 * transaction and then finds its row.
+	 *
+	 * @return the first request's registration (unchanged) when the key was used before for the same request, null
+	 * when the key is new
+	 * @throws IngestProblem 422 when the key was used for a different request
+	 */
+	private Registration claim(Submission s, byte[] hash) {
+		byte[] request = requestHash(s, hash);
+		int taken = this.jdbc.sql("INSERT INTO ingest.idempotency_keys (collection, key, request_hash) VALUES (?, ?, ?) "
+				+ "ON CONFLICT (collection, key) DO NOTHING")
+			.params(s.collection(), s.idempotencyKey(), request)
+			.update();
+		if (taken == 1) {
+			return null;
+		}
+		Map.Entry<byte[], UUID> first = this.jdbc.sql("SELECT request_hash, document_id FROM ingest.idempotency_keys "
+				+ "WHERE collection = ? AND key = ?")
+			.params(s.collection(), s.idempotencyKey())
+			.query((rs, n) -> Map.entry(rs.getBytes(1), rs.getObject(2, UUID.class)))
+			.single();
+		if (!Arrays.equals(first.getKey(), request) || first.getValue() == null) {
+			throw IngestProblem.unprocessable("Idempotency-Key '" + s.idempotencyKey() + "' was used for a different "
+					+ "request in collection '" + s.collection() + "'; use a new key for a new request.");
+		}
+		return new Registration(find(first.getValue()).orElseThrow(), true);
+	}
+
+	private Registration store(Submission s, byte[] hash, String metadata) {
+		UUID id = UUID.randomUUID();
+		String externalId = (s.externalId() != null) ? s.externalId() : id.toString();
+		int inserted = this.jdbc.sql("""
+				INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
+				    media_type, size_bytes, content_hash, metadata, source, collection_generation, queued_at)
+				VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, CASE WHEN ? THEN now() END)
+				ON CONFLICT (collection, external_id) DO NOTHING""")
+			.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
+					hash, metadata, s.source(), s.collectionGeneration(), fromKafka(s))
+			.update();
+		if (inserted == 1) {
+			storeContent(id, 1, s.content());
+			return new Registration(find(id).orElseThrow(), false);
+		}
+		Map.Entry<UUID, byte[]> locked = this.jdbc.sql("SELECT id, content_hash FROM ingest.documents "
+				+ "WHERE collection = ? AND external_id = ? FOR UPDATE")
+			.params(s.collection(), externalId)
+			.query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getBytes(2)))
+			.single();
+		Document current = find(locked.getKey()).orElseThrow();
+		byte[] currentHash = locked.getValue();
+		boolean same = Arrays.equals(hash, currentHash);
+		if (same && current.status() != DocumentStatus.FAILED && current.status() != DocumentStatus.DELETED) {
+			return new Registration(current, true);
+		}
+		long version = same && current.status() == DocumentStatus.FAILED ? current.version() : current.version() + 1;
+		this.jdbc.sql("""
+				UPDATE ingest.documents SET version = ?, status = 'RECEIVED', failed_stage = NULL,
+				    failure_reason = NULL, title = ?, file_name = ?, media_type = ?, size_bytes = ?, content_hash = ?,
+				    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
+				    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
+				    indexed_at = NULL, collection_generation = ?, queued_at = CASE WHEN ? THEN now() END
+				WHERE id = ?""")
+			.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
+					version, s.collectionGeneration(), fromKafka(s), current.id())
+			.update();
+		this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
+		storeContent(current.id(), version, s.content());
+		return new Registration(find(current.id()).orElseThrow(), false);
+	}
+
+	/** A record from Kafka is on the topic already; a REST submission is queued after its commit. */
+	private static boolean fromKafka(Submission s) {
+		return "kafka".equals(s.source());
+	}
+
+	private byte[] requestHash(Submission s, byte[] hash) {
+		try {
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			sha.update(hash);
+			sha.update((byte) 0);
+			sha.update(String.valueOf(s.externalId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			sha.update((byte) 0);
+			sha.update(String.valueOf(s.fileName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return sha.digest();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The version's record was taken by Kafka. */
+	public void queued(UUID id, long version) {
+		this.jdbc.sql("UPDATE ingest.documents SET queued_at = now() WHERE id = ? AND version = ? AND queued_at IS NULL")
+			.params(id, version)
+			.update();
+	}
+
+	/**
+	 * Sends the REST versions whose record Kafka never took (the process died between commit and send, or the broker
+	 * was down) and that have waited longer than {@code after}: each row is locked while it is sent, so two replicas
+	 * never send the same one, and marked queued in the same transaction.
+	 *
+	 * @return how many were sent
+	 */
+	public int requeue(java.time.Duration after, int limit, java.util.function.Consumer<Document> send) {
+		Integer sent = this.transactions.execute((tx) -> {
+			List<Document> waiting = this.jdbc.sql("SELECT " + COLUMNS + " FROM ingest.documents WHERE status = 'RECEIVED' "
+					+ "AND queued_at IS NULL AND updated_at < now() - ? * interval '1 millisecond' ORDER BY updated_at "
+					+ "LIMIT ? FOR UPDATE SKIP LOCKED")
+				.params(after.toMillis(), limit)
+				.query(this::map)
+				.list();
+			for (Document document : waiting) {
+				send.accept(document);
+				queued(document.id(), document.version());
+			}
+			return waiting.size();
+		});
+		return (sent != null) ? sent : 0;
+	}
+
+	/** REST versions not taken by Kafka yet. */
+	public long waitingToBeQueued() {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE status = 'RECEIVED' AND queued_at IS NULL")
+			.query(Long.class)
+			.single();
+	}
+
+	/** Forgets Idempotency-Keys older than {@code age}. */
+	public int forgetIdempotencyKeys(java.time.Duration age) {
+		return this.jdbc.sql("DELETE FROM ingest.idempotency_keys WHERE created_at < now() - ? * interval '1 millisecond'")
+			.param(age.toMillis())
+			.update();
 	}
 
 	private void storeContent(UUID id, long version, byte[] content) {
@@ -193,11 +304,24 @@ public class DocumentRepository {
 			.update() == 1;
 	}
 
+	/**
+	 * Marks the version failed because retrieval-service could not index what was published (a chunk record it
+	 * dead-lettered): from any stage before INDEXED, so that a multi-part version missing a part does not stay
+	 * EMBEDDED forever.
+	 */
+	public boolean failIndexing(UUID id, long version, String reason) {
+		return this.jdbc.sql("UPDATE ingest.documents SET status = 'FAILED', failed_stage = 'index', failure_reason = ?, "
+				+ "updated_at = now() WHERE id = ? AND version = ? AND status IN ('RECEIVED', 'PARSED', 'CHUNKED', "
+				+ "'EMBEDDED')")
+			.params(reason, id, version)
+			.update() == 1;
+	}
+
 	/** A failed version goes back to {@code RECEIVED} for another attempt. */
 	public boolean retry(UUID id) {
 		return this.jdbc.sql("UPDATE ingest.documents SET status = 'RECEIVED', failed_stage = NULL, "
 				+ "failure_reason = NULL, attempts = attempts + 1, chunk_count = NULL, chunks_embedded = 0, "
-				+ "updated_at = now() WHERE id = ? AND status = 'FAILED'")
+				+ "updated_at = now(), queued_at = NULL WHERE id = ? AND status = 'FAILED'")
 			.param(id)
 			.update() == 1;
 	}

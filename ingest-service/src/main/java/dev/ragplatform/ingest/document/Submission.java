@@ -15,5 +15,6 @@ import java.util.Map;
  * @param source {@code rest} or {@code kafka}
  */
 public record Submission(String collection, String externalId, String title, Map<String, Object> metadata,
-		byte[] content, String fileName, String mediaType, String source, Long collectionGeneration) {
+		byte[] content, String fileName, String mediaType, String source, Long collectionGeneration,
+		String idempotencyKey) {
 }

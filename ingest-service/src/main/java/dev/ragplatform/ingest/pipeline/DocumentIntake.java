@@ -66,7 +66,7 @@ public class DocumentIntake {
 
 	/** A text document over REST. */
 	public Registration submitText(String collection, String externalId, String title, String text,
-			Map<String, Object> metadata) {
+			Map<String, Object> metadata, String idempotencyKey) {
 		long generation = requireCollection(collection).generation();
 		if (text == null || text.isBlank()) {
 			throw IngestProblem.empty("The document has no text.");
@@ -75,12 +75,12 @@ public class DocumentIntake {
 		requireSize(content.length);
 		requireNoNul(externalId, title, metadata);
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content, null,
-				TEXT, "rest", generation));
+				TEXT, "rest", generation, idempotencyKey(idempotencyKey)));
 	}
 
 	/** A file over REST; its type is detected from the content. */
 	public Registration submitFile(String collection, String externalId, String title, byte[] content,
-			String fileName, Map<String, Object> metadata) {
+			String fileName, Map<String, Object> metadata, String idempotencyKey) {
 		long generation = requireCollection(collection).generation();
 		if (content == null || content.length == 0) {
 			throw IngestProblem.empty("The file is empty.");
@@ -93,10 +93,14 @@ public class DocumentIntake {
 					+ "the content). Send PDF, HTML, Markdown, DOCX, ODT, RTF, EPUB or plain text.");
 		}
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content,
-				fileName, mediaType, "rest", generation));
+				fileName, mediaType, "rest", generation, idempotencyKey(idempotencyKey)));
 	}
 
-	/** Registers, then queues the stored version; if Kafka cannot take it, the version is FAILED (retryable) and 503. */
+	/**
+	 * Registers, then queues the stored version. The row is committed first and is the outbox: if Kafka does not take
+	 * the record now (or the process dies before it is sent), the version stays RECEIVED and the {@link Requeuer}
+	 * sends it later, so an accepted document is never lost.
+	 */
 	private Registration queue(Submission submission) {
 		Registration registration = this.documents.register(submission);
 		if (registration.unchanged() && registration.document().settled()) {
@@ -184,20 +188,28 @@ public class DocumentIntake {
 		String mediaType = hasText ? TEXT : this.parser.detect(content, record.fileName());
 		return this.documents.register(new Submission(record.collection(), blankToNull(record.externalId()),
 				blankToNull(record.title()), record.metadata(), content, record.fileName(), mediaType, "kafka",
-				collection.generation()));
+				collection.generation(), null));
 	}
 
-	private void publish(Document doc) {
-		DocumentRecord record = DocumentRecord.stored(doc.collection(), doc.externalId(), doc.id().toString(),
-				doc.version());
+	/** Sends the version's record; false (and the version waits for the {@link Requeuer}) when Kafka did not take it. */
+	private boolean publish(Document doc) {
 		try {
-			await(this.kafka.send(Topics.DOCUMENTS, DocumentRecord.key(doc.collection(), doc.externalId()),
-					this.json.writeValueAsString(record)), "the document");
+			send(doc);
+			this.documents.queued(doc.id(), doc.version());
+			return true;
 		}
 		catch (DependencyUnavailableException ex) {
-			this.documents.fail(doc.id(), doc.version(), "intake", "could not be queued: " + ex.getMessage());
-			throw ex;
+			logger.warn("Document {} v{} is stored and waits to be queued: {}", doc.id(), doc.version(), ex.getMessage());
+			return false;
 		}
+	}
+
+	/** Sends the version's record and waits for the broker's acknowledgement. */
+	void send(Document doc) {
+		DocumentRecord record = DocumentRecord.stored(doc.collection(), doc.externalId(), doc.id().toString(),
+				doc.version());
+		await(this.kafka.send(Topics.DOCUMENTS, DocumentRecord.key(doc.collection(), doc.externalId()),
+				this.json.writeValueAsString(record)), "the document");
 	}
 
 	private static void await(java.util.concurrent.CompletableFuture<?> send, String what) {
@@ -237,6 +249,17 @@ public class DocumentIntake {
 			throw IngestProblem.tooLarge("The document has " + bytes + " bytes; at most " + this.maxBytes
 					+ " are accepted (rag.ingest.limits.max-document-size).");
 		}
+	}
+
+	/** An Idempotency-Key header: printable ASCII, at most 255 characters (as the IETF draft's examples). */
+	private static String idempotencyKey(String key) {
+		if (key == null) {
+			return null;
+		}
+		if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
+			throw IngestProblem.badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.");
+		}
+		return key;
 	}
 
 	private static String blankToNull(String value) {

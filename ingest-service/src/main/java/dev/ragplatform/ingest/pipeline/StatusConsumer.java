@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns retrieval-service's announcements into document status: {@code INDEXED} when the version became
- * searchable, {@code DELETED} when its chunks were removed. Status only moves forward, so duplicates and
- * announcements of superseded versions change nothing.
+ * searchable, {@code DELETED} when its chunks were removed, {@code FAILED} (stage {@code index}) when it dead-lettered
+ * a chunk record of the version, so that a version missing a part does not wait forever. Status only moves forward,
+ * so duplicates and announcements of superseded versions change nothing.
  */
 @Component
 class StatusConsumer {
@@ -68,6 +69,11 @@ class StatusConsumer {
 		}
 		else if (event.status() == DocumentStatus.DELETED) {
 			this.documents.deleted(id, event.version());
+		}
+		else if (event.status() == DocumentStatus.FAILED && event.reason() != null) {
+			if (this.documents.failIndexing(id, event.version(), event.reason())) {
+				logger.info("Document {} v{} failed in retrieval-service: {}", id, event.version(), event.reason());
+			}
 		}
 	}
 

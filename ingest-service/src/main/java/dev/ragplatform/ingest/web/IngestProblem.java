@@ -49,4 +49,9 @@ public class IngestProblem extends ErrorResponseException {
 				detail);
 	}
 
+	public static IngestProblem unprocessable(String detail) {
+		return new IngestProblem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.INVALID_REQUEST, "Invalid request",
+				detail);
+	}
+
 }

@@ -7,7 +7,11 @@ import dev.ragplatform.commons.kafka.DeadLetterMeter;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +19,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -53,9 +58,14 @@ class IndexerConfiguration {
 	}
 
 	@Bean
-	DefaultErrorHandler indexerErrorHandler(KafkaOperations<Object, Object> kafka, RetrievalProperties properties) {
-		var recoverer = new DeadLetterPublishingRecoverer(kafka,
+	DefaultErrorHandler indexerErrorHandler(KafkaOperations<Object, Object> kafka, RetrievalProperties properties,
+			StatusPublisher status, JsonMapper json) {
+		var deadLetters = new DeadLetterPublishingRecoverer(kafka,
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+		ConsumerRecordRecoverer recoverer = (record, ex) -> {
+			deadLetters.accept(record, ex);
+			reportFailure(record, ex, status, json);
+		};
 		var handler = new DefaultErrorHandler(recoverer, backOff(properties, Integer.MAX_VALUE));
 		handler.addNotRetryableExceptions(PoisonRecordException.class, DataIntegrityViolationException.class);
 		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Indexing {}@{} failed (attempt {}): {}",
@@ -63,6 +73,47 @@ class IndexerConfiguration {
 		handler.setBackOffFunction((record, ex) -> transientFailure(ex) ? backOff(properties, Integer.MAX_VALUE)
 				: backOff(properties, 4));
 		return handler;
+	}
+
+	/**
+	 * After a chunk record is dead-lettered, its version can never be complete (a multi-part version misses a part):
+	 * the document's owner is told it FAILED at stage {@code index}, with the reason when it is the record's fault.
+	 * A record too broken to name its document is only dead-lettered.
+	 */
+	private static void reportFailure(ConsumerRecord<?, ?> record, Exception ex, StatusPublisher status,
+			JsonMapper json) {
+		if (!(record.value() instanceof String value)) {
+			return;
+		}
+		JsonNode event;
+		try {
+			event = json.readTree(value);
+		}
+		catch (JacksonException notJson) {
+			return;
+		}
+		String collection = event.path("collection").asString(null);
+		String documentId = event.path("documentId").asString(null);
+		if (collection == null || documentId == null || !event.path("version").canConvertToLong()
+				|| !"chunks".equals(event.path("type").asString(null))) {
+			return;
+		}
+		PoisonRecordException poison = poison(ex);
+		String reason = "retrieval-service could not index the chunks: "
+				+ ((poison != null) ? poison.getMessage() : "the record was dead-lettered (see its log)");
+		status.failed(collection, documentId, event.path("version").asLong(), reason);
+	}
+
+	private static PoisonRecordException poison(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof PoisonRecordException poison) {
+				return poison;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	private static String rootCause(Throwable ex) {

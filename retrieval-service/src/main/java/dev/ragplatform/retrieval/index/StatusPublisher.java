@@ -40,6 +40,15 @@ public class StatusPublisher {
 				"retrieval-service", Instant.now(), null));
 	}
 
+	/**
+	 * Tells the owner of a version that a record of it was dead-lettered, so the version fails with the reason instead
+	 * of waiting for a part that will never be indexed.
+	 */
+	public void failed(String collection, String documentId, long version, String reason) {
+		send(new DocumentStatusEvent(collection, documentId, version, DocumentStatus.FAILED, null, "index", reason,
+				"retrieval-service", Instant.now(), null));
+	}
+
 	/** Announces a deleted collection: ingest-service marks its documents DELETED and erases their content. */
 	@org.springframework.context.event.EventListener
 	public void collectionDeleted(dev.ragplatform.retrieval.collection.CollectionDeleted deleted) {
