@@ -54,9 +54,10 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * @param maxDocumentSize largest file or text accepted (413 above it; Kafka records are bounded by the broker too)
 	 * @param maxChunks most chunks one document may produce
 	 * @param idempotencyKeysFor how long an {@code Idempotency-Key} of a submission is remembered
+	 * @param parseTimeout how long parsing one document may take before it fails at {@code parse}
 	 */
 	public record Limits(@NotNull DataSize maxDocumentSize, @Min(1) int maxChunks,
-			@NotNull Duration idempotencyKeysFor) {
+			@NotNull Duration idempotencyKeysFor, @NotNull Duration parseTimeout) {
 	}
 
 	/**

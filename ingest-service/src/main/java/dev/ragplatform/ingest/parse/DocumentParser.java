@@ -4,8 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.ragplatform.ingest.config.IngestProperties;
 
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.AutoDetectReader;
@@ -21,8 +30,15 @@ import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.apache.tika.sax.ContentHandlerDecorator;
 import org.apache.tika.sax.WriteOutContentHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.Attributes;
+import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import org.springframework.stereotype.Component;
 
@@ -33,9 +49,20 @@ import static java.util.Map.entry;
  * Plain text and Markdown are decoded and kept verbatim, so offsets into the text are offsets into the source;
  * other documents go through Tika (no OCR, no network) into Markdown-like text that keeps headings, lists, code and
  * tables, which is what the chunker splits on.
+ * <p>
+ * Parsing is bounded. Tika refuses zip bombs (an entry inflating more than 100-fold), element nesting deeper than 100
+ * levels and external entities; the text is cut off at {@link #WRITE_LIMIT} characters; and a parse that outlasts
+ * {@code rag.ingest.limits.parse-timeout} is stopped: the content handler fails at the next piece of text or element
+ * after the deadline, and the caller stops waiting shortly after it in any case (a parser that loops without
+ * producing anything is left to finish on its own thread, logged and counted, rather than block the pipeline).
  */
 @Component
 public class DocumentParser {
+
+	private static final Logger logger = LoggerFactory.getLogger(DocumentParser.class);
+
+	/** How long past the deadline the caller waits for a parser that produces nothing to notice it. */
+	private static final Duration GRACE = Duration.ofSeconds(2);
 
 	/** Characters of text taken from one document; a longer one is refused rather than silently cut. */
 	static final int WRITE_LIMIT = 32_000_000;
@@ -57,6 +84,25 @@ public class DocumentParser {
 	private final TikaConfig tika = TikaConfig.getDefaultConfig();
 
 	private final Parser parser = new AutoDetectParser(this.tika);
+
+	private final ExecutorService parsing = Executors.newThreadPerTaskExecutor(
+			Thread.ofPlatform().name("tika-parse-", 0).daemon().factory());
+
+	private final Duration timeout;
+
+	/** With a time limit of two minutes per document. */
+	public DocumentParser() {
+		this(Duration.ofMinutes(2));
+	}
+
+	@Autowired
+	DocumentParser(IngestProperties properties) {
+		this(properties.limits().parseTimeout());
+	}
+
+	DocumentParser(Duration timeout) {
+		this.timeout = timeout;
+	}
 
 	/**
 	 * The base media type of the content, e.g. {@code application/pdf}; the file name (may be {@code null}) only
@@ -129,8 +175,48 @@ public class DocumentParser {
 		Metadata metadata = new Metadata();
 		metadata.set(Metadata.CONTENT_TYPE, type.toString());
 		MarkdownContentHandler markdown = new MarkdownContentHandler();
-		try (TikaInputStream stream = TikaInputStream.get(content)) {
-			this.parser.parse(stream, new WriteOutContentHandler(markdown, WRITE_LIMIT), metadata, context());
+		Deadline deadline = new Deadline(markdown, System.nanoTime() + this.timeout.toNanos());
+		Future<?> parse = this.parsing.submit(() -> {
+			try (TikaInputStream stream = TikaInputStream.get(content)) {
+				this.parser.parse(stream, new WriteOutContentHandler(deadline, WRITE_LIMIT), metadata, context());
+			}
+			return null;
+		});
+		try {
+			parse.get(this.timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			parse.cancel(true);
+			logger.warn("A {} parse of {} bytes outlasted its time limit without producing anything; it is abandoned "
+					+ "on its thread", name, content.length);
+			throw tooSlow(name, ex);
+		}
+		catch (InterruptedException ex) {
+			parse.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while parsing", ex);
+		}
+		catch (ExecutionException ex) {
+			if (deadline.expired) {
+				throw tooSlow(name, ex.getCause());
+			}
+			failed(name, ex.getCause());
+		}
+		String title = metadata.get(TikaCoreProperties.TITLE);
+		return new ParsedDocument(markdown.text(), type.toString(),
+				(title != null && !title.isBlank()) ? title.strip() : null);
+	}
+
+	private UnparseableDocumentException tooSlow(String name, Throwable cause) {
+		long millis = this.timeout.toMillis();
+		String limit = (millis % 1000 == 0) ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0);
+		return new UnparseableDocumentException(name + " took longer than " + limit + " s to parse "
+				+ "(rag.ingest.limits.parse-timeout)", cause);
+	}
+
+	private static void failed(String name, Throwable failure) {
+		try {
+			throw failure;
 		}
 		catch (EncryptedDocumentException ex) {
 			throw new UnparseableDocumentException(name + " is encrypted", ex);
@@ -142,9 +228,57 @@ public class DocumentParser {
 			}
 			throw new UnparseableDocumentException("corrupt " + name + ": " + rootMessage(ex), ex);
 		}
-		String title = metadata.get(TikaCoreProperties.TITLE);
-		return new ParsedDocument(markdown.text(), type.toString(),
-				(title != null && !title.isBlank()) ? title.strip() : null);
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Fails the parse at the first event after the deadline. */
+	private static final class Deadline extends ContentHandlerDecorator {
+
+		private final long deadline;
+
+		private volatile boolean expired;
+
+		Deadline(ContentHandler handler, long deadline) {
+			super(handler);
+			this.deadline = deadline;
+		}
+
+		private void check() throws SAXException {
+			if (System.nanoTime() > this.deadline) {
+				this.expired = true;
+				throw new SAXException("the parse outlasted its time limit");
+			}
+		}
+
+		@Override
+		public void startElement(String uri, String localName, String name, Attributes atts) throws SAXException {
+			check();
+			super.startElement(uri, localName, name, atts);
+		}
+
+		@Override
+		public void endElement(String uri, String localName, String name) throws SAXException {
+			check();
+			super.endElement(uri, localName, name);
+		}
+
+		@Override
+		public void characters(char[] ch, int start, int length) throws SAXException {
+			check();
+			super.characters(ch, start, length);
+		}
+
+		@Override
+		public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+			check();
+			super.ignorableWhitespace(ch, start, length);
+		}
+
 	}
 
 	private static ParseContext context() {

@@ -191,6 +191,104 @@ class DocumentParserTests {
 				"The first paragraph talks about vector search.\nIt wraps onto a second line.", SENTENCE);
 	}
 
+	// resource bombs: each ends as a clear refusal, quickly, instead of exhausting the heap or a thread
+
+	@Test
+	void aZipBombDocxIsRefused() throws IOException {
+		// word/document.xml inflates 1000-fold: 64 MB of text from about 64 KB
+		byte[] bomb = replaceEntry(docx(), "word/document.xml", (xml) -> xml.replace(SENTENCE,
+				"a".repeat(64 << 20)));
+		assertThat(bomb.length).isLessThan(1 << 20);
+		long started = System.nanoTime();
+		assertThatExceptionOfType(UnparseableDocumentException.class).isThrownBy(() -> this.parser.parse(bomb, DOCX))
+			.withMessageContaining("zip bomb");
+		assertThat((System.nanoTime() - started) / 1e9).isLessThan(30);
+	}
+
+	@Test
+	void deeplyNestedHtmlIsRefusedOrFlattenedWithoutAStackOverflow() {
+		String html = "<html><body>" + "<div>".repeat(200_000) + "deep" + "</div>".repeat(200_000) + "</body></html>";
+		byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+		try {
+			assertThat(this.parser.parse(bytes, "text/html").text()).contains("deep");
+		}
+		catch (UnparseableDocumentException refused) {
+			assertThat(refused.getMessage()).contains("HTML");
+		}
+	}
+
+	@Test
+	void externalEntitiesAreNeverRead() {
+		String xhtml = """
+				<?xml version="1.0"?>
+				<!DOCTYPE html [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+				<html xmlns="http://www.w3.org/1999/xhtml"><body><p>before &secret; after</p></body></html>
+				""";
+		try {
+			String text = this.parser.parse(xhtml.getBytes(StandardCharsets.UTF_8), "application/xhtml+xml").text();
+			assertThat(text).doesNotContain("root:");
+		}
+		catch (UnparseableDocumentException refused) {
+			assertThat(refused.getMessage()).doesNotContain("root:");
+		}
+	}
+
+	@Test
+	void entityExpansionIsNotAmplified() {
+		StringBuilder entities = new StringBuilder("<!ENTITY l0 \"lol\">");
+		for (int i = 1; i <= 9; i++) {
+			entities.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+		}
+		String xhtml = "<?xml version=\"1.0\"?><!DOCTYPE html [" + entities + "]><html xmlns=\"http://www.w3.org/1999/xhtml\">"
+				+ "<body><p>&l9;</p></body></html>";
+		long started = System.nanoTime();
+		try {
+			String text = this.parser.parse(xhtml.getBytes(StandardCharsets.UTF_8), "application/xhtml+xml").text();
+			assertThat(text.length()).isLessThan(1_000_000);
+		}
+		catch (UnparseableDocumentException refused) {
+			assertThat(refused.getMessage()).isNotBlank();
+		}
+		assertThat((System.nanoTime() - started) / 1e9).isLessThan(30);
+	}
+
+	@Test
+	void aParseThatOutlastsItsTimeLimitIsStoppedWithTheReason() {
+		StringBuilder html = new StringBuilder("<html><body>");
+		for (int i = 0; i < 200_000; i++) {
+			html.append("<p>paragraph ").append(i).append(" of a long page</p>");
+		}
+		byte[] bytes = html.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8);
+		DocumentParser hurried = new DocumentParser(java.time.Duration.ofMillis(50));
+		long started = System.nanoTime();
+		assertThatExceptionOfType(UnparseableDocumentException.class)
+			.isThrownBy(() -> hurried.parse(bytes, "text/html"))
+			.withMessageContaining("HTML took longer than 0.05 s to parse")
+			.withMessageContaining("rag.ingest.limits.parse-timeout");
+		assertThat((System.nanoTime() - started) / 1e9).as("stopped near the limit").isLessThan(5);
+		assertThat(this.parser.parse(bytes, "text/html").text()).as("the default limit lets it finish")
+			.contains("paragraph 199999");
+	}
+
+	private static byte[] replaceEntry(byte[] zip, String name, java.util.function.UnaryOperator<String> change)
+			throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip));
+				var rewritten = new java.util.zip.ZipOutputStream(out)) {
+			rewritten.setLevel(9);
+			for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+				byte[] bytes = in.readAllBytes();
+				if (entry.getName().equals(name)) {
+					bytes = change.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+				}
+				rewritten.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+				rewritten.write(bytes);
+				rewritten.closeEntry();
+			}
+		}
+		return out.toByteArray();
+	}
+
 	private static byte[] docx() {
 		return Fixtures.docx("Install Guide", "Installation", "Run the   installer twice.", SENTENCE);
 	}
