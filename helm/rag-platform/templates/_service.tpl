@@ -12,6 +12,10 @@ PodDisruptionBudget. Called from services.yaml once per enabled entry of .Values
 {{- $kafka := $svc.kafka | default dict }}
 {{- /* plain configuration: the ConfigMap; secrets never go here */}}
 {{- $config := dict "SERVER_PORT" (toString $svc.port) }}
+{{- if $svc.managementPort }}
+{{- $_ := set $config "MANAGEMENT_SERVER_PORT" (toString $svc.managementPort) }}
+{{- end }}
+{{- $healthPort := ternary "management" "http" (not (empty $svc.managementPort)) }}
 {{- range $envName, $target := $svc.serviceUrls }}
 {{- $targetValues := index $root.Values.services $target | default dict }}
 {{- if not $targetValues.port }}{{ fail (printf "services.%s.serviceUrls.%s: no service %q with a port" $name $envName $target) }}{{ end }}
@@ -118,6 +122,11 @@ spec:
             - name: http
               containerPort: {{ $svc.port }}
               protocol: TCP
+            {{- if $svc.managementPort }}
+            - name: management
+              containerPort: {{ $svc.managementPort }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ $fullname }}
@@ -160,21 +169,21 @@ spec:
           startupProbe:
             httpGet:
               path: /actuator/health/liveness
-              port: http
+              port: {{ $healthPort }}
             periodSeconds: {{ $svc.probes.startup.periodSeconds }}
             timeoutSeconds: {{ $svc.probes.startup.timeoutSeconds }}
             failureThreshold: {{ $svc.probes.startup.failureThreshold }}
           livenessProbe:
             httpGet:
               path: /actuator/health/liveness
-              port: http
+              port: {{ $healthPort }}
             periodSeconds: {{ $svc.probes.liveness.periodSeconds }}
             timeoutSeconds: {{ $svc.probes.liveness.timeoutSeconds }}
             failureThreshold: {{ $svc.probes.liveness.failureThreshold }}
           readinessProbe:
             httpGet:
               path: /actuator/health/readiness
-              port: http
+              port: {{ $healthPort }}
             periodSeconds: {{ $svc.probes.readiness.periodSeconds }}
             timeoutSeconds: {{ $svc.probes.readiness.timeoutSeconds }}
             failureThreshold: {{ $svc.probes.readiness.failureThreshold }}
@@ -221,6 +230,11 @@ spec:
     - name: http
       port: {{ $svc.port }}
       targetPort: http
+      protocol: TCP
+    # what the ServiceMonitor scrapes: the management port where there is one, else the service's own
+    - name: metrics
+      port: {{ $svc.managementPort | default $svc.port }}
+      targetPort: {{ $healthPort }}
       protocol: TCP
 {{- if $svc.autoscaling.enabled }}
 ---

@@ -100,11 +100,20 @@ class HelmChartTests {
 			assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
 			assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
 			assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
+			// the gateway's health is on its management port, which the Ingress does not reach
+			String healthPort = service.equals("gateway") ? "management" : "http";
 			for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-				assertThat(at(container, probe, "httpGet", "port")).isEqualTo("http");
+				assertThat(at(container, probe, "httpGet", "port")).isEqualTo(healthPort);
 			}
 			assertThat(at(container, "ports", 0, "name")).isEqualTo("http");
 			assertThat(at(container, "ports", 0, "containerPort")).isEqualTo(serverPort(service));
+			if (service.equals("gateway")) {
+				assertThat(at(container, "ports", 1, "name")).isEqualTo("management");
+				assertThat(at(container, "ports", 1, "containerPort")).isEqualTo(8090);
+			}
+			Map<String, Object> metrics = map(at(this.manifests.get("Service", PREFIX + service), "spec", "ports", 1));
+			assertThat(metrics.get("name")).isEqualTo("metrics");
+			assertThat(metrics.get("targetPort")).isEqualTo(healthPort);
 		}
 
 		@ParameterizedTest
@@ -243,11 +252,15 @@ class HelmChartTests {
 			assertThat(map(releasePods.get("matchLabels"))).containsEntry("app.kubernetes.io/instance", "rel")
 				.containsEntry("app.kubernetes.io/name", "rag-platform");
 			assertThat(at(from.get(0), "namespaceSelector")).isNull();
-			// the gateway: its port, from anywhere
+			// the gateway: its port, from anywhere; its management port (health, metrics) from the release only
 			List<Object> gatewayRules = list(at(gateway, "spec", "ingress"));
-			assertThat(gatewayRules).hasSize(1);
+			assertThat(gatewayRules).hasSize(2);
 			assertThat(map(gatewayRules.get(0))).doesNotContainKey("from");
 			assertThat(at(gatewayRules.get(0), "ports", 0, "port")).isEqualTo("http");
+			assertThat(at(gatewayRules.get(1), "ports", 0, "port")).isEqualTo("management");
+			assertThat(list(at(gatewayRules.get(1), "from"))).hasSize(1);
+			assertThat(map(at(gatewayRules.get(1), "from", 0, "podSelector", "matchLabels")))
+				.containsEntry("app.kubernetes.io/instance", "rel");
 		}
 
 		@Test
@@ -434,7 +447,7 @@ class HelmChartTests {
 			Map<String, Object> monitor = this.manifests.get("ServiceMonitor", "rel-rag-platform");
 			assertThat(at(monitor, "metadata", "labels", "release")).isEqualTo("prometheus");
 			assertThat(at(monitor, "spec", "endpoints", 0, "path")).isEqualTo("/actuator/prometheus");
-			assertThat(at(monitor, "spec", "endpoints", 0, "port")).isEqualTo("http");
+			assertThat(at(monitor, "spec", "endpoints", 0, "port")).isEqualTo("metrics");
 			for (String service : SERVICES) {
 				assertThat(Manifests.selects(map(at(monitor, "spec", "selector")),
 						map(at(this.manifests.get("Service", PREFIX + service), "metadata", "labels"))))
@@ -502,7 +515,7 @@ class HelmChartTests {
 		Map<String, Object> container = map(at(pod, "spec", "containers", 0));
 		assertThat((String) container.get("image")).matches("busybox:\\d+\\.\\d+\\.\\d+");
 		assertThat(String.join(" ", list(container.get("args")).stream().map(String::valueOf).toList()))
-			.contains("http://rel-rag-platform-gateway:8080/actuator/health/readiness")
+			.contains("http://rel-rag-platform-gateway:8090/actuator/health/readiness")
 			.contains("grep -q '\"status\":\"UP\"'");
 	}
 
@@ -515,7 +528,9 @@ class HelmChartTests {
 		assertThat(defaults).contains("kubectl -n rag port-forward svc/rel-rag-platform-gateway 8080:8080")
 			.contains("helm test rel -n rag")
 			.contains("WARNING: neither postgresql.existingSecret nor postgresql.password is set");
-		assertThat(external).contains("https://rag.example.com/actuator/health")
+		assertThat(defaults).contains("8090:8090").contains("curl -s localhost:8090/actuator/health");
+		assertThat(external).as("health is not served through the Ingress").doesNotContain("rag.example.com/actuator")
+			.contains("https://rag.example.com/api/docs")
 			.contains("secret rag-postgresql (key password)")
 			.contains("must exist beforehand")
 			.doesNotContain("WARNING");

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +41,9 @@ class SecurityIT {
 		registry.add("rag.gateway.services.embedding.url", () -> Upstreams.embedding().toString());
 		registry.add("rag.gateway.services.retrieval.url", () -> Upstreams.retrieval().toString());
 	}
+
+	@LocalManagementPort
+	int managementPort;
 
 	@LocalServerPort
 	int port;
@@ -90,8 +94,16 @@ class SecurityIT {
 	}
 
 	@Test
-	void actuatorAndDocsNeedNoKey() {
-		assertThat(this.http.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+	void actuatorIsOnlyOnTheManagementPortAndDocsNeedNoKey() {
+		// the port the Ingress reaches serves no metrics and no health details, with a key or without
+		for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness",
+				"/actuator/env", "/actuator")) {
+			assertThat(this.http.get(path, null).status()).as(path).isEqualTo(404);
+			assertThat(this.http.get(path, ADMIN).status()).as(path).isEqualTo(404);
+		}
+		Http management = new Http(this.managementPort);
+		assertThat(management.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+		assertThat(management.get("/actuator/prometheus", null).status()).isEqualTo(200);
 		Http.Response docs = this.http.get("/api/docs", null);
 		assertThat(docs.status()).isEqualTo(200);
 		JsonNode search = docs.json().path("paths").path("/api/v1/search").path("post");

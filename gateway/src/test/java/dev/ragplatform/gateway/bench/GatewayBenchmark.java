@@ -38,7 +38,9 @@ public final class GatewayBenchmark {
 		ServiceProcess gateway = ServiceProcess.start("gateway", "512m", List.of("--spring.datasource.url=" + db.jdbcUrl(),
 				"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
 				"--rag.gateway.bootstrap-key=" + KEY, "--rag.gateway.services.embedding.url=" + embedding.url(),
-				"--rag.gateway.rate-limit.replenish-rate=1000000", "--rag.gateway.rate-limit.burst-capacity=1000000"));
+				"--rag.gateway.rate-limit.replenish-rate=1000000", "--rag.gateway.rate-limit.burst-capacity=1000000",
+				// health on the one port ServiceProcess watches
+				"--management.server.port=${server.port}"));
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		try {
 			BenchOutput.Table table = out.table(String.format("%,d requests each way, one client, alternating", requests),
