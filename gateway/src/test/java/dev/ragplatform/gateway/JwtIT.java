@@ -65,6 +65,9 @@ class JwtIT {
 	void aValidTokensScopesAndCollectionsApply() {
 		Http http = new Http(this.port);
 		String reader = token(SIGNING, issuerUri(), "read", List.of("kb"), Instant.now().plusSeconds(300));
+		String everywhere = token(SIGNING, issuerUri(), "read", List.of("*"), Instant.now().plusSeconds(300));
+		assertThat(http.get("/api/v1/collections/other", everywhere).status()).as("[\"*\"]: every collection")
+			.isNotEqualTo(403);
 
 		assertThat(http.get("/api/v1/embeddings/models", reader).status()).isEqualTo(200);
 		Http.Response write = http.post("/api/v1/collections", reader, Map.of("name", "kb"));
@@ -79,19 +82,34 @@ class JwtIT {
 	@Test
 	void forgedExpiredOrForeignTokensAre401() {
 		Http http = new Http(this.port);
-		for (String token : List.of(token(STRANGER, issuerUri(), "admin", null, Instant.now().plusSeconds(300)),
-				token(SIGNING, issuerUri(), "admin", null, Instant.now().minusSeconds(600)),
-				token(SIGNING, "https://elsewhere.example", "admin", null, Instant.now().plusSeconds(300)))) {
+		for (String token : List.of(token(STRANGER, issuerUri(), "admin", List.of("*"), Instant.now().plusSeconds(300)),
+				token(SIGNING, issuerUri(), "admin", List.of("*"), Instant.now().minusSeconds(600)),
+				token(SIGNING, "https://elsewhere.example", "admin", List.of("*"), Instant.now().plusSeconds(300)),
+				token(SIGNING, issuerUri(), "admin", List.of("*"), Instant.now().plusSeconds(300), "another-service"))) {
 			Http.Response response = http.get("/api/v1/embeddings/models", token);
 			assertThat(response.status()).as(response.toString()).isEqualTo(401);
 			assertThat(response.problemType()).isEqualTo("https://ragplatform.dev/problems/unauthorized");
 		}
+		// a genuine token of this issuer and audience, but without the collections claim: it grants nothing here
+		Http.Response noCollections = http.get("/api/v1/embeddings/models",
+				token(SIGNING, issuerUri(), "admin", null, Instant.now().plusSeconds(300)));
+		assertThat(noCollections.status()).as("%s", noCollections).isEqualTo(401);
+		assertThat(noCollections.json().path("detail").asString()).contains("rag_collections");
+		Http.Response wrongAudience = http.get("/api/v1/embeddings/models",
+				token(SIGNING, issuerUri(), "admin", List.of("*"), Instant.now().plusSeconds(300), "another-service"));
+		assertThat(wrongAudience.json().path("detail").asString()).contains("aud");
 	}
 
 	private static String token(RSAKey key, String issuer, String scope, List<String> collections, Instant expires) {
+		return token(key, issuer, scope, collections, expires, "rag-platform");
+	}
+
+	private static String token(RSAKey key, String issuer, String scope, List<String> collections, Instant expires,
+			String audience) {
 		try {
 			JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer)
 				.subject("alice")
+				.audience(List.of(audience, "account"))
 				.claim("scope", scope)
 				.issueTime(Date.from(Instant.now().minusSeconds(5)))
 				.expirationTime(Date.from(expires));

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** In-memory token buckets (the default) per key, in front of the real embedding-service. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "rag.gateway.bootstrap-key=" + RateLimitIT.ADMIN,
-		"rag.gateway.rate-limit.replenish-rate=1", "rag.gateway.rate-limit.burst-capacity=3" })
+		"rag.gateway.rate-limit.replenish-rate=1", "rag.gateway.rate-limit.burst-capacity=3",
+		"rag.gateway.rate-limit.failed-auth-burst=5", "rag.gateway.rate-limit.failed-auth-per-second=0.1",
+		// the flood below comes "through a proxy" from its own address, so it blocks no other test's requests
+		"server.forward-headers-strategy=framework" })
 @RealPostgres
 class RateLimitIT {
 
@@ -50,6 +53,36 @@ class RateLimitIT {
 		assertThat(http.get("/api/v1/embeddings/models", second).status()).isEqualTo(200);
 		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
 			.until(() -> http.get("/api/v1/embeddings/models", first).status() == 200);
+	}
+
+	@Test
+	void aFloodOfMadeUpKeysFromOneAddressIs429BeforeAnyLookupAndGoodKeysThereStillWork() {
+		Http http = new Http(this.port);
+		String good = http.post("/api/v1/admin/keys", ADMIN, Map.of("name", "good", "scopes", List.of("read")))
+			.json().path("key").asString();
+		String[] flooder = { "X-Forwarded-For", "203.0.113.7" };
+		assertThat(http.send("GET", "/api/v1/embeddings/models", good, null, flooder).status()).isEqualTo(200);
+		// five failures fill the address's bucket; the sixth is still answered 401, and empties it
+		for (int i = 0; i < 6; i++) {
+			Http.Response refused = http.send("GET", "/api/v1/embeddings/models", madeUpKey(i), null, flooder);
+			assertThat(refused.status()).as("attempt %d: %s", i, refused).isEqualTo(401);
+		}
+		Http.Response blocked = http.send("GET", "/api/v1/embeddings/models", madeUpKey(6), null, flooder);
+		assertThat(blocked.status()).as("%s", blocked).isEqualTo(429);
+		assertThat(blocked.problemType()).isEqualTo("https://ragplatform.dev/problems/rate-limited");
+		assertThat(blocked.json().path("detail").asString()).contains("failed authentications from this address");
+		assertThat(Long.parseLong(blocked.header("Retry-After"))).isBetween(1L, 10L);
+		Http.Response forged = http.send("GET", "/api/v1/embeddings/models", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", null,
+				flooder);
+		assertThat(forged.status()).as("a forged JWT is not even checked").isEqualTo(429);
+		assertThat(http.send("GET", "/api/v1/embeddings/models", good, null, flooder).status())
+			.as("a key known to be good still works from the flooded address").isEqualTo(200);
+		assertThat(http.get("/api/v1/embeddings/models", madeUpKey(7)).status()).as("another address is not blocked")
+			.isEqualTo(401);
+	}
+
+	private static String madeUpKey(int i) {
+		return "rag_madeUp" + i + "-0123456789abcdefghijklmnopqrstuvwxyz";
 	}
 
 }

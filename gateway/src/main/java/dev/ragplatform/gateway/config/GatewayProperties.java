@@ -98,8 +98,11 @@ public record GatewayProperties(@Valid @NotNull Services services, @NotNull Dura
 	 *
 	 * @param replenishRate tokens added per second (the sustained request rate)
 	 * @param burstCapacity the bucket's size (the burst allowed after a quiet period)
+	 * @param failedAuthPerSecond failed authentications per second a client address may sustain (per replica)
+	 * @param failedAuthBurst failed authentications an address may have in a row before its requests get 429
 	 */
-	public record RateLimit(@Min(1) int replenishRate, @Min(1) long burstCapacity) {
+	public record RateLimit(@Min(1) int replenishRate, @Min(1) long burstCapacity,
+			@jakarta.validation.constraints.Positive double failedAuthPerSecond, @Min(1) long failedAuthBurst) {
 	}
 
 	/**
@@ -117,9 +120,12 @@ public record GatewayProperties(@Valid @NotNull Services services, @NotNull Dura
 	 * Scopes come from the token's {@code scope}/{@code scp} claim ({@code read}, {@code write}, {@code admin}).
 	 *
 	 * @param issuerUri the OpenID Connect issuer (its discovery document names the keys); blank: JWTs are refused
-	 * @param collectionsClaim claim with the collections the caller may use; absent: every collection
+	 * @param collectionsClaim claim with the collections the caller may use, required: {@code ["*"]} for every
+	 * collection (a token without it is refused, so a token minted for another purpose grants nothing here)
+	 * @param audience what the token's {@code aud} must contain: tokens the same issuer minted for other services
+	 * are refused
 	 */
-	public record Jwt(String issuerUri, @NotBlank String collectionsClaim) {
+	public record Jwt(String issuerUri, @NotBlank String collectionsClaim, @NotBlank String audience) {
 
 		public boolean enabled() {
 			return this.issuerUri != null && !this.issuerUri.isBlank();

@@ -56,6 +56,20 @@ public class KeyLookup {
 			.doOnNext(this::recordUse);
 	}
 
+	/**
+	 * Whether this replica has the presented key cached as valid (no lookup is made): lets a caller with a good key
+	 * through while its address is blocked for failed authentications.
+	 */
+	public boolean knownValid(String presented) {
+		if (!KeySecrets.isWellFormed(presented)) {
+			return false;
+		}
+		java.util.concurrent.CompletableFuture<Optional<ApiKey>> cached = this.cache
+			.getIfPresent(HexFormat.of().formatHex(KeySecrets.hash(presented)));
+		return cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+				&& cached.join().filter((key) -> !key.expired(java.time.Instant.now())).isPresent();
+	}
+
 	private void recordUse(ApiKey key) {
 		if (this.recentlyRecorded.asMap().putIfAbsent(key.id(), Boolean.TRUE) == null) {
 			this.executor.execute(() -> {

@@ -16,7 +16,14 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoders;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
@@ -24,8 +31,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a credential into a {@link Caller}: API keys through {@link KeyLookup}; JWTs, when
- * {@code rag.gateway.jwt.issuer-uri} is set, through the issuer's keys (signature, expiry and issuer checked), with
- * scopes from {@code scope}/{@code scp} and collections from the configured claim.
+ * {@code rag.gateway.jwt.issuer-uri} is set, through the issuer's keys (signature, expiry, issuer and audience
+ * checked), with scopes from {@code scope}/{@code scp} and collections from the configured claim, which every token
+ * must carry.
  */
 @Component
 class CallerAuthenticationManager implements ReactiveAuthenticationManager {
@@ -41,9 +49,18 @@ class CallerAuthenticationManager implements ReactiveAuthenticationManager {
 		this.collectionsClaim = properties.jwt().collectionsClaim();
 		if (properties.jwt().enabled()) {
 			String issuer = properties.jwt().issuerUri();
+			String audience = properties.jwt().audience();
+			OAuth2TokenValidator<Jwt> collectionsGiven = (jwt) -> jwt.hasClaim(this.collectionsClaim)
+					? OAuth2TokenValidatorResult.success()
+					: OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "the token has no "
+							+ this.collectionsClaim + " claim (the collections it may use; [\"*\"] for all)", null));
 			// the issuer's discovery document is read on the first JWT, not at start-up
-			this.jwts = new JwtReactiveAuthenticationManager(
-					new SupplierReactiveJwtDecoder(() -> ReactiveJwtDecoders.fromIssuerLocation(issuer)));
+			this.jwts = new JwtReactiveAuthenticationManager(new SupplierReactiveJwtDecoder(() -> {
+				NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withIssuerLocation(issuer).build();
+				decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(new JwtIssuerValidator(issuer),
+						new JwtAudienceValidator(audience), collectionsGiven));
+				return decoder;
+			}));
 			this.jwts.setJwtAuthenticationConverter((jwt) -> Mono.just(new CallerAuthentication(callerOf(jwt))));
 		}
 		else {
@@ -80,9 +97,9 @@ class CallerAuthenticationManager implements ReactiveAuthenticationManager {
 				Scope.fromWire(name).ifPresent(scopes::add);
 			}
 		}
-		Object collections = jwt.getClaims().get(this.collectionsClaim);
+		List<String> collections = strings(jwt.getClaims().get(this.collectionsClaim), false);
 		return new Caller("jwt:" + jwt.getSubject(), "jwt " + jwt.getSubject(), scopes,
-				(collections != null) ? new LinkedHashSet<>(strings(collections, false)) : null);
+				collections.contains("*") ? null : new LinkedHashSet<>(collections));
 	}
 
 	private static List<String> strings(Object claim, boolean spaceSeparated) {

@@ -9,6 +9,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -29,7 +30,7 @@ class SecurityConfiguration {
 		authentication.setServerAuthenticationConverter(new Credentials());
 		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 		authentication.setAuthenticationFailureHandler((filterExchange, ex) -> unauthorized(filterExchange.getExchange(),
-				ex.getMessage()));
+				reason(ex)));
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -55,6 +56,19 @@ class SecurityConfiguration {
 							(reason != null) ? reason : "not allowed"));
 				}))
 			.build();
+	}
+
+	/** Why a credential was refused: for a JWT that failed validation, which checks failed (expiry, aud, claims). */
+	private static String reason(Throwable ex) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof JwtValidationException invalid && !invalid.getErrors().isEmpty()) {
+				return "invalid token: " + invalid.getErrors()
+					.stream()
+					.map((error) -> (error.getDescription() != null) ? error.getDescription() : error.getErrorCode())
+					.collect(java.util.stream.Collectors.joining("; "));
+			}
+		}
+		return ex.getMessage();
 	}
 
 	private static Mono<Void> unauthorized(ServerWebExchange exchange, String detail) {
