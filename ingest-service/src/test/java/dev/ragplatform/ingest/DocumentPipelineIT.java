@@ -263,6 +263,37 @@ class DocumentPipelineIT {
 	}
 
 	@Test
+	void aSingleDocumentIsNotHeldBehindAnotherCollectionsBulkImport() {
+		// a bulk import as a user's system publishes it: 600 records on rag.documents.v1 at once
+		int bulk = 600;
+		List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
+		for (int i = 0; i < bulk; i++) {
+			sends.add(this.kafka.send(Topics.DOCUMENTS, "bulk-" + i, IngestApi.JSON.writeValueAsString(record("bulk-" + i,
+					"Bulk record " + i + ". " + Fixtures.article("Record " + i, "Glaciers calve icebergs " + i + ".")
+						.substring(0, 600)))));
+		}
+		sends.forEach(java.util.concurrent.CompletableFuture::join);
+		String other = "c-" + UUID.randomUUID().toString().substring(0, 8);
+		assertThat(this.search.post("/v1/collections", Map.of("name", other)).getStatusCode().value()).isEqualTo(201);
+		long posted = System.nanoTime();
+		String single = this.ingest.post("/v1/collections/" + other + "/documents",
+				Map.of("text", "One sentence about lichens, sent while a bulk import runs.")).getBody()
+			.path("documentId").asString();
+		this.ingest.awaitJson("/v1/collections/" + other + "/documents/" + single, INDEXING,
+				(d) -> "INDEXED".equals(d.path("status").asString()));
+		double waited = (System.nanoTime() - posted) / 1e9;
+		long pending = this.ingest.get(documents() + "?status=INDEXED&size=1").getBody().path("total").asLong();
+		pending = bulk - pending;
+		System.out.printf("fair intake: the single document was INDEXED after %.1f s, with %d of the %d bulk documents "
+				+ "sent before it still not indexed%n", waited, pending, bulk);
+		assertThat(pending).as("the single document went ahead of most of the import sent before it")
+			.isGreaterThan(bulk / 2);
+		// the rest of the class runs on a quiet pipeline
+		this.ingest.awaitJson(documents() + "?status=INDEXED&size=1", Duration.ofMinutes(5),
+				(page) -> page.path("total").asInt() == bulk);
+	}
+
+	@Test
 	void pdfAndDocxFilesAreParsedToTextAndIndexed() throws Exception {
 		String sentence = "Mitochondrial fission is driven by DRP1 recruitment to the outer membrane.";
 		ResponseEntity<JsonNode> pdf = this.ingest.upload(documents(), Fixtures.pdf("Cell biology notes", false, sentence,

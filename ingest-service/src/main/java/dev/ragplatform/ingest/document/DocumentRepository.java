@@ -194,6 +194,15 @@ public class DocumentRepository {
 		return (sent != null) ? sent : 0;
 	}
 
+	/** Documents of the collection on their way (received, parsed or chunked): its share of the queue. */
+	public long inProgress(String collection) {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE collection = ? "
+				+ "AND status IN ('RECEIVED', 'PARSED', 'CHUNKED')")
+			.param(collection)
+			.query(Long.class)
+			.single();
+	}
+
 	/** REST versions not taken by Kafka yet. */
 	public long waitingToBeQueued() {
 		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE status = 'RECEIVED' AND queued_at IS NULL")

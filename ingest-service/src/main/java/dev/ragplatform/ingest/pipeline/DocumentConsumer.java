@@ -50,6 +50,8 @@ class DocumentConsumer implements DisposableBean {
 
 	static final String ID = "document-pipeline";
 
+	static final String INTERACTIVE_ID = "document-pipeline-interactive";
+
 	private final DocumentIntake intake;
 
 	private final DocumentRepository documents;
@@ -88,6 +90,20 @@ class DocumentConsumer implements DisposableBean {
 	@KafkaListener(id = ID, idIsGroup = false, topics = Topics.DOCUMENTS, batch = "true",
 			concurrency = "${rag.ingest.pipeline.concurrency}")
 	void onBatch(List<ConsumerRecord<String, String>> records) throws Exception {
+		process(records);
+	}
+
+	/**
+	 * The interactive lane ({@link DocumentIntake} sends small REST documents of quiet collections there): the same
+	 * processing, on its own consumer, so a bulk import on {@code rag.documents.v1} does not hold them.
+	 */
+	@KafkaListener(id = INTERACTIVE_ID, idIsGroup = false, topics = Topics.DOCUMENTS_INTERACTIVE, batch = "true",
+			concurrency = "1")
+	void onInteractiveBatch(List<ConsumerRecord<String, String>> records) throws Exception {
+		process(records);
+	}
+
+	private void process(List<ConsumerRecord<String, String>> records) throws Exception {
 		Map<Object, List<ConsumerRecord<String, String>>> byDocument = new LinkedHashMap<>();
 		for (ConsumerRecord<String, String> record : records) {
 			Object key = (record.key() != null) ? record.key() : record; // no key: no order to keep

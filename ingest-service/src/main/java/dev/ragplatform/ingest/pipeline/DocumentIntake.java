@@ -53,6 +53,10 @@ public class DocumentIntake {
 
 	private final long maxBytes;
 
+	private final long interactiveMaxSize;
+
+	private final int interactiveMaxInProgress;
+
 	DocumentIntake(DocumentRepository documents, CollectionClient collections, DocumentParser parser,
 			KafkaOperations<Object, Object> kafka, JsonMapper json, StatusEvents events, IngestProperties properties) {
 		this.documents = documents;
@@ -62,6 +66,8 @@ public class DocumentIntake {
 		this.json = json;
 		this.events = events;
 		this.maxBytes = properties.limits().maxDocumentSize().toBytes();
+		this.interactiveMaxSize = properties.pipeline().interactiveMaxSize().toBytes();
+		this.interactiveMaxInProgress = properties.pipeline().interactiveMaxInProgress();
 	}
 
 	/** A text document over REST. */
@@ -204,11 +210,19 @@ public class DocumentIntake {
 		}
 	}
 
-	/** Sends the version's record and waits for the broker's acknowledgement. */
+	/**
+	 * Sends the version's record and waits for the broker's acknowledgement: on the interactive lane when the
+	 * document is small and its collection has few documents in progress, else on {@code rag.documents.v1} (so a
+	 * collection's bulk import moves to the bulk lane after its first documents, and leaves the interactive lane to
+	 * others).
+	 */
 	void send(Document doc) {
 		DocumentRecord record = DocumentRecord.stored(doc.collection(), doc.externalId(), doc.id().toString(),
 				doc.version());
-		await(this.kafka.send(Topics.DOCUMENTS, DocumentRecord.key(doc.collection(), doc.externalId()),
+		String topic = (doc.sizeBytes() <= this.interactiveMaxSize
+				&& this.documents.inProgress(doc.collection()) <= this.interactiveMaxInProgress)
+						? Topics.DOCUMENTS_INTERACTIVE : Topics.DOCUMENTS;
+		await(this.kafka.send(topic, DocumentRecord.key(doc.collection(), doc.externalId()),
 				this.json.writeValueAsString(record)), "the document");
 	}
 

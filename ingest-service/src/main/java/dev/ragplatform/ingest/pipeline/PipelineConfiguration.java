@@ -40,6 +40,18 @@ class PipelineConfiguration {
 	}
 
 	@Bean
+	NewTopic interactiveDocumentTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.DOCUMENTS_INTERACTIVE).partitions(properties.pipeline().partitions()).build();
+	}
+
+	@Bean
+	NewTopic interactiveDocumentDeadLetterTopic(IngestProperties properties) {
+		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS_INTERACTIVE))
+			.partitions(properties.pipeline().partitions())
+			.build();
+	}
+
+	@Bean
 	NewTopic documentDeadLetterTopic(IngestProperties properties) {
 		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS))
 			.partitions(properties.pipeline().partitions())
@@ -49,8 +61,8 @@ class PipelineConfiguration {
 	/** How many poison documents wait in the dead-letter topic (the console's overview shows it). */
 	@Bean
 	DeadLetterMeter documentDeadLetterMeter(KafkaAdmin admin) {
-		return new DeadLetterMeter(admin.getConfigurationProperties(), List.of(Topics.deadLetter(Topics.DOCUMENTS)),
-				Duration.ofSeconds(15));
+		return new DeadLetterMeter(admin.getConfigurationProperties(), List.of(Topics.deadLetter(Topics.DOCUMENTS),
+				Topics.deadLetter(Topics.DOCUMENTS_INTERACTIVE)), Duration.ofSeconds(15));
 	}
 
 	@Bean
@@ -86,21 +98,23 @@ class PipelineConfiguration {
 	@Bean
 	ApplicationRunner pauseWhileEmbeddingIsDown(EmbeddingClient embeddings, KafkaListenerEndpointRegistry registry) {
 		return (args) -> embeddings.circuitBreaker().getEventPublisher().onStateTransition((event) -> {
-			MessageListenerContainer container = registry.getListenerContainer(DocumentConsumer.ID);
-			if (container == null) {
-				return;
-			}
-			switch (event.getStateTransition().getToState()) {
-				case OPEN, FORCED_OPEN -> {
-					logger.warn("embedding-service is failing: document intake paused");
-					container.pause();
+			for (String id : List.of(DocumentConsumer.ID, DocumentConsumer.INTERACTIVE_ID)) {
+				MessageListenerContainer container = registry.getListenerContainer(id);
+				if (container == null) {
+					continue;
 				}
-				case HALF_OPEN, CLOSED -> {
-					logger.info("embedding-service circuit {}: document intake resumed",
-							event.getStateTransition().getToState());
-					container.resume();
-				}
-				default -> {
+				switch (event.getStateTransition().getToState()) {
+					case OPEN, FORCED_OPEN -> {
+						logger.warn("embedding-service is failing: document intake paused ({})", id);
+						container.pause();
+					}
+					case HALF_OPEN, CLOSED -> {
+						logger.info("embedding-service circuit {}: document intake resumed ({})",
+								event.getStateTransition().getToState(), id);
+						container.resume();
+					}
+					default -> {
+					}
 				}
 			}
 		});

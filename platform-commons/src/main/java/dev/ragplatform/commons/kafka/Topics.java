@@ -6,6 +6,12 @@ public final class Topics {
 	/** Documents to ingest, published by users' systems or by ingest-service's REST intake. */
 	public static final String DOCUMENTS = "rag.documents.v1";
 
+	/**
+	 * ingest-service's own lane for small REST documents of collections with little in progress: consumed apart from
+	 * {@link #DOCUMENTS}, so one collection's bulk import does not hold another collection's single document.
+	 */
+	public static final String DOCUMENTS_INTERACTIVE = "rag.documents.interactive.v1";
+
 	/** Chunks with their vectors, produced by ingest-service and indexed by retrieval-service. */
 	public static final String CHUNKS = "rag.chunks.v1";
 
