@@ -31,6 +31,13 @@ PodDisruptionBudget. Called from services.yaml once per enabled entry of .Values
 {{- $_ := set $config "SPRING_KAFKA_ADMIN_AUTO_CREATE" (toString $root.Values.kafka.createTopics) }}
 {{- $_ := set $config (printf "%s_PARTITIONS" $kafka.propertyPrefix) (toString $root.Values.kafka.partitions) }}
 {{- $_ := set $config (printf "%s_CONCURRENCY" $kafka.propertyPrefix) (toString $kafka.concurrency) }}
+{{- $_ := set $config (printf "%s_REPLICATION_FACTOR" $kafka.propertyPrefix) (toString $root.Values.kafka.replicationFactor) }}
+{{- $_ := set $config (printf "%s_MIN_INSYNC_REPLICAS" $kafka.propertyPrefix) (toString $root.Values.kafka.minInsyncReplicas) }}
+{{- if gt (int $root.Values.kafka.minInsyncReplicas) (int $root.Values.kafka.replicationFactor) }}{{ fail "kafka.minInsyncReplicas may not exceed kafka.replicationFactor" }}{{ end }}
+{{- with $root.Values.kafka.tls.caSecret }}
+{{- $_ := set $config "SPRING_SSL_BUNDLE_PEM_KAFKA_TRUSTSTORE_CERTIFICATE" (printf "file:/etc/rag/kafka-ca/%s" $root.Values.kafka.tls.caSecretKey) }}
+{{- $_ := set $config "SPRING_KAFKA_SSL_BUNDLE" "kafka" }}
+{{- end }}
 {{- with $root.Values.kafka.securityProtocol }}
 {{- $_ := set $config "SPRING_KAFKA_SECURITY_PROTOCOL" . }}
 {{- end }}
@@ -192,11 +199,21 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if and $kafka.enabled $root.Values.kafka.tls.caSecret }}
+            - name: kafka-ca
+              mountPath: /etc/rag/kafka-ca
+              readOnly: true
+            {{- end }}
       volumes:
         # the root filesystem is read-only: the JVM, ONNX Runtime and DJL unpack native libraries here
         - name: tmp
           emptyDir:
             sizeLimit: {{ $svc.tmpSizeLimit }}
+        {{- if and $kafka.enabled $root.Values.kafka.tls.caSecret }}
+        - name: kafka-ca
+          secret:
+            secretName: {{ $root.Values.kafka.tls.caSecret }}
+        {{- end }}
       {{- with $nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -223,8 +223,15 @@ class HelmChartTests {
 				}
 			}
 			assertThat(this.manifests.config("ingest-service")).containsEntry("RAG_INGEST_PIPELINE_PARTITIONS", "3")
-				.containsEntry("RAG_INGEST_PIPELINE_CONCURRENCY", "3");
-			assertThat(this.manifests.config("retrieval-service")).containsEntry("RAG_RETRIEVAL_INDEX_PARTITIONS", "3");
+				.containsEntry("RAG_INGEST_PIPELINE_CONCURRENCY", "3")
+				.containsEntry("RAG_INGEST_PIPELINE_REPLICATION_FACTOR", "3")
+				.containsEntry("RAG_INGEST_PIPELINE_MIN_INSYNC_REPLICAS", "2");
+			assertThat(this.manifests.config("retrieval-service")).containsEntry("RAG_RETRIEVAL_INDEX_PARTITIONS", "3")
+				.containsEntry("RAG_RETRIEVAL_INDEX_REPLICATION_FACTOR", "3")
+				.containsEntry("RAG_RETRIEVAL_INDEX_MIN_INSYNC_REPLICAS", "2");
+			for (String service : SERVICES) {
+				assertThat(this.manifests.config(service)).as("no CA configured").doesNotContainKey("SPRING_KAFKA_SSL_BUNDLE");
+			}
 			// the password Secret exists (empty until a value or existingSecret is given)
 			assertThat(at(this.manifests.get("Secret", "rel-rag-platform-postgresql"), "data"))
 				.isEqualTo(Map.of("password", ""));
@@ -410,7 +417,15 @@ class HelmChartTests {
 							"kafka-0.kafka.example.com:9094,kafka-1.kafka.example.com:9094,kafka-2.kafka.example.com:9094")
 					.containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
 					.containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512")
-					.containsEntry("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false");
+					.containsEntry("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false")
+					// the brokers' CA, from a Secret mounted read-only, as Spring's SSL bundle "kafka"
+					.containsEntry("SPRING_KAFKA_SSL_BUNDLE", "kafka")
+					.containsEntry("SPRING_SSL_BUNDLE_PEM_KAFKA_TRUSTSTORE_CERTIFICATE", "file:/etc/rag/kafka-ca/ca.crt");
+				Map<String, Object> container = this.manifests.container(service);
+				assertThat(list(container.get("volumeMounts"))).contains(Map.of("name", "kafka-ca", "mountPath",
+						"/etc/rag/kafka-ca", "readOnly", true));
+				assertThat(list(at(this.manifests.deployment(service), "spec", "template", "spec", "volumes")))
+					.contains(Map.of("name", "kafka-ca", "secret", Map.of("secretName", "rag-kafka-ca")));
 			}
 			assertThat(this.manifests.config("ingest-service")).containsEntry("RAG_INGEST_PIPELINE_PARTITIONS", "12")
 				.containsEntry("RAG_INGEST_PIPELINE_CONCURRENCY", "4");
@@ -477,6 +492,12 @@ class HelmChartTests {
 			.isEqualTo(Map.of("name", "rel-rag-platform-llm", "key", "api-key"));
 		assertThat(manifests.secretKeyRef("ingest-service", "SPRING_DATASOURCE_PASSWORD"))
 			.isEqualTo(Map.of("name", "rel-rag-platform-postgresql", "key", "password"));
+	}
+
+	@Test
+	void moreInSyncReplicasThanCopiesIsRefused() {
+		assertThatThrownBy(() -> Manifests.render((c) -> c.set("kafka.replicationFactor", "1")))
+			.hasMessageContaining("kafka.minInsyncReplicas may not exceed kafka.replicationFactor");
 	}
 
 	@Test

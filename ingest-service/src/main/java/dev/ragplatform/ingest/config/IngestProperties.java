@@ -71,13 +71,16 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * @param maxBackoff longest wait between retries of a batch while a dependency is down
 	 * @param requeueAfter how long a stored document may wait for Kafka to take its record before it is sent again
 	 * (and how often that is checked)
+	 * @param replicationFactor copies of each partition of the topics this service creates
+	 * @param minInsyncReplicas copies that must have a record before the broker acknowledges it
 	 * @param interactiveMaxSize largest REST document sent on the interactive lane
 	 * @param interactiveMaxInProgress a REST document goes on the interactive lane while its collection has at most
 	 * this many documents in progress; beyond, on the bulk lane ({@code rag.documents.v1})
 	 */
 	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @NotNull DataSize maxBytesInFlight,
 			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff,
-			@NotNull Duration requeueAfter, @NotNull DataSize interactiveMaxSize,
+			@NotNull Duration requeueAfter, @Min(1) int replicationFactor, @Min(1) int minInsyncReplicas,
+			@NotNull DataSize interactiveMaxSize,
 			@jakarta.validation.constraints.PositiveOrZero int interactiveMaxInProgress) {
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.ragplatform.commons.kafka.DeadLetterMeter;
+import dev.ragplatform.commons.kafka.TopicShape;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
@@ -16,7 +17,6 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -34,28 +34,29 @@ class PipelineConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(PipelineConfiguration.class);
 
+	private static TopicShape topics(IngestProperties properties) {
+		IngestProperties.Pipeline pipeline = properties.pipeline();
+		return new TopicShape(pipeline.partitions(), pipeline.replicationFactor(), pipeline.minInsyncReplicas());
+	}
+
 	@Bean
 	NewTopic documentTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.DOCUMENTS).partitions(properties.pipeline().partitions()).build();
+		return topics(properties).declare(Topics.DOCUMENTS);
 	}
 
 	@Bean
 	NewTopic interactiveDocumentTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.DOCUMENTS_INTERACTIVE).partitions(properties.pipeline().partitions()).build();
+		return topics(properties).declare(Topics.DOCUMENTS_INTERACTIVE);
 	}
 
 	@Bean
 	NewTopic interactiveDocumentDeadLetterTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS_INTERACTIVE))
-			.partitions(properties.pipeline().partitions())
-			.build();
+		return topics(properties).declare(Topics.deadLetter(Topics.DOCUMENTS_INTERACTIVE));
 	}
 
 	@Bean
 	NewTopic documentDeadLetterTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.deadLetter(Topics.DOCUMENTS))
-			.partitions(properties.pipeline().partitions())
-			.build();
+		return topics(properties).declare(Topics.deadLetter(Topics.DOCUMENTS));
 	}
 
 	/** How many poison documents wait in the dead-letter topic (the console's overview shows it). */
@@ -67,12 +68,12 @@ class PipelineConfiguration {
 
 	@Bean
 	NewTopic chunkTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.CHUNKS).partitions(properties.pipeline().partitions()).build();
+		return topics(properties).declare(Topics.CHUNKS);
 	}
 
 	@Bean
 	NewTopic documentStatusTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.DOCUMENT_STATUS).partitions(properties.pipeline().partitions()).build();
+		return topics(properties).declare(Topics.DOCUMENT_STATUS);
 	}
 
 	/** Poison records, with the reason in {@code kafka_dlt-exception-message}, same partition number. */

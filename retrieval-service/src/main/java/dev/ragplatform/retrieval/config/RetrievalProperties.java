@@ -99,8 +99,11 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param partitions partitions of the chunk topic and of its dead-letter twin, when this service creates them
 	 * @param concurrency consumer threads
 	 * @param maxBackoff the longest wait between retries of a record that failed for a transient reason
+	 * @param replicationFactor copies of each partition of the topics this service creates
+	 * @param minInsyncReplicas copies that must have a record before the broker acknowledges it
 	 */
-	public record Index(@Min(1) int partitions, @Min(1) int concurrency, @NotNull Duration maxBackoff) {
+	public record Index(@Min(1) int partitions, @Min(1) int concurrency, @NotNull Duration maxBackoff,
+			@Min(1) int replicationFactor, @Min(1) int minInsyncReplicas) {
 	}
 
 	/**

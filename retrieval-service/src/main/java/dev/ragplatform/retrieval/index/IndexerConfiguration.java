@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.ragplatform.commons.kafka.DeadLetterMeter;
+import dev.ragplatform.commons.kafka.TopicShape;
 import dev.ragplatform.commons.kafka.Topics;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -35,14 +35,19 @@ class IndexerConfiguration {
 
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(IndexerConfiguration.class);
 
+	private static TopicShape topics(RetrievalProperties properties) {
+		RetrievalProperties.Index index = properties.index();
+		return new TopicShape(index.partitions(), index.replicationFactor(), index.minInsyncReplicas());
+	}
+
 	@Bean
 	NewTopic chunkTopic(RetrievalProperties properties) {
-		return TopicBuilder.name(Topics.CHUNKS).partitions(properties.index().partitions()).build();
+		return topics(properties).declare(Topics.CHUNKS);
 	}
 
 	@Bean
 	NewTopic chunkDeadLetterTopic(RetrievalProperties properties) {
-		return TopicBuilder.name(Topics.deadLetter(Topics.CHUNKS)).partitions(properties.index().partitions()).build();
+		return topics(properties).declare(Topics.deadLetter(Topics.CHUNKS));
 	}
 
 	/** How many poison chunk records wait in the dead-letter topic (the console's overview shows it). */
@@ -54,7 +59,7 @@ class IndexerConfiguration {
 
 	@Bean
 	NewTopic documentStatusTopic(RetrievalProperties properties) {
-		return TopicBuilder.name(Topics.DOCUMENT_STATUS).partitions(properties.index().partitions()).build();
+		return topics(properties).declare(Topics.DOCUMENT_STATUS);
 	}
 
 	@Bean
