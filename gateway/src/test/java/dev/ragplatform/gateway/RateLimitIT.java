@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** In-memory token buckets (the default) per key, in front of the real embedding-service. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "rag.gateway.bootstrap-key=" + RateLimitIT.ADMIN,
 		"rag.gateway.rate-limit.replenish-rate=1", "rag.gateway.rate-limit.burst-capacity=3",
-		"rag.gateway.rate-limit.failed-auth-burst=5", "rag.gateway.rate-limit.failed-auth-per-second=0.1",
+		"rag.gateway.rate-limit.costs.apis=3", "rag.gateway.rate-limit.failed-auth-burst=5", "rag.gateway.rate-limit.failed-auth-per-second=0.1",
 		// the flood below comes "through a proxy" from its own address, so it blocks no other test's requests
 		"server.forward-headers-strategy=framework" })
 @RealPostgres
@@ -53,6 +53,20 @@ class RateLimitIT {
 		assertThat(http.get("/api/v1/embeddings/models", second).status()).isEqualTo(200);
 		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
 			.until(() -> http.get("/api/v1/embeddings/models", first).status() == 200);
+	}
+
+	@Test
+	void aFanOutEndpointTakesItsCost() {
+		Http http = new Http(this.port);
+		String key = http.post("/api/v1/admin/keys", ADMIN, Map.of("name", "costly", "scopes", List.of("read")))
+			.json().path("key").asString();
+		Map<String, Object> body = Map.of("query", "split a string", "apiCollection", "jdk");
+		Http.Response first = http.post("/api/v1/apis/recommend", key, body);
+		assertThat(first.status()).as("%s", first).isNotEqualTo(429);
+		Http.Response second = http.post("/api/v1/apis/recommend", key, body);
+		assertThat(second.status()).as("the first took all 3 tokens").isEqualTo(429);
+		assertThat(second.json().path("detail").asString()).contains("this endpoint costs 3");
+		assertThat(Long.parseLong(second.header("Retry-After"))).isBetween(1L, 3L);
 	}
 
 	@Test

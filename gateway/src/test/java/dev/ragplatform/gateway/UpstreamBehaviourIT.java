@@ -55,7 +55,8 @@ class UpstreamBehaviourIT {
 
 	@Test
 	void rewritesPathsKeepsQueriesAndStripsCredentials() {
-		Http.Response models = this.http.send("GET", "/api/v1/rerank/models?x=1", ADMIN, null, "X-API-Key", ADMIN);
+		Http.Response models = this.http.send("GET", "/api/v1/rerank/models?x=1", ADMIN, null, "X-API-Key", ADMIN,
+				"X-Rag-Caller-Scopes", "forged");
 		Http.Response rerank = this.http.post("/api/v1/rerank", ADMIN, "{\"query\":\"q\",\"documents\":[\"d\"]}");
 
 		assertThat(models.status()).isEqualTo(200);
@@ -68,6 +69,8 @@ class UpstreamBehaviourIT {
 		for (Received r : received) {
 			assertThat(r.headers().containsKey("Authorization")).isFalse();
 			assertThat(r.headers().containsKey("X-api-key")).isFalse();
+			// what the caller may do, in the gateway's own words only
+			assertThat(r.headers().get("X-rag-caller-scopes")).containsExactly("admin,read,write");
 		}
 	}
 

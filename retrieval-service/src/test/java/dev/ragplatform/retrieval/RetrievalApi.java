@@ -38,6 +38,12 @@ final class RetrievalApi {
 		this.kafka = kafka;
 	}
 
+	ResponseEntity<JsonNode> post(String path, Object body, String header, String value) {
+		return this.http.post().uri(path).contentType(MediaType.APPLICATION_JSON).header(header, value).body(body)
+			.retrieve()
+			.toEntity(JsonNode.class);
+	}
+
 	ResponseEntity<JsonNode> post(String path, Object body) {
 		return this.http.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).retrieve()
 			.toEntity(JsonNode.class);

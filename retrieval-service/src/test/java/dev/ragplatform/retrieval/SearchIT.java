@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Search against real PostgreSQL + pgvector, Kafka and the real embedding-service (query vectors); the rerank
  * service is a local HTTP server in the Cohere shape whose behaviour each test chooses.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "rag.retrieval.search.max-exact-chunks=10000")
 @RealPostgres
 @RealKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -298,6 +298,15 @@ class SearchIT {
 			.sorted(Comparator.comparingDouble((Integer n) -> -dot(all.get(n), query)))
 			.toList();
 
+		// forcing an exact scan of 20,000 chunks (over max-exact-chunks, 10,000 here) is for admin callers only
+		Map<String, Object> forced = Map.of("collection", "random", "vector", query, "topK", 10, "exact", true);
+		for (String scopes : List.of("", "read,write")) {
+			ResponseEntity<JsonNode> refused = scopes.isEmpty() ? this.api.post("/v1/search/vector", forced)
+					: this.api.post("/v1/search/vector", forced, "X-Rag-Caller-Scopes", scopes);
+			assertThat(refused.getStatusCode().value()).as("%s", refused.getBody()).isEqualTo(403);
+			assertThat(refused.getBody().path("detail").asString()).contains("20000 chunks")
+				.contains("rag.retrieval.search.max-exact-chunks (10000)").contains("admin key");
+		}
 		JsonNode exact = vectorSearch(query, 10, null, true);
 		assertThat(exact.path("exact").asBoolean()).isTrue();
 		assertThat(chunkNumbers(exact)).containsExactlyElementsOf(exactOrder.subList(0, 10));
@@ -382,7 +391,8 @@ class SearchIT {
 		if (exact != null) {
 			request.put("exact", exact);
 		}
-		ResponseEntity<JsonNode> response = this.api.post("/v1/search/vector", request);
+		ResponseEntity<JsonNode> response = this.api.post("/v1/search/vector", request, "X-Rag-Caller-Scopes",
+				"admin,read,write");
 		assertThat(response.getStatusCode().value()).as("%s", response).isEqualTo(200);
 		return response.getBody();
 	}

@@ -100,9 +100,19 @@ public record GatewayProperties(@Valid @NotNull Services services, @NotNull Dura
 	 * @param burstCapacity the bucket's size (the burst allowed after a quiet period)
 	 * @param failedAuthPerSecond failed authentications per second a client address may sustain (per replica)
 	 * @param failedAuthBurst failed authentications an address may have in a row before its requests get 429
+	 * @param costs tokens a request of a route takes, by route id (e.g. {@code citations}); others take one. For the
+	 * fan-out endpoints, whose one request runs many searches and LLM calls; at most {@code burstCapacity}
 	 */
 	public record RateLimit(@Min(1) int replenishRate, @Min(1) long burstCapacity,
-			@jakarta.validation.constraints.Positive double failedAuthPerSecond, @Min(1) long failedAuthBurst) {
+			@jakarta.validation.constraints.Positive double failedAuthPerSecond, @Min(1) long failedAuthBurst,
+			java.util.Map<String, Integer> costs) {
+
+		/** Tokens one request of the route takes. */
+		public int cost(String routeId) {
+			Integer cost = (this.costs != null) ? this.costs.get(routeId) : null;
+			return (cost == null || cost < 1) ? 1 : (int) Math.min(cost, this.burstCapacity);
+		}
+
 	}
 
 	/**

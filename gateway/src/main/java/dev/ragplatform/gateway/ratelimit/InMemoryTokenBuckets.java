@@ -32,13 +32,17 @@ final class InMemoryTokenBuckets implements TokenBuckets {
 	}
 
 	@Override
-	public Mono<Decision> take(String caller) {
-		return Mono.just(takeNow(caller));
+	public Mono<Decision> take(String caller, int tokens) {
+		return Mono.just(takeNow(caller, tokens));
 	}
 
 	Decision takeNow(String caller) {
+		return takeNow(caller, 1);
+	}
+
+	Decision takeNow(String caller, int tokens) {
 		long now = this.nanoTime.getAsLong();
-		return this.buckets.get(caller, (k) -> new Bucket(this.capacity, now)).take(now);
+		return this.buckets.get(caller, (k) -> new Bucket(this.capacity, now)).take(now, Math.min(tokens, this.capacity));
 	}
 
 	@Override
@@ -57,15 +61,15 @@ final class InMemoryTokenBuckets implements TokenBuckets {
 			this.updated = updated;
 		}
 
-		synchronized Decision take(long now) {
+		synchronized Decision take(long now, double wanted) {
 			this.tokens = Math.min(InMemoryTokenBuckets.this.capacity,
 					this.tokens + Math.max(0, now - this.updated) * InMemoryTokenBuckets.this.ratePerNano);
 			this.updated = now;
-			if (this.tokens >= 1) {
-				this.tokens -= 1;
+			if (this.tokens >= wanted) {
+				this.tokens -= wanted;
 				return new Decision(true, 0);
 			}
-			double waitNanos = (1 - this.tokens) / InMemoryTokenBuckets.this.ratePerNano;
+			double waitNanos = (wanted - this.tokens) / InMemoryTokenBuckets.this.ratePerNano;
 			return new Decision(false, Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
 		}
 

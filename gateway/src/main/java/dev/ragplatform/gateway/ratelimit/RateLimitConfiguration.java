@@ -36,7 +36,7 @@ class RateLimitConfiguration {
 		GatewayProperties.RateLimit limit = properties.rateLimit();
 		String host = environment.getProperty(REDIS_HOST);
 		TokenBuckets buckets = StringUtils.hasText(host)
-				? new RedisTokenBuckets(redis.getObject(), limit.replenishRate(),
+				? new RedisTokenBuckets(redis.getObject(), limit.replenishRate(), limit.burstCapacity(),
 						host + ":" + environment.getProperty("spring.data.redis.port", "6379"))
 				: new InMemoryTokenBuckets(limit.replenishRate(), limit.burstCapacity(), System::nanoTime);
 		log.info("rate limits per caller: {}/s, bursts of {}, {}", limit.replenishRate(), limit.burstCapacity(),

@@ -5,7 +5,8 @@ import reactor.core.publisher.Mono;
 /** One token bucket per caller: each request takes a token. */
 interface TokenBuckets {
 
-	Mono<Decision> take(String caller);
+	/** Takes {@code tokens} (at most the bucket's capacity) from the caller's bucket, or none when there are fewer. */
+	Mono<Decision> take(String caller, int tokens);
 
 	/** Where the buckets live, for the start-up log. */
 	String describe();

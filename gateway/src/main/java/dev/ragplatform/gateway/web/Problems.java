@@ -27,7 +27,7 @@ public final class Problems {
 	public static final URI UNAUTHORIZED = URI.create(ProblemTypes.BASE + "unauthorized");
 
 	/** The credential is valid but lacks the scope or the collection the request needs (403). */
-	public static final URI FORBIDDEN = URI.create(ProblemTypes.BASE + "forbidden");
+	public static final URI FORBIDDEN = ProblemTypes.FORBIDDEN;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

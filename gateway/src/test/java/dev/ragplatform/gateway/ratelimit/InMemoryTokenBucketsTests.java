@@ -27,6 +27,18 @@ class InMemoryTokenBucketsTests {
 	}
 
 	@Test
+	void aCostlyRequestTakesItsCostAndWaitsForAllOfIt() {
+		assertThat(this.buckets.takeNow("k", 2).allowed()).isTrue();
+		TokenBuckets.Decision refused = this.buckets.takeNow("k", 2);
+		assertThat(refused.allowed()).as("one token left, two wanted").isFalse();
+		assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+		assertThat(this.buckets.takeNow("k").allowed()).as("a refusal takes nothing").isTrue();
+		this.now.addAndGet(2_000_000_000L); // full again: 3 tokens
+		assertThat(this.buckets.takeNow("k", 50).allowed()).as("a cost above the capacity takes it all").isTrue();
+		assertThat(this.buckets.takeNow("k").allowed()).isFalse();
+	}
+
+	@Test
 	void eachCallerHasItsOwnBucket() {
 		for (int i = 0; i < 3; i++) {
 			this.buckets.takeNow("a");

@@ -13,6 +13,9 @@ public final class ProblemTypes {
 	/** The request is malformed or fails validation (400). */
 	public static final URI INVALID_REQUEST = URI.create(BASE + "invalid-request");
 
+	/** The caller may not do this (403). */
+	public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
+
 	/** The addressed resource does not exist (404). */
 	public static final URI NOT_FOUND = URI.create(BASE + "not-found");
 

@@ -86,11 +86,13 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param maxQueryTerms the most distinct terms (lexemes of the collection's language) a lexical or hybrid query
 	 * may have (400 above it): BM25 reads every chunk holding any of them
 	 * @param statementTimeout the longest one SQL statement of a search may run (then 503)
+	 * @param maxExactChunks largest collection in which a caller without the admin scope may ask for {@code exact}
 	 */
 	public record Search(@Min(1) int defaultTopK, @Min(1) @Max(10000) int maxTopK, @Min(1) int candidates,
 			@Min(1) @Max(1000) int efSearch, @Min(0) int exactScanThreshold, @Min(1) int maxScanTuples,
 			@Min(1) int rrfK, @DecimalMin("0.0") double bm25K1, @DecimalMin("0.0") @jakarta.validation.constraints.DecimalMax("1.0") double bm25B,
-			@Min(1) int maxQueryCharacters, @Min(1) int maxQueryTerms, @NotNull Duration statementTimeout) {
+			@Min(1) int maxQueryCharacters, @Min(1) int maxQueryTerms, @NotNull Duration statementTimeout,
+			@Min(0) int maxExactChunks) {
 	}
 
 	/**

@@ -76,9 +76,13 @@ public class SearchService {
 
 	}
 
-	SearchResponse search(SearchRequest request) {
+	/**
+	 * @param admin whether the caller has the admin scope (the gateway says so): only such callers may force an
+	 * exact scan of a collection larger than {@code rag.retrieval.search.max-exact-chunks}
+	 */
+	SearchResponse search(SearchRequest request, boolean admin) {
 		try {
-			return searchWithinLimits(request);
+			return searchWithinLimits(request, admin);
 		}
 		catch (org.springframework.dao.DataAccessException ex) {
 			if (timedOut(ex)) {
@@ -108,7 +112,7 @@ public class SearchService {
 		return false;
 	}
 
-	private SearchResponse searchWithinLimits(SearchRequest request) {
+	private SearchResponse searchWithinLimits(SearchRequest request, boolean admin) {
 		long started = System.nanoTime();
 		if (request.query() == null || request.query().isBlank()) {
 			throw RetrievalProblem.badRequest("query must not be empty");
@@ -122,6 +126,7 @@ public class SearchService {
 		Mode mode = Mode.parse(request.mode());
 		int topK = topK(request.topK());
 		String filter = filter(request);
+		requireExactAllowed(collection, request.exact(), admin);
 		int efSearch = efSearch(request.efSearch());
 		boolean rerank = request.rerank() != null && Boolean.TRUE.equals(request.rerank().enabled());
 		int rerankTopN = rerank ? rerankTopN(request.rerank().topN(), topK) : 0;
@@ -177,9 +182,21 @@ public class SearchService {
 				timings);
 	}
 
-	SearchResponse searchByVector(VectorSearchRequest request) {
+	/** An exact scan of a large collection costs a full pass over its vectors: only admin callers may force it. */
+	private void requireExactAllowed(Collection collection, Boolean exact, boolean admin) {
+		int most = this.properties.search().maxExactChunks();
+		if (Boolean.TRUE.equals(exact) && !admin && collection.chunkCount() > most) {
+			throw RetrievalProblem.forbidden("exact: true scans all " + collection.chunkCount() + " chunks of '"
+					+ collection.name() + "', more than rag.retrieval.search.max-exact-chunks (" + most + "): that needs "
+					+ "an admin key. Leave exact out to search the index (exact scans are chosen by themselves for "
+					+ "small or narrowly filtered collections).");
+		}
+	}
+
+	SearchResponse searchByVector(VectorSearchRequest request, boolean admin) {
 		long started = System.nanoTime();
 		Collection collection = this.collections.get(request.collection());
+		requireExactAllowed(collection, request.exact(), admin);
 		if (request.vector() == null || request.vector().length != collection.dimensions()) {
 			throw RetrievalProblem.badRequest("vector must have " + collection.dimensions() + " dimensions, not "
 					+ ((request.vector() != null) ? request.vector().length : 0));
@@ -212,7 +229,7 @@ public class SearchService {
 	 */
 	public List<ChunkRef> teacherRanking(String collection, String query, String task, int depth, boolean rerank) {
 		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
-				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"));
+				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"), true);
 		if (rerank && !Boolean.TRUE.equals(response.reranked())) {
 			throw RetrievalProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
 		}

@@ -26,6 +26,10 @@ public class RetrievalProblem extends ErrorResponseException {
 		return new RetrievalProblem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
 	}
 
+	public static RetrievalProblem forbidden(String detail) {
+		return new RetrievalProblem(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden", detail);
+	}
+
 	public static RetrievalProblem notFound(String detail) {
 		return new RetrievalProblem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", detail);
 	}

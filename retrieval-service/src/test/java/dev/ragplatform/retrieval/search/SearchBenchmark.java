@@ -520,7 +520,7 @@ public final class SearchBenchmark {
 		return new RetrievalProperties(p.embedding(), p.rerank(), p.collections(),
 				new RetrievalProperties.Search(s.defaultTopK(), s.maxTopK(), s.candidates(), s.efSearch(),
 						s.exactScanThreshold(), s.maxScanTuples(), s.rrfK(), k1, b, s.maxQueryCharacters(),
-						s.maxQueryTerms(), s.statementTimeout()),
+						s.maxQueryTerms(), s.statementTimeout(), s.maxExactChunks()),
 				p.index(), p.adapters());
 	}
 
