@@ -86,7 +86,10 @@ public class JavaSourceConnector {
 				}
 				catch (RuntimeException ex) {
 					job.failed.incrementAndGet();
-					job.lastError = ex.getMessage();
+					job.lastError = publicReason(ex);
+					if (!(ex instanceof org.springframework.web.ErrorResponseException)) {
+						logger.warn("Java source import {}: {} failed", job.id, doc.id(), ex);
+					}
 				}
 			});
 			job.unparseableFiles = failedFiles;
@@ -94,7 +97,7 @@ public class JavaSourceConnector {
 		}
 		catch (Exception ex) {
 			logger.warn("Java source import {} failed", job.id, ex);
-			job.lastError = String.valueOf(ex.getMessage());
+			job.lastError = publicReason(ex);
 			job.state = "FAILED";
 		}
 		job.finishedAt = Instant.now();
@@ -157,6 +160,16 @@ public class JavaSourceConnector {
 	public record View(String jobId, String collection, String path, Set<String> modules, List<String> packages,
 			String state, long found, long submitted, long unchanged, long failed, int unparseableFiles,
 			String lastError, Instant startedAt, Instant finishedAt, String statusUrl) {
+	}
+
+
+	/** Our own refusals (a 4xx problem) as they are; anything else by its kind only, the rest is in the log. */
+	private static String publicReason(Exception ex) {
+		if (ex instanceof org.springframework.web.ErrorResponseException problem
+				&& problem.getBody().getDetail() != null) {
+			return problem.getBody().getDetail();
+		}
+		return "unexpected failure (" + ex.getClass().getSimpleName() + "); the details are in ingest-service's log";
 	}
 
 }

@@ -187,7 +187,7 @@ class DocumentConsumer implements DisposableBean {
 			// not known to be transient: retrying forever would block the partition; make it visible instead
 			logger.error("Document record {}-{}@{} failed unexpectedly", record.topic(), record.partition(),
 					record.offset(), ex);
-			deadLetter(record, new PoisonDocumentException("internal", "unexpected failure: " + Failures.describe(ex),
+			deadLetter(record, new PoisonDocumentException("internal", Failures.unexpected(ex),
 					ex));
 		}
 	}

@@ -43,6 +43,8 @@ import org.springframework.stereotype.Component;
 @Component
 class DocumentPipeline {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(DocumentPipeline.class);
+
 	private final DocumentRepository documents;
 
 	private final CollectionClient collections;
@@ -104,8 +106,8 @@ class DocumentPipeline {
 				throw ex;
 			}
 			// not known to be transient: fail the version visibly (retryable) rather than leave it in progress
-			PoisonDocumentException poison = new PoisonDocumentException("internal",
-					"unexpected failure: " + Failures.describe(ex), ex);
+			logger.error("Document {} v{} failed unexpectedly", current.id(), current.version(), ex);
+			PoisonDocumentException poison = new PoisonDocumentException("internal", Failures.unexpected(ex), ex);
 			failed(current, poison);
 			throw poison;
 		}

@@ -37,6 +37,14 @@ final class Failures {
 		return false;
 	}
 
+	/**
+	 * What a document's status may say about a failure nobody foresaw: its kind, not its message (which may name
+	 * hosts, SQL or files); the message and stack go to the log.
+	 */
+	static String unexpected(Throwable ex) {
+		return "unexpected failure (" + ex.getClass().getSimpleName() + "); the details are in ingest-service's log";
+	}
+
 	static String describe(Throwable ex) {
 		String message = ex.getMessage();
 		return (message != null && !message.isBlank()) ? message : ex.getClass().getSimpleName();

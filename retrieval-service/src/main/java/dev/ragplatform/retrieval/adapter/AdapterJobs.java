@@ -579,8 +579,9 @@ class AdapterJobs {
 		}
 		catch (Exception | OutOfMemoryError ex) {
 			logger.warn("adapter job {} failed", id, ex);
+			// our own refusals as they are; anything else by its kind, its message (hosts, SQL) only in the log
 			this.repository.fail(id, (ex instanceof IllegalArgumentException || ex instanceof RetrievalProblem)
-					? message(ex) : ex.getClass().getSimpleName() + ": " + message(ex));
+					? message(ex) : ex.getClass().getSimpleName() + "; the details are in retrieval-service's log");
 		}
 		finally {
 			this.progress.remove(id);
