@@ -131,6 +131,11 @@ final class MetadataFilter {
 	/** A JSON scalar as an SQL/JSON path literal. */
 	private static String scalar(JsonNode value, String name) {
 		if (value.isString()) {
+			if (value.stringValue().indexOf('\u0000') >= 0) {
+				// PostgreSQL text (hence metadata) cannot hold NUL, and a path with a NUL escape is an SQL error
+				throw new InvalidFilterException("the value for '" + name + "' contains a NUL character, which no "
+						+ "metadata can hold");
+			}
 			return JSON.writeValueAsString(value.stringValue());
 		}
 		if (value.isNumber()) {

@@ -62,4 +62,13 @@ class MetadataFilterTests {
 		assertThatThrownBy(() -> compile(many + "]}}")).hasMessageContaining("more than");
 	}
 
+
+	@Test
+	void aNulInAValueIsRefusedNotPassedToPostgreSql() {
+		// found by MetadataFilterFuzzIT: a NUL escape in a path is an SQL error (a 500), not a filter
+		assertThatThrownBy(() -> compile("{\"lang\": {\"eq\": \"a\\u0000b\"}}"))
+			.isInstanceOf(MetadataFilter.InvalidFilterException.class)
+			.hasMessageContaining("NUL");
+	}
+
 }
