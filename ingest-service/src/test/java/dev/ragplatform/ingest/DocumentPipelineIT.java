@@ -84,6 +84,17 @@ class DocumentPipelineIT {
 		registry.add("rag.ingest.retrieval.url", () -> retrieval.url().toString());
 	}
 
+	/** The processes stop with the class: their consumers must not take the next classes' records. */
+	@org.junit.jupiter.api.AfterAll
+	static void stopServices() {
+		if (retrieval != null) {
+			retrieval.stop();
+		}
+		if (embedding != null) {
+			embedding.stop();
+		}
+	}
+
 	@LocalServerPort
 	int port;
 

@@ -74,7 +74,7 @@ public class ChunkStore {
 	Outcome apply(DocumentChunks event) {
 		return this.transactions.execute((tx) -> {
 			Collection collection = this.collections.findByNameForShare(event.collection())
-				.orElseThrow(() -> new PoisonRecordException("unknown collection '" + event.collection() + "'"));
+				.orElseThrow(() -> new PoisonRecordException.UnknownCollection(event.collection()));
 			validate(event, collection);
 			lock(collection, event.documentId());
 			Current current = current(collection, event.documentId());

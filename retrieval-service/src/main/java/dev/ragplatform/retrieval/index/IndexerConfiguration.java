@@ -104,6 +104,9 @@ class IndexerConfiguration {
 			return;
 		}
 		PoisonRecordException poison = poison(ex);
+		if (poison instanceof PoisonRecordException.UnknownCollection) {
+			return;
+		}
 		String reason = "retrieval-service could not index the chunks: "
 				+ ((poison != null) ? poison.getMessage() : "the record was dead-lettered (see its log)");
 		status.failed(collection, documentId, event.path("version").asLong(), reason);
