@@ -103,7 +103,7 @@ class InfrastructureOutageIT {
 	@Test
 	void aPostgreSqlOutageMidIngestLosesAndDuplicatesNothing() throws Exception {
 		String collection = collection();
-		Map<String, Integer> ids = post(collection, 0, 80);
+		Map<String, Integer> ids = post(collection, 0, 200); // enough that the outage finds work in flight
 		awaitIndexed(collection, 10);
 		String database = db.jdbcUrl().substring(db.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
 		String maintenance = db.jdbcUrl().replace("/" + database, "/postgres");

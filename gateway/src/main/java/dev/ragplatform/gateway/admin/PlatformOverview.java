@@ -34,6 +34,8 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 @Component
 class PlatformOverview {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(PlatformOverview.class);
+
 	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	/** Collections whose document statuses are read (one call each). */
@@ -257,10 +259,19 @@ class PlatformOverview {
 			return "HTTP " + response.getStatusCode().value() + ((detail != null) ? ": " + detail : "");
 		}
 		Throwable cause = ex;
-		while (cause.getCause() != null) {
+		while (cause.getCause() != null && cause.getCause() != cause) {
 			cause = cause.getCause();
 		}
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		// the raw message (host, port, stack) goes to the log; the console says what happened
+		logger.warn("Overview: a service could not be read: {}", cause.toString());
+		if (cause instanceof java.net.ConnectException) {
+			return "unreachable (connection refused)";
+		}
+		if (cause instanceof java.util.concurrent.TimeoutException
+				|| cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
+			return "did not answer in time";
+		}
+		return "could not be read (" + cause.getClass().getSimpleName() + "; the details are in the gateway's log)";
 	}
 
 }

@@ -64,7 +64,7 @@ class Reports {
 				});
 		}
 		catch (IOException ex) {
-			return new Listing(this.dir.toString(), false, "cannot list " + this.dir + ": " + ex.getMessage(), List.of());
+			return new Listing(this.dir.toString(), false, "cannot list " + this.dir + " (" + ex.getClass().getSimpleName() + ")", List.of());
 		}
 		List<Report> reports = new ArrayList<>(byName.values());
 		reports.sort(Comparator.comparing(Report::time, Comparator.nullsLast(Comparator.reverseOrder()))

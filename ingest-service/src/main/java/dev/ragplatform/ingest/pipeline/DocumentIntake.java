@@ -144,7 +144,7 @@ public class DocumentIntake {
 			throw IngestProblem.notFound("Document " + id + " was deleted.");
 		}
 		DocumentDeleted event = new DocumentDeleted(collection, id.toString(), doc.version());
-		await(this.kafka.send(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event)), "the deletion");
+		sendAndAwait(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event), "the deletion");
 		this.documents.deleted(id, doc.version());
 		this.events.changed(doc, doc.version(), DocumentStatus.DELETED, 0);
 		return this.documents.find(id).orElseThrow();
@@ -222,11 +222,24 @@ public class DocumentIntake {
 		String topic = (doc.sizeBytes() <= this.interactiveMaxSize
 				&& this.documents.inProgress(doc.collection()) <= this.interactiveMaxInProgress)
 						? Topics.DOCUMENTS_INTERACTIVE : Topics.DOCUMENTS;
-		await(this.kafka.send(topic, DocumentRecord.key(doc.collection(), doc.externalId()),
-				this.json.writeValueAsString(record)), "the document");
+		sendAndAwait(topic, DocumentRecord.key(doc.collection(), doc.externalId()),
+				this.json.writeValueAsString(record), "the document");
 	}
 
-	private static void await(java.util.concurrent.CompletableFuture<?> send, String what) {
+	/**
+	 * Sends and waits for the broker's acknowledgement. A broker that is gone fails the send either at once (no
+	 * metadata within {@code max.block.ms}: KafkaTemplate throws) or later (the future fails or times out): both are
+	 * the dependency being unavailable, never a 500.
+	 */
+	private void sendAndAwait(String topic, String key, String value, String what) {
+		java.util.concurrent.CompletableFuture<?> send;
+		try {
+			send = this.kafka.send(topic, key, value);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Kafka did not take {}: {}", what, ex.toString());
+			throw new DependencyUnavailableException("Kafka did not take " + what + "; try again later", ex);
+		}
 		try {
 			send.get(30, TimeUnit.SECONDS);
 		}

@@ -18,7 +18,9 @@ final class Failures {
 			if (t instanceof DependencyUnavailableException
 					|| t instanceof org.springframework.dao.TransientDataAccessException
 					|| t instanceof org.springframework.dao.DataAccessResourceFailureException
-					|| t instanceof org.springframework.transaction.CannotCreateTransactionException
+					// a commit or rollback that fails (the connection died under it: "JDBC rollback failed" then
+					// hides the database's own error) is the database's trouble, never the document's
+					|| t instanceof org.springframework.transaction.TransactionException
 					|| t instanceof org.springframework.kafka.KafkaException
 					|| t instanceof org.apache.kafka.common.errors.RetriableException
 					|| t instanceof java.util.concurrent.TimeoutException

@@ -150,7 +150,7 @@ class IndexerConfiguration {
 			}
 			if (t instanceof org.springframework.dao.TransientDataAccessException
 					|| t instanceof org.springframework.dao.DataAccessResourceFailureException
-					|| t instanceof org.springframework.transaction.CannotCreateTransactionException
+					|| t instanceof org.springframework.transaction.TransactionException
 					|| t instanceof java.sql.SQLTransientException || t instanceof java.net.ConnectException) {
 				return true;
 			}
