@@ -61,7 +61,7 @@ function view(o, previous) {
       card('documents/s', docRate === null ? 'measuring…' : num(docRate, 2), 'embedded, since the last refresh'),
       card('chunks/s', chunkRate === null ? 'measuring…' : num(chunkRate, 1), 'since the last refresh'),
       card('documents embedded', num(i.documentsEmbedded), 'since ingest-service started'),
-      card('documents failed', num(i.documentsFailed), 'dead-lettered to rag.documents.v1-dlt, since start'),
+      card('documents failed', num(i.documentsFailed), 'dead-lettered to rag.documents.v1-dlt or rag.documents.interactive.v1-dlt, since start'),
       card('chunks', num(i.chunks), 'since ingest-service started'),
       card('mean time per document', i.meanDocumentSeconds == null ? '–' : `${num(i.meanDocumentSeconds, 2)} s`, 'parse → embedded')),
     Object.keys(i.indexerEvents || {}).length

@@ -6,19 +6,19 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
-/** Boots the service on a real port and probes it as Kubernetes and Prometheus would. */
+/** Boots the service on a real port and probes its management port as Kubernetes and Prometheus would. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @RealPostgres
 class GatewayApplicationIT {
 
-	@LocalServerPort
-	int port;
+	@LocalManagementPort
+	int managementPort;
 
 	@Test
 	void isLiveReadyAndExportsMetrics() {
-		new ActuatorProbe(this.port).assertLiveReadyAndScraped("gateway");
+		new ActuatorProbe(this.managementPort).assertLiveReadyAndScraped("gateway");
 	}
 
 }
