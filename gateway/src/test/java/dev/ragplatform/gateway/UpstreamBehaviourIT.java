@@ -132,6 +132,27 @@ class UpstreamBehaviourIT {
 	}
 
 	@Test
+	void aBurstOfSlowCallsWithinTheRateLimitIsServedNotShed() throws Exception {
+		// the soak at the documented rate limit found Spring Cloud CircuitBreaker's default bulkhead (25 concurrent
+		// calls per service) answering 503 "unreachable" to searches the service would have served
+		int calls = 40;
+		for (int i = 0; i < calls; i++) {
+			STUB.answer(new Answer(200, Duration.ofMillis(500), "{}"));
+		}
+		List<java.util.concurrent.Future<Integer>> statuses;
+		try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+			statuses = java.util.stream.IntStream.range(0, calls)
+				.mapToObj((i) -> threads.submit(() -> this.http
+					.post("/api/v1/rerank", ADMIN, "{\"query\":\"q\",\"documents\":[\"d\"]}").status()))
+				.toList();
+		}
+		for (var status : statuses) {
+			assertThat(status.get()).isEqualTo(200);
+		}
+		assertThat(STUB.received()).hasSize(calls);
+	}
+
+	@Test
 	void bodiesOverTheLimitAreRefusedBeforeReachingTheService() {
 		byte[] big = new byte[3 * 1024 * 1024];
 		java.util.Arrays.fill(big, (byte) 'a');

@@ -35,6 +35,24 @@ class RagCommandIT {
 	}
 
 	@Test
+	void aCommandsHelpPrintsItsUsageAndStartsNothing(@TempDir Path state) throws Exception {
+		for (String command : List.of("eval", "up", "bench", "admin-key")) {
+			Result result = rag(Map.of("RAG_STATE_DIR", state.resolve("state").toString()), command, "--help");
+			assertThat(result.exit()).as(command).isZero();
+			assertThat(result.output()).as(command).startsWith("Usage: ./rag " + command).contains("  " + command + " ")
+				.doesNotContain("starting", "building");
+		}
+		assertThat(state.resolve("state")).doesNotExist();
+	}
+
+	@Test
+	void adminKeyWithoutARunningPlatformSaysToStartIt(@TempDir Path state) throws Exception {
+		Result result = rag(Map.of("RAG_STATE_DIR", state.toString(), "RAG_PG_PORT", "1"), "admin-key");
+		assertThat(result.exit()).isEqualTo(1);
+		assertThat(result.output()).contains("PostgreSQL is not running: ./rag up first").doesNotContain("rag_");
+	}
+
+	@Test
 	void withoutJdk21ItSaysHowToGetOne(@TempDir Path empty) throws Exception {
 		Result result = rag(Map.of("RAG_JDK_DIRS", empty.toString(), "JAVA_HOME", empty.toString()), "up");
 		assertThat(result.exit()).isEqualTo(1);

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.ragplatform.testsupport.BenchOutput;
 
@@ -35,12 +39,16 @@ public final class SoakBenchmark {
 	private static final Map<String, Integer> SERVICES = new LinkedHashMap<>(Map.of("gateway", 8090, "ingest-service",
 			8081, "embedding-service", 8082, "retrieval-service", 8083, "rerank-service", 8084, "llm-adapter", 8085));
 
+	private static final String[] KINDS = { "upload", "document list", "search hybrid", "search lexical",
+			"search dense" };
+
 	private SoakBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		int minutes = intArg(args, "--minutes", 10);
 		int rate = intArg(args, "--rate", 50);
+		String pids = stringArg(args, "--pids", null);
 		String key = System.getenv("RAG_API_KEY");
 		if (key == null || key.isBlank()) {
 			throw new IllegalArgumentException("set RAG_API_KEY to an admin key (./rag up prints the bootstrap key)");
@@ -53,10 +61,14 @@ public final class SoakBenchmark {
 		for (int i = 0; i < 100; i++) {
 			send(http, post(gateway, "/api/v1/collections/" + collection + "/documents", key, document(i)));
 		}
-		Map<String, Double> liveAtStart = liveHeap(http);
+		Map<String, Double> liveAtStart = liveHeap(http, pids);
 
 		ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
 		List<ConcurrentLinkedQueue<long[]>> perMinute = new ArrayList<>();
+		Map<String, ConcurrentLinkedQueue<long[]>> perKind = new LinkedHashMap<>();
+		for (String kind : KINDS) {
+			perKind.put(kind, new ConcurrentLinkedQueue<>());
+		}
 		for (int m = 0; m < minutes; m++) {
 			perMinute.add(new ConcurrentLinkedQueue<>());
 		}
@@ -77,14 +89,21 @@ public final class SoakBenchmark {
 						+ WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)] + "\",\"mode\":\""
 						+ List.of("hybrid", "lexical", "dense").get(n % 3) + "\",\"topK\":5}");
 			};
+			String kind = switch (n % 10) {
+				case 0 -> KINDS[0];
+				case 1, 2, 3 -> KINDS[1];
+				default -> KINDS[2 + n % 3];
+			};
 			long sent = System.nanoTime();
-			http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) ->
-				perMinute.get(minute).add(new long[] { (failure != null) ? -1 : response.statusCode(),
-						System.nanoTime() - sent }));
+			http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+				long[] result = { (failure != null) ? -1 : response.statusCode(), System.nanoTime() - sent };
+				perMinute.get(minute).add(result);
+				perKind.get(kind).add(result);
+			});
 		}, 0, intervalNanos, TimeUnit.NANOSECONDS);
 		Thread.sleep(Duration.ofMinutes(minutes).plusSeconds(70));
 		clock.shutdownNow();
-		Map<String, Double> liveAtEnd = liveHeap(http);
+		Map<String, Double> liveAtEnd = liveHeap(http, pids);
 
 		BenchOutput.Table table = out.table(String.format("%d requests/s for %d minutes through the gateway, one key", rate,
 				minutes), "minute", "requests", "2xx", "429", "other 4xx", "5xx", "failed", "p50 ms", "p99 ms");
@@ -103,8 +122,17 @@ public final class SoakBenchmark {
 			errors += limited + client + server + failed;
 			total += results.length;
 		}
-		BenchOutput.Table memory = out.table("live heap after the last collection, MB", "service", "start", "end",
-				"end/start");
+		BenchOutput.Table kinds = out.table("by request", "request", "requests", "2xx", "429", "other 4xx", "5xx",
+				"failed", "p50 ms", "p99 ms");
+		perKind.forEach((kind, queue) -> {
+			long[][] results = queue.toArray(long[][]::new);
+			long limited = count(results, 429, 430);
+			double[] millis = Arrays.stream(results).mapToDouble((r) -> r[1] / 1e6).sorted().toArray();
+			kinds.row(kind, results.length, count(results, 200, 300), limited, count(results, 400, 500) - limited,
+					count(results, 500, 600), count(results, -1, 0), percentile(millis, 50), percentile(millis, 99));
+		});
+		BenchOutput.Table memory = out.table((pids != null) ? "heap in use after a full collection (jcmd GC.run), MB"
+				: "live heap after the last major collection, MB", "service", "start", "end", "end/start");
 		SERVICES.keySet().forEach((service) -> {
 			Double before = liveAtStart.get(service);
 			Double after = liveAtEnd.get(service);
@@ -112,26 +140,62 @@ public final class SoakBenchmark {
 				memory.row(service, before / 1e6, after / 1e6, after / before);
 			}
 		});
+		long uploaded = 100 + count(perKind.get(KINDS[0]).toArray(long[][]::new), 200, 300);
+		long indexed = indexed(http, gateway, key, collection, uploaded);
+		out.table("documents", "collection", "uploaded (2xx)", "indexed", "lost").row("soak collection", uploaded, indexed,
+				uploaded - indexed);
 		out.ratio("answers that were not 2xx, of " + total, (double) errors / Math.max(1, total));
 		out.note("open loop on the platform's own 2 cores: client, six services, PostgreSQL and Kafka share them");
 		out.finish();
 	}
 
-	private static Map<String, Double> liveHeap(HttpClient http) {
+	/**
+	 * Each service's heap after a collection: with {@code --pids} (a directory of {@code <service>.pid} files, as
+	 * {@code ./rag up} writes them) a full collection is asked for with {@code jcmd GC.run} and the heap in use read
+	 * right after; without, the live data size after the last major collection, which a short run may not have had.
+	 */
+	private static Map<String, Double> liveHeap(HttpClient http, String pids) {
 		Map<String, Double> live = new LinkedHashMap<>();
 		SERVICES.forEach((service, port) -> {
 			try {
+				if (pids != null) {
+					String pid = Files.readString(Path.of(pids, service + ".pid")).strip();
+					Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+					new ProcessBuilder(jcmd.toString(), pid, "GC.run").redirectErrorStream(true)
+						.redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+				}
 				HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
 						URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
 						HttpResponse.BodyHandlers.ofString());
-				metrics.body().lines().filter((l) -> l.startsWith("jvm_gc_live_data_size_bytes")).findFirst()
-					.ifPresent((l) -> live.put(service, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+				String metric = (pids != null) ? "jvm_memory_used_bytes{" : "jvm_gc_live_data_size_bytes";
+				double bytes = metrics.body().lines()
+					.filter((l) -> l.startsWith(metric) && (pids == null || l.contains("area=\"heap\"")))
+					.mapToDouble((l) -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+				live.put(service, bytes);
 			}
 			catch (Exception ex) {
 				// a service that does not answer has no figure
 			}
 		});
 		return live;
+	}
+
+	/** The collection's indexed documents, once they reach {@code expected} or after two minutes. */
+	private static long indexed(HttpClient http, URI gateway, String key, String collection, long expected)
+			throws Exception {
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		long indexed;
+		do {
+			String body = http.send(get(gateway, "/api/v1/collections/" + collection, key),
+					HttpResponse.BodyHandlers.ofString()).body();
+			Matcher documents = Pattern.compile("\"documents\"\\s*:\\s*(\\d+)").matcher(body);
+			indexed = documents.find() ? Long.parseLong(documents.group(1)) : -1;
+			if (indexed < expected) {
+				Thread.sleep(1000);
+			}
+		}
+		while (indexed < expected && System.nanoTime() < deadline);
+		return indexed;
 	}
 
 	private static String document(int i) {
@@ -163,6 +227,15 @@ public final class SoakBenchmark {
 
 	private static double percentile(double[] sorted, double p) {
 		return (sorted.length == 0) ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+	}
+
+	private static String stringArg(String[] args, String name, String fallback) {
+		for (int i = 0; i < args.length - 1; i++) {
+			if (args[i].equals(name)) {
+				return args[i + 1];
+			}
+		}
+		return fallback;
 	}
 
 	private static int intArg(String[] args, String name, int fallback) {
