@@ -27,7 +27,7 @@ final class BeirSuite {
 			throws Exception {
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long ingestStarted = System.nanoTime();
-		this.platform.ingest(collection, data.corpus().stream()
+		Platform.Ingested ingested = this.platform.ingest(collection, data.corpus().stream()
 			.map((doc) -> new Platform.Submission(doc.id(), doc.title(), doc.body()))
 			.toList());
 		double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
@@ -64,6 +64,14 @@ final class BeirSuite {
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("documents", data.corpus().size());
+		// documents the platform refused (a BEIR corpus may hold some with neither title nor text): not indexed,
+		// so never found; named in the report
+		details.put("skipped", ingested.skipped().size());
+		if (!ingested.skipped().isEmpty()) {
+			details.put("skippedDocuments", ingested.skipped().entrySet().stream().limit(50)
+				.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
+						java.util.TreeMap::new)));
+		}
 		details.put("queries", data.queries().size());
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
 		if (!adapters.isEmpty()) {

@@ -49,12 +49,13 @@ final class BikerSuite {
 		long started = System.nanoTime();
 		JsonNode imported = this.platform.importJavaSources(collection, jdkSources.toString(), modules);
 		long documents = imported.path("submitted").asLong() + imported.path("unchanged").asLong();
-		this.platform.awaitIndexed(collection, documents);
+		Platform.Ingested indexed = this.platform.awaitIndexed(collection, documents);
 		double ingestSeconds = (System.nanoTime() - started) / 1e9;
 
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("queries", queries.size());
 		details.put("apiDocuments", documents);
+		details.put("skipped", indexed.skipped().size());
 		details.put("modules", modules);
 		details.put("jdkSources", jdkSources.toString());
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);

@@ -124,8 +124,13 @@ final class Platform {
 		return created.body();
 	}
 
-	/** Submits a text document (a no-op for the platform when it is indexed already with the same content). */
-	void submit(String collection, Submission doc) throws IOException, InterruptedException {
+	/**
+	 * Submits a text document (a no-op for the platform when it is indexed already with the same content).
+	 *
+	 * @return null when the platform took it, else why it refused it (a 4xx problem's detail): a corpus may hold
+	 * documents the platform rightly refuses (neither title nor text), and a run goes on without them
+	 */
+	String submit(String collection, Submission doc) throws IOException, InterruptedException {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("externalId", doc.externalId());
 		body.put("title", doc.title());
@@ -137,10 +142,14 @@ final class Platform {
 		for (int attempt = 1;; attempt++) {
 			Response response = call("POST", this.ingest.resolve("/v1/collections/" + collection + "/documents"), body);
 			if (response.status() == 200 || response.status() == 202) {
-				return;
+				return null;
 			}
-			if (response.status() < 500 || attempt == 5) {
-				throw new IllegalStateException("ingest refused " + externalId + ": " + response);
+			if (response.status() >= 400 && response.status() < 500 && response.status() != 429) {
+				return response.status() + " " + ((response.body() != null)
+						? response.body().path("detail").asString(response.body().toString()) : "");
+			}
+			if (attempt == 5) {
+				throw new IllegalStateException("ingest did not take " + externalId + ": " + response);
 			}
 			Thread.sleep(1000L * attempt);
 		}
@@ -303,22 +312,27 @@ final class Platform {
 	}
 
 	/**
-	 * Ingests the documents over REST and waits until all are indexed; a collection that holds them all already
-	 * is reused as it is (resumable runs: re-submitted unchanged documents cost nothing either).
+	 * Ingests the documents over REST and waits until each is indexed or failed; a collection that holds them all
+	 * already is reused as it is (resumable runs: re-submitted unchanged documents cost nothing either). Documents
+	 * the platform refuses (a 4xx, or FAILED with a reason) are skipped, named on the log and counted, not fatal.
 	 */
-	void ingest(String collection, List<Submission> documents) throws Exception {
+	Ingested ingest(String collection, List<Submission> documents) throws Exception {
 		long size = documents.size();
 		if (statusCounts(collection).getOrDefault("INDEXED", 0L) >= size) {
 			System.err.printf("collection %s already holds the %,d documents: reusing it%n", collection, size);
-			return;
+			return new Ingested(size, Map.of());
 		}
 		Progress submitted = new Progress("submit", size);
 		java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+		Map<String, String> skipped = new java.util.concurrent.ConcurrentSkipListMap<>();
 		try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
 			List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
 			for (Submission doc : documents) {
 				tasks.add(pool.submit(() -> {
-					submit(collection, doc);
+					String refused = submit(collection, doc);
+					if (refused != null) {
+						skipped.put(doc.externalId(), refused);
+					}
 					submitted.update(count.incrementAndGet());
 					return null;
 				}));
@@ -327,7 +341,21 @@ final class Platform {
 				task.get();
 			}
 		}
-		awaitIndexed(collection, size);
+		Ingested ingested = awaitIndexed(collection, size - skipped.size());
+		skipped.putAll(ingested.skipped());
+		if (!skipped.isEmpty()) {
+			System.err.printf("skipped %,d of %,d documents the platform refused:%n", skipped.size(), size);
+			skipped.entrySet().stream().limit(20)
+				.forEach((e) -> System.err.printf("  %s: %s%n", e.getKey(), e.getValue()));
+			if (skipped.size() > 20) {
+				System.err.printf("  … and %,d more%n", skipped.size() - 20);
+			}
+		}
+		return new Ingested(ingested.indexed(), skipped);
+	}
+
+	/** What an ingest ended with: documents indexed, and those skipped (external id → why the platform refused it). */
+	record Ingested(long indexed, Map<String, String> skipped) {
 	}
 
 	/** A text document to ingest, with optional metadata (null for none). */
@@ -339,21 +367,38 @@ final class Platform {
 
 	}
 
-	/** Waits until {@code size} documents of the collection are indexed; fails as soon as one failed. */
-	void awaitIndexed(String collection, long size) throws IOException, InterruptedException {
+	/**
+	 * Waits until {@code size} documents of the collection are indexed or failed; the failed ones come back with
+	 * their stage and reason.
+	 */
+	Ingested awaitIndexed(String collection, long size) throws IOException, InterruptedException {
 		Progress indexed = new Progress("index", size);
 		while (true) {
 			Map<String, Long> counts = statusCounts(collection);
 			long done = counts.getOrDefault("INDEXED", 0L);
-			indexed.update(Math.min(done, size));
-			if (counts.getOrDefault("FAILED", 0L) > 0) {
-				throw new IllegalStateException(counts.get("FAILED") + " documents failed to ingest; see GET "
-						+ "/v1/collections/" + collection + "/documents?status=FAILED");
-			}
-			if (done >= size) {
-				return;
+			long failed = counts.getOrDefault("FAILED", 0L);
+			indexed.update(Math.min(done + failed, size));
+			if (done + failed >= size) {
+				return new Ingested(done, (failed > 0) ? failedDocuments(collection) : Map.of());
 			}
 			Thread.sleep(1000);
+		}
+	}
+
+	private Map<String, String> failedDocuments(String collection) throws IOException, InterruptedException {
+		Map<String, String> failed = new java.util.TreeMap<>();
+		for (int page = 0;; page++) {
+			Response response = call("GET", this.ingest.resolve("/v1/collections/" + collection
+					+ "/documents?status=FAILED&size=200&page=" + page), null);
+			if (response.status() != 200) {
+				throw new IllegalStateException("cannot read the failed documents: " + response);
+			}
+			JsonNode documents = response.body().path("documents");
+			documents.forEach((d) -> failed.put(d.path("externalId").asString(d.path("documentId").asString()),
+					"FAILED at " + d.path("failedStage").asString() + ": " + d.path("failureReason").asString()));
+			if (documents.size() < 200) {
+				return failed;
+			}
 		}
 	}
 
