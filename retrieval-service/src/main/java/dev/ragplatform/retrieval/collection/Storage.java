@@ -10,7 +10,7 @@ public enum Storage {
 
 	/**
 	 * float16: half the memory for rows and index, up to 4,000 indexed dimensions; for normalised text embeddings
-	 * the ranking loss is negligible (measured in the README).
+	 * the ranking loss is negligible (docs/experiments/retrieval-service-hnsw-ef-search.md).
 	 */
 	HALFVEC("embedding_half", "halfvec", 4000);
 

@@ -109,7 +109,7 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	}
 
 	/**
-	 * Task adapters (README, "Adapters"): defaults of training jobs, which a request may override, and limits.
+	 * Task adapters (retrieval-service/docs/adapters.md): defaults of training jobs, which a request may override, and limits.
 	 *
 	 * @param rank r of {@code q' = normalize(q + B·A·q)}
 	 * @param epochs most passes over the training queries (training stops earlier when two epochs in a row do not

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * {@code dl} the chunk's token count, {@code df} a GIN-index count per query term, and
  * {@code N} and {@code avgdl} the collection's counters, kept by the indexer in the same transactions as the
  * chunks. Only the query's lexemes are unnested from each matching chunk: {@code setweight} marks them (chunk
- * lexemes carry weight D) and {@code ts_filter} keeps them — 100× faster than unnesting whole chunks. The README compares it
+ * lexemes carry weight D) and {@code ts_filter} keeps them — 100× faster than unnesting whole chunks. docs/experiments/retrieval-service-bm25-in-sql.md compares it
  * with PostgreSQL's {@code ts_rank_cd} and with Lucene on SciFact.
  * <p>
  * Counting {@code df} reads every chunk holding the term, which dominates long queries over large collections (a
