@@ -50,7 +50,7 @@ final class Report {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("suite", result.suite());
 		json.put("command", command);
-		json.put("revision", dev.ragplatform.commons.GitRevision.describe());
+		json.put("revision", dev.ragplatform.runtime.GitRevision.describe());
 		json.put("date", now.toString());
 		json.put("collection", result.collection());
 		json.put("model", result.settings().path("embeddingModel").asString());

@@ -12,8 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.document.DocumentRepository;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
 import dev.ragplatform.ingest.document.Submission;

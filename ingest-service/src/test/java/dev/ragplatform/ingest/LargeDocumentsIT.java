@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.PostgresDatabase;
 import dev.ragplatform.testsupport.RealInfrastructure;

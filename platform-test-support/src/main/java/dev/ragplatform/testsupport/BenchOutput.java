@@ -50,7 +50,7 @@ public final class BenchOutput {
 	/** Starts a run and prints its header. */
 	public static BenchOutput start(String name, String title, String[] args) {
 		BenchOutput out = new BenchOutput(name);
-		String revision = dev.ragplatform.commons.GitRevision.describe();
+		String revision = dev.ragplatform.runtime.GitRevision.describe();
 		String machine = String.format(Locale.ROOT, "%d cores, %,d MB heap, Java %s, %s %s",
 				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version(),
 				System.getProperty("os.name"), System.getProperty("os.arch"));

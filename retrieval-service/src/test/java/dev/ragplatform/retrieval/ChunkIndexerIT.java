@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.chunk.DocumentDeleted;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.chunk.DocumentDeleted;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.testsupport.KafkaBroker;
 import dev.ragplatform.testsupport.PostgresDatabase;
 import dev.ragplatform.testsupport.RealKafka;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.ragplatform.commons.chunk.ChunkEvent;
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.ChunkEvent;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.kafka.Topics;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -2,28 +2,20 @@ package dev.ragplatform.embedding.embed;
 
 import java.net.URI;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 
 /** An RFC 9457 problem answered by this service: bad input (400, 413, 422) or overload (429, 503). */
-class EmbeddingProblem extends ErrorResponseException {
+class EmbeddingProblem extends ServiceProblem {
 
 	private final String outcome;
 
 	private EmbeddingProblem(HttpStatus status, URI type, String title, String detail, String outcome) {
-		super(status, problem(status, type, title, detail), null);
+		super(status, type, title, detail);
 		this.outcome = outcome;
-	}
-
-	private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(type);
-		problem.setTitle(title);
-		return problem;
 	}
 
 	/** The outcome tag of the request counter. */
@@ -31,12 +23,12 @@ class EmbeddingProblem extends ErrorResponseException {
 		return this.outcome;
 	}
 
-	static EmbeddingProblem badRequest(String detail) {
+	public static EmbeddingProblem badRequest(String detail) {
 		return new EmbeddingProblem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail,
 				"invalid");
 	}
 
-	static EmbeddingProblem notFound(String detail) {
+	public static EmbeddingProblem notFound(String detail) {
 		return new EmbeddingProblem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", detail, "invalid");
 	}
 

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.ragplatform.commons.batching.DeadlineExceededException;
-import dev.ragplatform.commons.batching.QueueFullException;
-import dev.ragplatform.commons.batching.TokenBudgetBatcher;
+import dev.ragplatform.runtime.batching.DeadlineExceededException;
+import dev.ragplatform.runtime.batching.QueueFullException;
+import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;

@@ -12,8 +12,9 @@ import java.util.Map;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.ragplatform.commons.model.BundledModelFiles;
-import dev.ragplatform.commons.batching.TokenBudgetBatcher;
+import dev.ragplatform.runtime.onnx.OnnxSessions;
+import dev.ragplatform.runtime.model.BundledModelFiles;
+import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -102,10 +103,7 @@ public class EmbeddingModels implements DisposableBean {
 	private void add(OrtEnvironment env, ModelDescriptor descriptor, byte[] onnx, InputStream tokenizerJson,
 			EmbeddingProperties properties, MeterRegistry meters) throws IOException, OrtException {
 		long started = System.nanoTime();
-		OrtSession session;
-		try (OrtSession.SessionOptions options = sessionOptions(properties)) {
-			session = env.createSession(onnx, options);
-		}
+		OrtSession session = OnnxSessions.open(sessionSettings(properties), (options) -> env.createSession(onnx, options));
 		OnnxEncoder encoder = new OnnxEncoder(env, session, descriptor);
 		TextTokenizer tokenizer = new TextTokenizer(tokenizerJson, descriptor.maxTokens());
 		EmbeddingProperties.Batching batching = properties.batching();
@@ -120,25 +118,9 @@ public class EmbeddingModels implements DisposableBean {
 				(System.nanoTime() - started) / 1_000_000);
 	}
 
-	static OrtSession.SessionOptions sessionOptions(EmbeddingProperties properties) throws OrtException {
-		OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-		options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-		options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-		options.setIntraOpNumThreads(properties.effectiveIntraOpThreads());
-		options.setInterOpNumThreads(1);
-		// spinning ONNX Runtime threads burn the cores that HTTP, JSON and tokenisation need between batches
-		options.addConfigEntry("session.intra_op.allow_spinning", properties.allowSpinning() ? "1" : "0");
-		if (properties.device() == EmbeddingProperties.Device.CUDA) {
-			try {
-				options.addCUDA(properties.cudaDeviceId());
-			}
-			catch (OrtException ex) {
-				throw new IllegalStateException("rag.embedding.device=cuda, but ONNX Runtime has no CUDA provider here ("
-						+ ex.getMessage() + "). Build with the gpu profile (./mvnw -Pgpu package) and run on a machine "
-						+ "with an NVIDIA GPU, CUDA 12 and cuDNN 9.", ex);
-			}
-		}
-		return options;
+	static OnnxSessions.Settings sessionSettings(EmbeddingProperties properties) {
+		return new OnnxSessions.Settings("rag.embedding", properties.device() == EmbeddingProperties.Device.CUDA,
+				properties.cudaDeviceId(), properties.effectiveIntraOpThreads(), properties.allowSpinning());
 	}
 
 	/** The named model, or the default one for {@code null}. */

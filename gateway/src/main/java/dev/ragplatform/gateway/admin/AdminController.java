@@ -2,7 +2,7 @@ package dev.ragplatform.gateway.admin;
 
 import java.nio.file.Path;
 
-import dev.ragplatform.gateway.web.GatewayProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -47,7 +47,7 @@ class AdminController {
 		return Mono.fromCallable(() -> {
 			Path path = this.reports.file(file);
 			if (path == null) {
-				throw GatewayProblem.notFound("no report file '" + file + "' (names end in .json, .md or .png)");
+				throw ServiceProblem.notFound("no report file '" + file + "' (names end in .json, .md or .png)");
 			}
 			MediaType type = file.endsWith(".png") ? MediaType.IMAGE_PNG
 					: file.endsWith(".json") ? MediaType.APPLICATION_JSON

@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.ragplatform.gateway.route.Scope;
-import dev.ragplatform.gateway.web.GatewayProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ApiKeys {
 
 	/** retrieval-service's collection names. */
-	static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+	static final Pattern COLLECTION = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;
 
 	static final int MAX_COLLECTIONS = 1000;
 
@@ -40,17 +40,17 @@ class ApiKeys {
 
 	Created create(String name, List<String> scopeNames, List<String> collectionNames, java.time.Instant expiresAt) {
 		if (name == null || name.isBlank() || name.length() > 100) {
-			throw GatewayProblem.badRequest("name is required, at most 100 characters");
+			throw ServiceProblem.badRequest("name is required, at most 100 characters");
 		}
 		Set<Scope> scopes = scopes(scopeNames);
 		Set<String> collections = collections(collectionNames);
 		if (scopes.contains(Scope.ADMIN) && collections != null) {
 			// an admin key manages keys, so it could give itself any collection: a list would only look like a limit
-			throw GatewayProblem.badRequest("collections: an admin key reaches every collection (it manages keys); "
+			throw ServiceProblem.badRequest("collections: an admin key reaches every collection (it manages keys); "
 					+ "leave collections out, or give read or write scopes");
 		}
 		if (expiresAt != null && !expiresAt.isAfter(java.time.Instant.now())) {
-			throw GatewayProblem.badRequest("expiresAt must be in the future");
+			throw ServiceProblem.badRequest("expiresAt must be in the future");
 		}
 		String secret = KeySecrets.generate();
 		UUID id = UUID.randomUUID();
@@ -64,7 +64,7 @@ class ApiKeys {
 	}
 
 	ApiKey get(UUID id) {
-		return this.repository.findById(id).orElseThrow(() -> GatewayProblem.notFound("no API key " + id));
+		return this.repository.findById(id).orElseThrow(() -> ServiceProblem.notFound("no API key " + id));
 	}
 
 	/** Deletes a key; the last admin key stays, so the gateway can always be managed. */
@@ -73,7 +73,7 @@ class ApiKeys {
 			this.repository.lockBootstrap();
 			ApiKey key = get(id);
 			if (key.scopes().contains(Scope.ADMIN) && this.repository.countAdmins(id) == 0) {
-				throw GatewayProblem.conflict("the last admin key cannot be deleted: create another admin key first");
+				throw ServiceProblem.conflict("the last admin key cannot be deleted: create another admin key first");
 			}
 			this.repository.delete(id);
 		});
@@ -87,7 +87,7 @@ class ApiKeys {
 		Set<Scope> scopes = EnumSet.noneOf(Scope.class);
 		for (String name : names) {
 			scopes.add(Scope.fromWire(name)
-				.orElseThrow(() -> GatewayProblem.badRequest("unknown scope '" + name + "': read, write or admin")));
+				.orElseThrow(() -> ServiceProblem.badRequest("unknown scope '" + name + "': read, write or admin")));
 		}
 		return scopes;
 	}
@@ -97,15 +97,15 @@ class ApiKeys {
 			return null;
 		}
 		if (names.isEmpty()) {
-			throw GatewayProblem.badRequest("collections: omit it for every collection, or name at least one");
+			throw ServiceProblem.badRequest("collections: omit it for every collection, or name at least one");
 		}
 		if (names.size() > MAX_COLLECTIONS) {
-			throw GatewayProblem.badRequest("collections: at most " + MAX_COLLECTIONS);
+			throw ServiceProblem.badRequest("collections: at most " + MAX_COLLECTIONS);
 		}
 		Set<String> collections = new LinkedHashSet<>();
 		for (String name : names) {
 			if (name == null || !COLLECTION.matcher(name).matches()) {
-				throw GatewayProblem.badRequest("collections: '" + name + "' is not a collection name ("
+				throw ServiceProblem.badRequest("collections: '" + name + "' is not a collection name ("
 						+ COLLECTION.pattern() + ")");
 			}
 			collections.add(name);

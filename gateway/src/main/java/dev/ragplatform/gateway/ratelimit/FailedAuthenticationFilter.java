@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.gateway.config.GatewayProperties;
 import dev.ragplatform.gateway.key.KeyLookup;
 import dev.ragplatform.gateway.web.Problems;

@@ -1,6 +1,6 @@
 package dev.ragplatform.gateway.ratelimit;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.gateway.config.GatewayProperties;
 import dev.ragplatform.gateway.route.ApiRoute;
 import dev.ragplatform.gateway.route.RequestRoute;

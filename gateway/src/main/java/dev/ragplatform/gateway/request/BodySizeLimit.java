@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.ragplatform.gateway.config.GatewayProperties;
 import dev.ragplatform.gateway.route.ApiRoute;
 import dev.ragplatform.gateway.route.RequestRoute;
-import dev.ragplatform.gateway.web.GatewayProblem;
 import dev.ragplatform.gateway.web.Problems;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -71,8 +71,8 @@ class BodySizeLimit implements WebFilter {
 		return chain.filter(exchange.mutate().request(counted).build());
 	}
 
-	private static GatewayProblem tooLarge(long size, long limit) {
-		return GatewayProblem.payloadTooLarge("the request body (" + describe(size) + ") is larger than this route takes ("
+	private static ServiceProblem tooLarge(long size, long limit) {
+		return ServiceProblem.tooLarge("Payload too large", "the request body (" + describe(size) + ") is larger than this route takes ("
 				+ describe(limit) + ")");
 	}
 

@@ -2,7 +2,7 @@ package dev.ragplatform.gateway.request;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 

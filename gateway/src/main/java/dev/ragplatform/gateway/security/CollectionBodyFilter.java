@@ -3,7 +3,7 @@ package dev.ragplatform.gateway.security;
 import java.util.List;
 import java.util.Optional;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.gateway.config.GatewayProperties;
 import dev.ragplatform.gateway.route.ApiRoute;
 import dev.ragplatform.gateway.route.RequestRoute;

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.ragplatform.commons.problem.ProblemTypes;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.gateway.request.RequestId;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,10 +35,7 @@ public final class Problems {
 	}
 
 	public static ProblemDetail of(HttpStatusCode status, URI type, String title, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(type);
-		problem.setTitle(title);
-		return problem;
+		return dev.ragplatform.runtime.problem.ServiceProblem.problem(status, type, title, detail);
 	}
 
 	/** The type a problem gets when whoever raised it did not say (Spring's own 404, 405, 415…). */

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
+import dev.ragplatform.runtime.http.ServiceClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
@@ -26,18 +27,17 @@ public class CollectionClient {
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(CollectionClient.class);
 
 	/** retrieval-service's name rule, checked here too so no odd name reaches a URL. */
-	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+	private static final Pattern NAME = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;
 
-	private final RestClient http;
+	private final ServiceClient retrieval;
 
 	private final Duration cacheFor;
 
 	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-	CollectionClient(RestClient.Builder builder, IngestProperties properties) {
-		var requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(properties.retrieval().timeout());
-		this.http = builder.baseUrl(properties.retrieval().url().toString()).requestFactory(requestFactory).build();
+	CollectionClient(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters) {
+		this.retrieval = ServiceClient.create(builder, "retrieval-service", properties.retrieval().url(),
+				properties.retrieval().timeout(), ServiceClient.Policy.defaults(), meters);
 		this.cacheFor = properties.retrieval().cacheFor();
 	}
 
@@ -66,7 +66,8 @@ public class CollectionClient {
 	private Optional<CollectionSettings> fetch(String name) {
 		JsonNode body;
 		try {
-			body = this.http.get().uri("/v1/collections/{name}", name).retrieve().body(JsonNode.class);
+			body = this.retrieval
+				.idempotent((http) -> http.get().uri("/v1/collections/{name}", name).retrieve().body(JsonNode.class));
 		}
 		catch (HttpClientErrorException.NotFound ex) {
 			return Optional.empty();

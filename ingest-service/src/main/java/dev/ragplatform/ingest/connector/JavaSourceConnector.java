@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
 import dev.ragplatform.ingest.pipeline.DocumentIntake;
-import dev.ragplatform.ingest.web.IngestProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,21 +44,21 @@ public class JavaSourceConnector {
 
 	public Job start(String collection, String path, Set<String> modules, List<String> packages) {
 		if (path == null || path.isBlank()) {
-			throw IngestProblem.badRequest("path is required: a JDK lib/src.zip or a Maven -sources.jar");
+			throw ServiceProblem.badRequest("path is required: a JDK lib/src.zip or a Maven -sources.jar");
 		}
 		Path archive;
 		try {
 			archive = Path.of(path).toAbsolutePath().normalize();
 		}
 		catch (java.nio.file.InvalidPathException ex) {
-			throw IngestProblem.badRequest("path is not a valid path: " + ex.getMessage());
+			throw ServiceProblem.badRequest("path is not a valid path: " + ex.getMessage());
 		}
 		if (this.allowedRoots.stream().noneMatch(archive::startsWith)) {
-			throw IngestProblem.badRequest("path must be under one of rag.ingest.connectors.allowed-roots "
+			throw ServiceProblem.badRequest("path must be under one of rag.ingest.connectors.allowed-roots "
 					+ this.allowedRoots);
 		}
 		if (!Files.isRegularFile(archive)) {
-			throw IngestProblem.notFound("No source archive at " + archive + ".");
+			throw ServiceProblem.notFound("No source archive at " + archive + ".");
 		}
 		this.intake.requireCollection(collection);
 		Job job = new Job(UUID.randomUUID(), collection, archive.toString(), modules, packages, Instant.now());
@@ -70,7 +70,7 @@ public class JavaSourceConnector {
 	public Job get(String collection, UUID id) {
 		Job job = this.jobs.get(id);
 		if (job == null || !job.collection.equals(collection)) {
-			throw IngestProblem.notFound("No Java source import " + id + " in collection '" + collection + "'.");
+			throw ServiceProblem.notFound("No Java source import " + id + " in collection '" + collection + "'.");
 		}
 		return job;
 	}

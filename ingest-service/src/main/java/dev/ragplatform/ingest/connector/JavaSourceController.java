@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.ragplatform.ingest.web.IngestProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
+
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,7 +41,7 @@ class JavaSourceController {
 			return this.connector.get(collection, UUID.fromString(id)).view();
 		}
 		catch (IllegalArgumentException ex) {
-			throw IngestProblem.notFound("No Java source import " + id + ".");
+			throw ServiceProblem.notFound("No Java source import " + id + ".");
 		}
 	}
 

@@ -4,7 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.contracts.document.DocumentStatus;
 
 /**
  * A document as ingest-service tracks it: its current version and that version's progress.

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ragplatform.commons.document.DocumentStatus;
+import dev.ragplatform.contracts.document.DocumentStatus;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
 import dev.ragplatform.ingest.pipeline.DocumentIntake;
-import dev.ragplatform.ingest.web.IngestProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,11 +80,11 @@ class DocumentController {
 				wanted = DocumentStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw IngestProblem.badRequest("status must be one of " + Arrays.toString(DocumentStatus.values()));
+				throw ServiceProblem.badRequest("status must be one of " + Arrays.toString(DocumentStatus.values()));
 			}
 		}
 		if (page < 0 || size < 1 || size > 500) {
-			throw IngestProblem.badRequest("page must be ≥ 0 and size between 1 and 500");
+			throw ServiceProblem.badRequest("page must be ≥ 0 and size between 1 and 500");
 		}
 		List<DocumentView> items = this.documents.list(collection, wanted, page, size)
 			.stream()
@@ -99,10 +99,10 @@ class DocumentController {
 	String text(@PathVariable String collection, @PathVariable String id) {
 		Document document = this.intake.get(collection, uuid(id));
 		if (document.status() == DocumentStatus.DELETED) {
-			throw IngestProblem.notFound("Document " + id + " was deleted: its content and text are erased.");
+			throw ServiceProblem.notFound("Document " + id + " was deleted: its content and text are erased.");
 		}
 		return this.documents.text(document.id(), document.version())
-			.orElseThrow(() -> IngestProblem.notFound("Document " + id + " has not been parsed yet."));
+			.orElseThrow(() -> ServiceProblem.notFound("Document " + id + " has not been parsed yet."));
 	}
 
 	@PostMapping("/{id}:retry")
@@ -133,7 +133,7 @@ class DocumentController {
 			return this.json.readValue(metadata, MAP);
 		}
 		catch (JacksonException ex) {
-			throw IngestProblem.badRequest("metadata must be a JSON object: " + ex.getOriginalMessage());
+			throw ServiceProblem.badRequest("metadata must be a JSON object: " + ex.getOriginalMessage());
 		}
 	}
 
@@ -142,7 +142,7 @@ class DocumentController {
 			return UUID.fromString(id);
 		}
 		catch (IllegalArgumentException ex) {
-			throw IngestProblem.notFound("No document has the id '" + id + "'.");
+			throw ServiceProblem.notFound("No document has the id '" + id + "'.");
 		}
 	}
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.ingest.web.IngestProblem;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,7 +78,7 @@ public class DocumentRepository {
 	 *
 	 * @return the first request's registration (unchanged) when the key was used before for the same request, null
 	 * when the key is new
-	 * @throws IngestProblem 422 when the key was used for a different request
+	 * @throws ServiceProblem 422 when the key was used for a different request
 	 */
 	private Registration claim(Submission s, byte[] hash) {
 		byte[] request = requestHash(s, hash);
@@ -95,7 +95,7 @@ public class DocumentRepository {
 			.query((rs, n) -> Map.entry(rs.getBytes(1), rs.getObject(2, UUID.class)))
 			.single();
 		if (!Arrays.equals(first.getKey(), request) || first.getValue() == null) {
-			throw IngestProblem.unprocessable("Idempotency-Key '" + s.idempotencyKey() + "' was used for a different "
+			throw ServiceProblem.unprocessable("Invalid request", "Idempotency-Key '" + s.idempotencyKey() + "' was used for a different "
 					+ "request in collection '" + s.collection() + "'; use a new key for a new request.");
 		}
 		return new Registration(find(first.getValue()).orElseThrow(), true);

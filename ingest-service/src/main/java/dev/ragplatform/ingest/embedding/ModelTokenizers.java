@@ -8,10 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.ragplatform.ingest.chunk.ModelTokenizer;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
+import dev.ragplatform.runtime.http.ServiceClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -25,14 +26,14 @@ import org.springframework.web.client.RestClientResponseException;
 @Component
 public class ModelTokenizers implements DisposableBean {
 
-	private final RestClient http;
+	private final ServiceClient embedding;
 
 	private final Map<String, Model> models = new ConcurrentHashMap<>();
 
-	ModelTokenizers(RestClient.Builder builder, IngestProperties properties) {
-		var requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(properties.embedding().timeout());
-		this.http = builder.baseUrl(properties.embedding().url().toString()).requestFactory(requestFactory).build();
+	ModelTokenizers(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters) {
+		// its own breaker: EmbeddingClient's counts embedding calls, this one the tokenizer downloads
+		this.embedding = ServiceClient.create(builder, "embedding-service-tokenizers", properties.embedding().url(),
+				properties.embedding().timeout(), ServiceClient.Policy.defaults(), meters);
 	}
 
 	/**
@@ -53,8 +54,10 @@ public class ModelTokenizers implements DisposableBean {
 
 	private Model fetch(String model) {
 		try {
-			byte[] json = this.http.get().uri("/v1/models/{model}/tokenizer.json", model).retrieve().body(byte[].class);
-			JsonNode info = this.http.get().uri("/info?model={model}", model).retrieve().body(JsonNode.class);
+			byte[] json = this.embedding.idempotent(
+					(http) -> http.get().uri("/v1/models/{model}/tokenizer.json", model).retrieve().body(byte[].class));
+			JsonNode info = this.embedding
+				.idempotent((http) -> http.get().uri("/info?model={model}", model).retrieve().body(JsonNode.class));
 			int maxTokens = (info != null) ? info.path("max_input_length").asInt(512) : 512;
 			return new Model(new ModelTokenizer(new ByteArrayInputStream(json)), maxTokens);
 		}
@@ -66,7 +69,7 @@ public class ModelTokenizers implements DisposableBean {
 					+ " for the tokenizer of " + model, ex);
 		}
 		catch (RestClientException ex) {
-			throw new DependencyUnavailableException("embedding-service is unreachable: " + ex.getMessage(), ex);
+			throw new DependencyUnavailableException("embedding-service is unreachable", ex);
 		}
 		catch (IOException ex) {
 			throw new EmbeddingRejectedException("the tokenizer of '" + model + "' cannot be loaded: " + ex.getMessage());

@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.ragplatform.commons.document.DocumentRecord;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.document.DocumentRecord;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.document.Document;
 import dev.ragplatform.ingest.document.DocumentRepository;

@@ -8,10 +8,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.ragplatform.commons.chunk.DocumentDeleted;
-import dev.ragplatform.commons.document.DocumentRecord;
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.DocumentDeleted;
+import dev.ragplatform.contracts.document.DocumentRecord;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.collection.CollectionClient;
 import dev.ragplatform.ingest.collection.CollectionSettings;
 import dev.ragplatform.ingest.config.IngestProperties;
@@ -21,7 +21,7 @@ import dev.ragplatform.ingest.document.DocumentRepository.Registration;
 import dev.ragplatform.ingest.document.Submission;
 import dev.ragplatform.ingest.parse.DocumentParser;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
-import dev.ragplatform.ingest.web.IngestProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.KafkaOperations;
@@ -75,7 +75,7 @@ public class DocumentIntake {
 			Map<String, Object> metadata, String idempotencyKey) {
 		long generation = requireCollection(collection).generation();
 		if (text == null || text.isBlank()) {
-			throw IngestProblem.empty("The document has no text.");
+			throw ServiceProblem.unprocessable("Empty document", "The document has no text.");
 		}
 		byte[] content = text.getBytes(StandardCharsets.UTF_8);
 		requireSize(content.length);
@@ -89,13 +89,13 @@ public class DocumentIntake {
 			String fileName, Map<String, Object> metadata, String idempotencyKey) {
 		long generation = requireCollection(collection).generation();
 		if (content == null || content.length == 0) {
-			throw IngestProblem.empty("The file is empty.");
+			throw ServiceProblem.unprocessable("Empty document", "The file is empty.");
 		}
 		requireSize(content.length);
 		requireNoNul(externalId, title, metadata);
 		String mediaType = this.parser.detect(content, fileName);
 		if (!this.parser.supported(mediaType)) {
-			throw IngestProblem.unsupportedType("Documents of type " + mediaType + " are not supported (detected from "
+			throw ServiceProblem.unsupportedType("Unsupported document type", "Documents of type " + mediaType + " are not supported (detected from "
 					+ "the content). Send PDF, HTML, Markdown, DOCX, ODT, RTF, EPUB or plain text.");
 		}
 		return queue(new Submission(collection, blankToNull(externalId), blankToNull(title), metadata, content,
@@ -126,10 +126,10 @@ public class DocumentIntake {
 	public Document retry(String collection, UUID id) {
 		Document doc = get(collection, id);
 		if (doc.status() != DocumentStatus.FAILED) {
-			throw IngestProblem.conflict("Only failed documents can be retried; this one is " + doc.status() + ".");
+			throw ServiceProblem.conflict("Only failed documents can be retried; this one is " + doc.status() + ".");
 		}
 		if (this.documents.content(id, doc.version()).isEmpty()) {
-			throw IngestProblem.conflict("The content of version " + doc.version() + " is no longer stored; send the "
+			throw ServiceProblem.conflict("The content of version " + doc.version() + " is no longer stored; send the "
 					+ "document again.");
 		}
 		this.documents.retry(id);
@@ -141,7 +141,7 @@ public class DocumentIntake {
 	public Document delete(String collection, UUID id) {
 		Document doc = get(collection, id);
 		if (doc.status() == DocumentStatus.DELETED) {
-			throw IngestProblem.notFound("Document " + id + " was deleted.");
+			throw ServiceProblem.notFound("Document " + id + " was deleted.");
 		}
 		DocumentDeleted event = new DocumentDeleted(collection, id.toString(), doc.version());
 		sendAndAwait(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event), "the deletion");
@@ -153,7 +153,7 @@ public class DocumentIntake {
 	public Document get(String collection, UUID id) {
 		return this.documents.find(id)
 			.filter((d) -> d.collection().equals(collection))
-			.orElseThrow(() -> IngestProblem.notFound("Document " + id + " is not in collection '" + collection + "'."));
+			.orElseThrow(() -> ServiceProblem.notFound("Document " + id + " is not in collection '" + collection + "'."));
 	}
 
 	/**
@@ -256,14 +256,14 @@ public class DocumentIntake {
 	/** 404 unless the collection exists in retrieval-service. */
 	public CollectionSettings requireCollection(String collection) {
 		return this.collections.find(collection)
-			.orElseThrow(() -> IngestProblem.notFound("Collection '" + collection + "' does not exist."));
+			.orElseThrow(() -> ServiceProblem.notFound("Collection '" + collection + "' does not exist."));
 	}
 
 	/** PostgreSQL text and jsonb cannot hold NUL characters. */
 	private void requireNoNul(String externalId, String title, Map<String, Object> metadata) {
 		if (hasNul(externalId) || hasNul(title)
 				|| (metadata != null && this.json.writeValueAsString(metadata).contains("\\u0000"))) {
-			throw IngestProblem.badRequest("externalId, title and metadata must not contain NUL characters.");
+			throw ServiceProblem.badRequest("externalId, title and metadata must not contain NUL characters.");
 		}
 	}
 
@@ -273,7 +273,7 @@ public class DocumentIntake {
 
 	private void requireSize(long bytes) {
 		if (bytes > this.maxBytes) {
-			throw IngestProblem.tooLarge("The document has " + bytes + " bytes; at most " + this.maxBytes
+			throw ServiceProblem.tooLarge("Document too large", "The document has " + bytes + " bytes; at most " + this.maxBytes
 					+ " are accepted (rag.ingest.limits.max-document-size).");
 		}
 	}
@@ -284,7 +284,7 @@ public class DocumentIntake {
 			return null;
 		}
 		if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
-			throw IngestProblem.badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.");
+			throw ServiceProblem.badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.");
 		}
 		return key;
 	}

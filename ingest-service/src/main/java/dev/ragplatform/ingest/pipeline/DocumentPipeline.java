@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.chunk.ChunkSize;
 import dev.ragplatform.ingest.chunk.Chunker;
 import dev.ragplatform.ingest.chunk.TextChunk;

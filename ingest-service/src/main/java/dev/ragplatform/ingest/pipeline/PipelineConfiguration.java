@@ -3,9 +3,9 @@ package dev.ragplatform.ingest.pipeline;
 import java.time.Duration;
 import java.util.List;
 
-import dev.ragplatform.commons.kafka.DeadLetterMeter;
-import dev.ragplatform.commons.kafka.TopicShape;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.runtime.kafka.DeadLetterMeter;
+import dev.ragplatform.runtime.kafka.TopicShape;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -2,9 +2,9 @@ package dev.ragplatform.ingest.pipeline;
 
 import java.time.Instant;
 
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.commons.document.DocumentStatusEvent;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.contracts.document.DocumentStatusEvent;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.document.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

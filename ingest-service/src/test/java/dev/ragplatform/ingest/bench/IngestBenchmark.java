@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.IngestServiceApplication;
 import dev.ragplatform.ingest.chunk.Chunker;
 import dev.ragplatform.ingest.chunk.ChunkSize;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.ragplatform.llm.config.LlmAdapterProperties;
-import dev.ragplatform.llm.web.LlmProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
@@ -33,7 +33,7 @@ class ApiController {
 	static final int MAX_TOP_K = 100;
 
 	/** retrieval-service's collection names. */
-	private static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+	private static final Pattern COLLECTION = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;
 
 	private final ApiRecommender recommender;
 
@@ -58,7 +58,7 @@ class ApiController {
 			@RequestPart("file") MultipartFile file) throws IOException {
 		collection(collection, "collection");
 		if (file.isEmpty()) {
-			throw LlmProblem.badRequest("'file' is empty: send a CSV in the biker-train-qa.csv layout.");
+			throw ServiceProblem.badRequest("'file' is empty: send a CSV in the biker-train-qa.csv layout.");
 		}
 		String csv;
 		try {
@@ -68,21 +68,21 @@ class ApiController {
 				.toString();
 		}
 		catch (CharacterCodingException ex) {
-			throw LlmProblem.badRequest("'file' is not UTF-8 text.");
+			throw ServiceProblem.badRequest("'file' is not UTF-8 text.");
 		}
 		return this.importer.importCsv(collection, csv);
 	}
 
 	private ApiRecommender.Query query(RecommendRequest request) {
 		if (request == null || request.query() == null || request.query().isBlank()) {
-			throw LlmProblem.badRequest("'query' is required: the programming question to recommend APIs for.");
+			throw ServiceProblem.badRequest("'query' is required: the programming question to recommend APIs for.");
 		}
 		if (request.query().length() > this.maxQueryChars) {
-			throw LlmProblem.badRequest("'query' has " + request.query().length() + " characters; at most "
+			throw ServiceProblem.badRequest("'query' has " + request.query().length() + " characters; at most "
 					+ this.maxQueryChars + " are accepted (rag.llm.apis.max-query-chars).");
 		}
 		if (request.apiCollection() == null || request.apiCollection().isBlank()) {
-			throw LlmProblem.badRequest("'apiCollection' is required: the collection of API documentation "
+			throw ServiceProblem.badRequest("'apiCollection' is required: the collection of API documentation "
 					+ "(e.g. imported by ingest-service's Java API source connector).");
 		}
 		collection(request.apiCollection(), "apiCollection");
@@ -96,15 +96,15 @@ class ApiController {
 			filter = null;
 		}
 		if (filter != null && !filter.isObject()) {
-			throw LlmProblem.badRequest("'examplesFilter' must be a JSON object, a retrieval-service metadata filter "
+			throw ServiceProblem.badRequest("'examplesFilter' must be a JSON object, a retrieval-service metadata filter "
 					+ "such as {\"titleKey\": {\"ne\": \"howtoparseanint\"}}.");
 		}
 		if (filter != null && examples == null) {
-			throw LlmProblem.badRequest("'examplesFilter' needs an 'examplesCollection' to filter.");
+			throw ServiceProblem.badRequest("'examplesFilter' needs an 'examplesCollection' to filter.");
 		}
 		int topK = (request.topK() != null) ? request.topK() : DEFAULT_TOP_K;
 		if (topK < 1 || topK > MAX_TOP_K) {
-			throw LlmProblem.badRequest("'topK' must be between 1 and " + MAX_TOP_K + ", not " + topK + ".");
+			throw ServiceProblem.badRequest("'topK' must be between 1 and " + MAX_TOP_K + ", not " + topK + ".");
 		}
 		ApiRecommender.Mode mode = null;
 		if (request.mode() != null) {
@@ -112,7 +112,7 @@ class ApiController {
 				mode = ApiRecommender.Mode.valueOf(request.mode().strip().toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw LlmProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval or llm.");
+				throw ServiceProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval or llm.");
 			}
 		}
 		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter);
@@ -120,7 +120,7 @@ class ApiController {
 
 	private static void collection(String name, String field) {
 		if (name == null || !COLLECTION.matcher(name).matches()) {
-			throw LlmProblem.badRequest("'" + field + "' is not a collection name: " + ((name == null) ? "missing"
+			throw ServiceProblem.badRequest("'" + field + "' is not a collection name: " + ((name == null) ? "missing"
 					: "'" + name + "' does not match " + COLLECTION.pattern()) + ".");
 		}
 	}

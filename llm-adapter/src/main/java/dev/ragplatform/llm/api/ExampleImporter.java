@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ragplatform.llm.config.LlmAdapterProperties;
 import dev.ragplatform.llm.retrieval.RetrievalClient;
-import dev.ragplatform.llm.web.LlmProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
@@ -58,7 +58,7 @@ class ExampleImporter {
 		this.retrieval.collection(collection); // 404 before anything is submitted
 		ExamplesCsv.Parsed parsed = ExamplesCsv.parse(csv);
 		if (parsed.examples().isEmpty()) {
-			throw LlmProblem.badRequest("The CSV holds no example: expected a header ',title,answer' and rows such as "
+			throw ServiceProblem.badRequest("The CSV holds no example: expected a header ',title,answer' and rows such as "
 					+ "0,How to parse an int,['java.lang.Integer.parseInt'] (" + parsed.rows() + " rows, "
 					+ parsed.skipped() + " without a title or an API).");
 		}
@@ -66,7 +66,7 @@ class ExampleImporter {
 		AtomicInteger unchanged = new AtomicInteger();
 		AtomicInteger failedCount = new AtomicInteger();
 		List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
-		AtomicReference<LlmProblem> outage = new AtomicReference<>();
+		AtomicReference<ServiceProblem> outage = new AtomicReference<>();
 		Semaphore permits = new Semaphore(CONCURRENCY);
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (ExamplesCsv.Example example : parsed.examples()) {
@@ -90,7 +90,7 @@ class ExampleImporter {
 							failures.add(new Failure(example.externalId(), example.title(), ex.getMessage()));
 						}
 					}
-					catch (LlmProblem ex) {
+					catch (ServiceProblem ex) {
 						outage.compareAndSet(null, ex);
 					}
 					finally {
@@ -100,7 +100,7 @@ class ExampleImporter {
 			}
 		}
 		if (outage.get() != null) {
-			throw LlmProblem.dependencyUnavailable(outage.get().detail() + " (after " + submitted.get()
+			throw ServiceProblem.dependencyUnavailable(outage.get().detail() + " (after " + submitted.get()
 					+ " submitted and " + unchanged.get() + " unchanged of " + parsed.examples().size()
 					+ " examples; importing again resumes, unchanged ones are skipped by ingest)");
 		}
@@ -128,22 +128,22 @@ class ExampleImporter {
 			}
 			catch (HttpClientErrorException ex) {
 				if (ex.getStatusCode().value() != 429) {
-					throw new Refused(ex.getStatusCode().value() + ": " + LlmProblem.detailOf(ex));
+					throw new Refused(ex.getStatusCode().value() + ": " + ServiceProblem.detailOf(ex));
 				}
 				if (attempt == ATTEMPTS) {
-					throw LlmProblem.dependencyUnavailable("ingest-service kept answering 429: " + LlmProblem.detailOf(ex));
+					throw ServiceProblem.dependencyUnavailable("ingest-service kept answering 429: " + ServiceProblem.detailOf(ex));
 				}
 			}
 			catch (RestClientResponseException ex) {
 				if (attempt == ATTEMPTS) {
-					throw new Refused(ex.getStatusCode().value() + " after " + ATTEMPTS + " attempts: " + LlmProblem.detailOf(ex));
+					throw new Refused(ex.getStatusCode().value() + " after " + ATTEMPTS + " attempts: " + ServiceProblem.detailOf(ex));
 				}
 			}
 			catch (ResourceAccessException ex) {
 				if (attempt == ATTEMPTS) {
 					org.slf4j.LoggerFactory.getLogger(ExampleImporter.class)
 						.warn("ingest-service is unreachable: {}", ex.toString());
-					throw LlmProblem.dependencyUnavailable("ingest-service is unreachable; try again later");
+					throw ServiceProblem.dependencyUnavailable("ingest-service is unreachable; try again later");
 				}
 			}
 			pause(attempt);
@@ -156,7 +156,7 @@ class ExampleImporter {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw LlmProblem.dependencyUnavailable("interrupted while retrying ingest-service");
+			throw ServiceProblem.dependencyUnavailable("interrupted while retrying ingest-service");
 		}
 	}
 

@@ -8,7 +8,7 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ragplatform.llm.config.LlmAdapterProperties;
 import dev.ragplatform.llm.model.LanguageModel;
-import dev.ragplatform.llm.web.LlmProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -61,18 +61,18 @@ class CitationController {
 
 	private CitationPredictor.Query query(PredictRequest request) {
 		if (request == null || request.collection() == null || request.collection().isBlank()) {
-			throw LlmProblem.badRequest("'collection' is required: the collection whose documents may be cited.");
+			throw ServiceProblem.badRequest("'collection' is required: the collection whose documents may be cited.");
 		}
 		if (request.text() == null || request.text().isBlank()) {
-			throw LlmProblem.badRequest("'text' is required: the passage or judgment whose citations to predict.");
+			throw ServiceProblem.badRequest("'text' is required: the passage or judgment whose citations to predict.");
 		}
 		if (request.text().length() > this.maxTextChars) {
-			throw LlmProblem.badRequest("'text' has " + request.text().length() + " characters; at most "
+			throw ServiceProblem.badRequest("'text' has " + request.text().length() + " characters; at most "
 					+ this.maxTextChars + " are accepted (rag.llm.citations.max-text-chars).");
 		}
 		int topK = (request.topK() != null) ? request.topK() : DEFAULT_TOP_K;
 		if (topK < 1 || topK > MAX_TOP_K) {
-			throw LlmProblem.badRequest("'topK' must be between 1 and " + MAX_TOP_K + ", not " + topK + ".");
+			throw ServiceProblem.badRequest("'topK' must be between 1 and " + MAX_TOP_K + ", not " + topK + ".");
 		}
 		CitationPredictor.Mode mode;
 		if (request.mode() == null) {
@@ -83,13 +83,13 @@ class CitationController {
 				mode = CitationPredictor.Mode.valueOf(request.mode().trim().toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw LlmProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval, llm or ensemble.");
+				throw ServiceProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval, llm or ensemble.");
 			}
 		}
 		String searchMode = (request.searchMode() != null) ? request.searchMode().trim().toLowerCase(Locale.ROOT)
 				: "hybrid";
 		if (!SEARCH_MODES.contains(searchMode)) {
-			throw LlmProblem.badRequest("Unknown searchMode '" + request.searchMode() + "': use dense, lexical or hybrid.");
+			throw ServiceProblem.badRequest("Unknown searchMode '" + request.searchMode() + "': use dense, lexical or hybrid.");
 		}
 		return new CitationPredictor.Query(request.collection(), request.text(), topK, mode, searchMode,
 				Boolean.TRUE.equals(request.rerank()), (request.wholeText() != null) ? request.wholeText() : this.wholeText);

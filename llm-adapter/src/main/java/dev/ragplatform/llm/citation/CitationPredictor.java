@@ -21,7 +21,7 @@ import dev.ragplatform.llm.model.LanguageModel.Answer;
 import dev.ragplatform.llm.retrieval.RetrievalClient;
 import dev.ragplatform.llm.retrieval.RetrievalClient.Hit;
 import dev.ragplatform.llm.retrieval.RetrievalClient.Search;
-import dev.ragplatform.llm.web.LlmProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.stereotype.Service;
 
@@ -70,7 +70,7 @@ class CitationPredictor {
 		CitationContexts.Found found = CitationContexts.find(query.text(), this.settings.charsBefore(),
 				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText());
 		if (found.contexts().isEmpty()) {
-			throw LlmProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
+			throw ServiceProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
 		}
 		Mode mode = query.mode();
 		boolean useLlm = mode != Mode.RETRIEVAL && this.llm.configured();
@@ -262,7 +262,7 @@ class CitationPredictor {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw LlmProblem.dependencyUnavailable("interrupted while searching");
+			throw ServiceProblem.dependencyUnavailable("interrupted while searching");
 		}
 	}
 

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.ragplatform.llm.config.LlmAdapterProperties;
-import dev.ragplatform.llm.web.LlmProblem;
+import dev.ragplatform.runtime.http.ServiceClient;
+import dev.ragplatform.runtime.problem.ServiceProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
@@ -28,12 +29,11 @@ public class RetrievalClient {
 
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RetrievalClient.class);
 
-	private final RestClient http;
+	private final ServiceClient retrieval;
 
-	RetrievalClient(RestClient.Builder builder, LlmAdapterProperties properties) {
-		var requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(properties.retrieval().timeout());
-		this.http = builder.baseUrl(properties.retrieval().url().toString()).requestFactory(requestFactory).build();
+	RetrievalClient(RestClient.Builder builder, LlmAdapterProperties properties, MeterRegistry meters) {
+		this.retrieval = ServiceClient.create(builder, "retrieval-service", properties.retrieval().url(),
+				properties.retrieval().timeout(), ServiceClient.Policy.defaults(), meters);
 	}
 
 	/** Searches one collection; results best first. */
@@ -57,7 +57,7 @@ public class RetrievalClient {
 		if (search.rerank()) {
 			body.put("rerank", Map.of("enabled", true));
 		}
-		JsonNode response = call(() -> this.http.post().uri("/v1/search").body(body).retrieve().body(JsonNode.class));
+		JsonNode response = call((http) -> http.post().uri("/v1/search").body(body).retrieve().body(JsonNode.class));
 		return new Results(hits(response), response.path("adapter").asString("none"));
 	}
 
@@ -92,13 +92,13 @@ public class RetrievalClient {
 	/** The indexed document's view ({@code title}, {@code externalId}, {@code chunks}), empty when it has none. */
 	public Optional<JsonNode> document(String collection, String documentId) {
 		try {
-			JsonNode document = call(() -> this.http.get()
+			JsonNode document = call((http) -> http.get()
 				.uri("/v1/collections/{c}/documents/{id}", collection, documentId)
 				.retrieve()
 				.body(JsonNode.class));
 			return document.path("deleted").asBoolean(false) ? Optional.empty() : Optional.of(document);
 		}
-		catch (LlmProblem problem) {
+		catch (ServiceProblem problem) {
 			if (problem.getStatusCode().value() == 404) {
 				return Optional.empty();
 			}
@@ -108,37 +108,38 @@ public class RetrievalClient {
 
 	/** Fails with 404 when the collection does not exist. */
 	public JsonNode collection(String name) {
-		return call(() -> this.http.get().uri("/v1/collections/{c}", name).retrieve().body(JsonNode.class));
+		return call((http) -> http.get().uri("/v1/collections/{c}", name).retrieve().body(JsonNode.class));
 	}
 
-	private static JsonNode call(java.util.function.Supplier<JsonNode> request) {
+	/** Every call here reads (a search changes nothing): safe to repeat. */
+	private JsonNode call(java.util.function.Function<RestClient, JsonNode> request) {
 		try {
-			JsonNode body = request.get();
+			JsonNode body = this.retrieval.idempotent(request);
 			if (body == null) {
-				throw LlmProblem.dependencyUnavailable("retrieval-service answered without a body.");
+				throw ServiceProblem.dependencyUnavailable("retrieval-service answered without a body.");
 			}
 			return body;
 		}
 		catch (HttpClientErrorException ex) {
-			String detail = LlmProblem.detailOf(ex);
+			String detail = ServiceProblem.detailOf(ex);
 			HttpStatusCode status = ex.getStatusCode();
 			if (status.value() == 404) {
-				throw LlmProblem.notFound(detail);
+				throw ServiceProblem.notFound(detail);
 			}
 			if (status.value() == 400) {
-				throw LlmProblem.badRequest(detail);
+				throw ServiceProblem.badRequest(detail);
 			}
-			throw LlmProblem.dependencyUnavailable("retrieval-service answered " + status.value() + ": " + detail);
+			throw ServiceProblem.dependencyUnavailable("retrieval-service answered " + status.value() + ": " + detail);
 		}
 		catch (RestClientResponseException ex) {
 			// what a failing peer says (its body, its hosts) is logged here, not handed to our caller
 			logger.warn("retrieval-service answered {}: {}", ex.getStatusCode().value(), ex.getResponseBodyAsString());
-			throw LlmProblem.dependencyUnavailable(
+			throw ServiceProblem.dependencyUnavailable(
 					"retrieval-service answered " + ex.getStatusCode().value() + "; try again later");
 		}
 		catch (ResourceAccessException ex) {
 			logger.warn("retrieval-service is unreachable: {}", ex.toString());
-			throw LlmProblem.dependencyUnavailable("retrieval-service is unreachable; try again later");
+			throw ServiceProblem.dependencyUnavailable("retrieval-service is unreachable; try again later");
 		}
 	}
 

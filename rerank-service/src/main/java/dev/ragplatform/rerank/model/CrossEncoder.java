@@ -6,7 +6,7 @@ import java.util.List;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtException;
-import dev.ragplatform.commons.batching.TokenBudgetBatcher;
+import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

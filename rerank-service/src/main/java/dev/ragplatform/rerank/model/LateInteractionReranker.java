@@ -8,7 +8,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.onnxruntime.OrtException;
-import dev.ragplatform.commons.batching.TokenBudgetBatcher;
+import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

@@ -12,7 +12,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.ragplatform.commons.model.BundledModelFiles;
+import dev.ragplatform.runtime.onnx.OnnxSessions;
+import dev.ragplatform.runtime.model.BundledModelFiles;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -105,11 +106,8 @@ public class RerankModels implements DisposableBean {
 
 	/** A session opened by {@code opener} (on a bundled resource's bytes, or a directory's model.onnx file). */
 	private static OnnxModel session(OrtEnvironment env, ModelDescriptor descriptor, RerankProperties properties,
-			SessionOpener opener) throws OrtException {
-		OrtSession session;
-		try (OrtSession.SessionOptions options = sessionOptions(properties)) {
-			session = opener.open(options);
-		}
+			OnnxSessions.Opener opener) throws OrtException {
+		OrtSession session = OnnxSessions.open(sessionSettings(properties), opener);
 		try {
 			return new OnnxModel(env, session, descriptor.name(), descriptor.outputName());
 		}
@@ -119,26 +117,9 @@ public class RerankModels implements DisposableBean {
 		}
 	}
 
-	static OrtSession.SessionOptions sessionOptions(RerankProperties properties) throws OrtException {
-		OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-		options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-		options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-		options.setIntraOpNumThreads(properties.effectiveIntraOpThreads());
-		options.setInterOpNumThreads(1);
-		// spinning ONNX Runtime threads burn the cores that HTTP, JSON and tokenisation need between batches
-		options.addConfigEntry("session.intra_op.allow_spinning", properties.allowSpinning() ? "1" : "0");
-		if (properties.device() == RerankProperties.Device.CUDA) {
-			try {
-				options.addCUDA(properties.cudaDeviceId());
-			}
-			catch (OrtException ex) {
-				options.close();
-				throw new IllegalStateException("rag.rerank.device=cuda, but ONNX Runtime has no CUDA provider here ("
-						+ ex.getMessage() + "). Build with the gpu profile (./mvnw -Pgpu package) and run on a machine "
-						+ "with an NVIDIA GPU, CUDA 12 and cuDNN 9.", ex);
-			}
-		}
-		return options;
+	static OnnxSessions.Settings sessionSettings(RerankProperties properties) {
+		return new OnnxSessions.Settings("rag.rerank", properties.device() == RerankProperties.Device.CUDA,
+				properties.cudaDeviceId(), properties.effectiveIntraOpThreads(), properties.allowSpinning());
 	}
 
 	private static Path file(Path dir, String name) throws IOException {
@@ -148,13 +129,6 @@ public class RerankModels implements DisposableBean {
 					+ "and rerank.json)");
 		}
 		return file;
-	}
-
-	@FunctionalInterface
-	private interface SessionOpener {
-
-		OrtSession open(OrtSession.SessionOptions options) throws OrtException;
-
 	}
 
 	/** The named model, or the default one for {@code null} or blank. */

@@ -11,8 +11,8 @@ public sealed interface Reranker extends AutoCloseable permits CrossEncoder, Lat
 	 * Scores every document against the query, batching with other requests' work.
 	 * @throws QueryTooLongException when the query leaves no room for passages
 	 * @throws DocumentTooLongException when a document is too long and {@code truncate} is off
-	 * @throws dev.ragplatform.commons.batching.QueueFullException when the queue has no room now
-	 * @throws dev.ragplatform.commons.batching.DeadlineExceededException when the deadline passes first
+	 * @throws dev.ragplatform.runtime.batching.QueueFullException when the queue has no room now
+	 * @throws dev.ragplatform.runtime.batching.DeadlineExceededException when the deadline passes first
 	 */
 	Scores score(String query, List<String> documents, RerankOptions options);
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.ragplatform.commons.batching.DeadlineExceededException;
-import dev.ragplatform.commons.batching.QueueFullException;
+import dev.ragplatform.runtime.batching.DeadlineExceededException;
+import dev.ragplatform.runtime.batching.QueueFullException;
 import dev.ragplatform.rerank.config.RerankProperties;
 import dev.ragplatform.rerank.model.DocumentTooLongException;
 import dev.ragplatform.rerank.model.QueryTooLongException;

@@ -9,7 +9,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
@@ -136,7 +136,7 @@ class AdapterController {
 		Collection c = this.collections.get(collection);
 		AdapterRepository.Row row = row(c, id);
 		if (!this.jobs.cancel(row.id())) {
-			throw RetrievalProblem.conflict("adapter " + id + " is " + row.status() + "; only queued or training jobs "
+			throw ServiceProblem.conflict("adapter " + id + " is " + row.status() + "; only queued or training jobs "
 					+ "can be cancelled");
 		}
 		return view(c, row(c, id));
@@ -147,12 +147,12 @@ class AdapterController {
 		Collection c = this.collections.get(collection);
 		AdapterRepository.Row row = row(c, id);
 		if (!row.status().equals("ready")) {
-			throw RetrievalProblem.conflict("adapter " + id + " is " + row.status() + "; only a ready adapter can be "
+			throw ServiceProblem.conflict("adapter " + id + " is " + row.status() + "; only a ready adapter can be "
 					+ "activated");
 		}
 		JsonNode metrics = row.metrics();
 		if (metrics != null && !metrics.path("beatsBaseline").asBoolean(false)) {
-			throw RetrievalProblem.conflict("adapter " + id + " does not beat the unadapted baseline on its held-out "
+			throw ServiceProblem.conflict("adapter " + id + " does not beat the unadapted baseline on its held-out "
 					+ "queries (nDCG@10 " + metrics.path("validation").path("nDCG@10").asDouble() + " vs "
 					+ metrics.path("baseline").path("nDCG@10").asDouble() + "); it is not activated");
 		}
@@ -186,10 +186,10 @@ class AdapterController {
 			uuid = UUID.fromString(id);
 		}
 		catch (IllegalArgumentException ex) {
-			throw RetrievalProblem.badRequest("'" + id + "' is not an adapter id");
+			throw ServiceProblem.badRequest("'" + id + "' is not an adapter id");
 		}
 		return this.repository.find(c.id(), uuid)
-			.orElseThrow(() -> RetrievalProblem.notFound("collection '" + c.name() + "' has no adapter " + id));
+			.orElseThrow(() -> ServiceProblem.notFound("collection '" + c.name() + "' has no adapter " + id));
 	}
 
 	private AdapterView view(Collection c, AdapterRepository.Row r) {

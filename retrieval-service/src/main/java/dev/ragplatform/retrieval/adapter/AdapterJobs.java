@@ -35,7 +35,7 @@ import dev.ragplatform.retrieval.collection.Distance;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
 import dev.ragplatform.retrieval.search.SearchService;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,12 +177,12 @@ class AdapterJobs {
 	/** Checks the request, records the job and queues it. */
 	AdapterRepository.Row start(Collection collection, TrainRequest request) {
 		if (collection.distance() == Distance.L2) {
-			throw RetrievalProblem.badRequest("adapters need a cosine or inner_product collection; '"
+			throw ServiceProblem.badRequest("adapters need a cosine or inner_product collection; '"
 					+ collection.name() + "' uses l2");
 		}
 		boolean labels = request.labels() != null;
 		if (labels == (request.distillation() != null)) {
-			throw RetrievalProblem.badRequest("give exactly one of labels (query → documents pairs) or "
+			throw ServiceProblem.badRequest("give exactly one of labels (query → documents pairs) or "
 					+ "distillation (queries and a teacher)");
 		}
 		Settings settings = settings(request);
@@ -215,7 +215,7 @@ class AdapterJobs {
 			work = () -> runDistillation(id, collection, task, settings, queries, request.activate());
 		}
 		if (this.executor.getQueue().remainingCapacity() == 0) {
-			throw RetrievalProblem.tooManyRequests(this.executor.getQueue().size()
+			throw ServiceProblem.tooManyRequests(this.executor.getQueue().size()
 					+ " adapter jobs are already queued; wait for one to finish", 60);
 		}
 		AdapterRepository.Row row = this.repository.insert(id, collection.id(), request.name(),
@@ -230,7 +230,7 @@ class AdapterJobs {
 			this.cancelled.remove(id);
 			this.progress.remove(id);
 			this.repository.fail(id, "refused: the job queue is full");
-			throw RetrievalProblem.tooManyRequests("the adapter job queue is full; try again later", 60);
+			throw ServiceProblem.tooManyRequests("the adapter job queue is full; try again later", 60);
 		}
 		return row;
 	}
@@ -289,7 +289,7 @@ class AdapterJobs {
 	private static String objective(Distillation d) {
 		String objective = (d.objective() == null || d.objective().isBlank()) ? LISTWISE : d.objective();
 		if (!objective.equals(LISTWISE) && !objective.equals(PSEUDO_LABELS)) {
-			throw RetrievalProblem.badRequest("distillation.objective must be listwise (the teacher's rank "
+			throw ServiceProblem.badRequest("distillation.objective must be listwise (the teacher's rank "
 					+ "distribution) or pseudo-labels (its first documents as positives), not '" + objective + "'");
 		}
 		return objective;
@@ -299,7 +299,7 @@ class AdapterJobs {
 	private static String teacher(Distillation d) {
 		String teacher = (d.teacher() == null || d.teacher().isBlank()) ? "hybrid" : d.teacher();
 		if (!teacher.equals("hybrid") && !teacher.equals("rerank")) {
-			throw RetrievalProblem.badRequest("distillation.teacher must be hybrid or rerank (hybrid search "
+			throw ServiceProblem.badRequest("distillation.teacher must be hybrid or rerank (hybrid search "
 					+ "reranked by rerank-service), not '" + teacher + "'");
 		}
 		return teacher;
@@ -329,7 +329,7 @@ class AdapterJobs {
 	static String targetField(String field) {
 		String f = (field == null || field.isBlank()) ? "documentId" : field;
 		if (!f.equals("documentId") && !f.equals("externalId") && !f.matches("metadata\\.[A-Za-z0-9_-]{1,100}")) {
-			throw RetrievalProblem.badRequest("labels.targetField must be documentId, externalId or metadata.<key>; "
+			throw ServiceProblem.badRequest("labels.targetField must be documentId, externalId or metadata.<key>; "
 					+ "not '" + f + "'");
 		}
 		return f;
@@ -580,7 +580,7 @@ class AdapterJobs {
 		catch (Exception | OutOfMemoryError ex) {
 			logger.warn("adapter job {} failed", id, ex);
 			// our own refusals as they are; anything else by its kind, its message (hosts, SQL) only in the log
-			this.repository.fail(id, (ex instanceof IllegalArgumentException || ex instanceof RetrievalProblem)
+			this.repository.fail(id, (ex instanceof IllegalArgumentException || ex instanceof ServiceProblem)
 					? message(ex) : ex.getClass().getSimpleName() + "; the details are in retrieval-service's log");
 		}
 		finally {
@@ -590,7 +590,7 @@ class AdapterJobs {
 	}
 
 	private static String message(Throwable ex) {
-		return (ex instanceof RetrievalProblem p) ? p.detail() : String.valueOf(ex.getMessage());
+		return (ex instanceof ServiceProblem p) ? p.detail() : String.valueOf(ex.getMessage());
 	}
 
 	// ------------------------------------------------------------------------------------------------ steps
@@ -795,7 +795,7 @@ class AdapterJobs {
 
 	private static void check(boolean ok, String detail) {
 		if (!ok) {
-			throw RetrievalProblem.badRequest(detail);
+			throw ServiceProblem.badRequest(detail);
 		}
 	}
 

@@ -6,7 +6,7 @@ import java.util.UUID;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ragplatform.retrieval.collection.Collection;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -81,12 +81,12 @@ public class AdapterRegistry {
 			id = UUID.fromString(requested);
 		}
 		catch (IllegalArgumentException ex) {
-			throw RetrievalProblem.badRequest("adapter must be \"none\" or an adapter id; not '" + requested + "'");
+			throw ServiceProblem.badRequest("adapter must be \"none\" or an adapter id; not '" + requested + "'");
 		}
-		Meta meta = find(collection.id(), id).orElseThrow(() -> RetrievalProblem.notFound(
+		Meta meta = find(collection.id(), id).orElseThrow(() -> ServiceProblem.notFound(
 				"collection '" + collection.name() + "' has no ready adapter " + id));
 		if (!meta.task().equals(task)) {
-			throw RetrievalProblem.badRequest("adapter " + id + " was trained on queries of task '" + meta.task()
+			throw ServiceProblem.badRequest("adapter " + id + " was trained on queries of task '" + meta.task()
 					+ "', not '" + task + "'");
 		}
 		return new Selected(id, load(meta));

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ragplatform.retrieval.adapter.AdapterController.LabelPair;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -39,7 +39,7 @@ final class LabelFiles {
 			List<LabelPair> pairs = new ArrayList<>();
 			for (CSVRecord row : parser) {
 				if (!row.isConsistent()) {
-					throw RetrievalProblem.badRequest("CSV record " + row.getRecordNumber() + " has " + row.size()
+					throw ServiceProblem.badRequest("CSV record " + row.getRecordNumber() + " has " + row.size()
 							+ " fields, the header " + header.size() + " (quote fields that contain commas)");
 				}
 				String query = row.get(q);
@@ -51,7 +51,7 @@ final class LabelFiles {
 			return pairs;
 		}
 		catch (IOException | java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException ex) {
-			throw RetrievalProblem.badRequest("unreadable CSV: " + ex.getMessage());
+			throw ServiceProblem.badRequest("unreadable CSV: " + ex.getMessage());
 		}
 	}
 
@@ -67,7 +67,7 @@ final class LabelFiles {
 				node = AdapterRepository.JSON.readTree(lines[i]);
 			}
 			catch (JacksonException ex) {
-				throw RetrievalProblem.badRequest("line " + (i + 1) + " is not JSON: " + ex.getOriginalMessage());
+				throw ServiceProblem.badRequest("line " + (i + 1) + " is not JSON: " + ex.getOriginalMessage());
 			}
 			JsonNode targets = node.path("targets");
 			List<String> values = new ArrayList<>();
@@ -78,7 +78,7 @@ final class LabelFiles {
 				values.add(targets.asString());
 			}
 			if (!node.path("query").isString() || values.isEmpty()) {
-				throw RetrievalProblem.badRequest("line " + (i + 1) + " needs a \"query\" string and \"targets\"");
+				throw ServiceProblem.badRequest("line " + (i + 1) + " needs a \"query\" string and \"targets\"");
 			}
 			pairs.add(new LabelPair(node.path("query").asString(), values));
 		}
@@ -114,7 +114,7 @@ final class LabelFiles {
 	private static String column(Map<String, Integer> header, String named, List<String> candidates, String what) {
 		if (named != null && !named.isBlank()) {
 			if (!header.containsKey(named)) {
-				throw RetrievalProblem.badRequest("the CSV has no column '" + named + "'; its header: " + header.keySet());
+				throw ServiceProblem.badRequest("the CSV has no column '" + named + "'; its header: " + header.keySet());
 			}
 			return named;
 		}
@@ -123,7 +123,7 @@ final class LabelFiles {
 				return c;
 			}
 		}
-		throw RetrievalProblem.badRequest("the CSV has no " + what + " column (one of " + candidates
+		throw ServiceProblem.badRequest("the CSV has no " + what + " column (one of " + candidates
 				+ ", or name it with " + what + "Column); its header: " + header.keySet());
 	}
 

@@ -30,7 +30,7 @@ public record Collection(long id, String name, String embeddingModel, int dimens
 		long chunkCount, long tokenCount, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
 	/** Lower-case letters, digits, {@code _} and {@code -}; starts with a letter or digit; at most 63 characters. */
-	public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+	public static final Pattern NAME = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;
 
 	/** The collection's chunk partition; built from the numeric id only, never from user input. */
 	public String partition() {

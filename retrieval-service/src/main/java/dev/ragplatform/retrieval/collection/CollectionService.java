@@ -5,7 +5,7 @@ import java.util.List;
 import dev.ragplatform.retrieval.collection.CollectionRepository.NewCollection;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -37,7 +37,7 @@ public class CollectionService {
 	/** The collection, or a 404 problem; the name is checked against the pattern first (400). */
 	public Collection get(String name) {
 		return this.repository.findByName(checkName(name))
-			.orElseThrow(() -> RetrievalProblem.notFound("Collection '" + name + "' does not exist."));
+			.orElseThrow(() -> ServiceProblem.notFound("Collection '" + name + "' does not exist."));
 	}
 
 	List<Collection> list() {
@@ -59,31 +59,31 @@ public class CollectionService {
 		int efConstruction = (request.hnsw() != null && request.hnsw().efConstruction() != null)
 				? request.hnsw().efConstruction() : this.defaults.hnswEfConstruction();
 		if (m < 2 || m > 100) {
-			throw RetrievalProblem.badRequest("hnsw.m must be between 2 and 100");
+			throw ServiceProblem.badRequest("hnsw.m must be between 2 and 100");
 		}
 		if (efConstruction < 2 * m || efConstruction > 1000) {
-			throw RetrievalProblem.badRequest("hnsw.efConstruction must be between 2·m (" + 2 * m + ") and 1000");
+			throw ServiceProblem.badRequest("hnsw.efConstruction must be between 2·m (" + 2 * m + ") and 1000");
 		}
 		int target = (request.chunking() != null && request.chunking().targetTokens() != null)
 				? request.chunking().targetTokens() : this.defaults.chunkTargetTokens();
 		int overlap = (request.chunking() != null && request.chunking().overlapTokens() != null)
 				? request.chunking().overlapTokens() : Math.min(this.defaults.chunkOverlapTokens(), (target - 1) / 2);
 		if (target < 16 || target > 8192) {
-			throw RetrievalProblem.badRequest("chunking.targetTokens must be between 16 and 8192");
+			throw ServiceProblem.badRequest("chunking.targetTokens must be between 16 and 8192");
 		}
 		if (overlap < 0 || overlap * 2 >= target) {
-			throw RetrievalProblem.badRequest("chunking.overlapTokens must be at least 0 and less than half of "
+			throw ServiceProblem.badRequest("chunking.overlapTokens must be at least 0 and less than half of "
 					+ "targetTokens (" + target + ")");
 		}
 		if (!this.repository.languageExists(language)) {
-			throw RetrievalProblem.badRequest("language '" + language
+			throw ServiceProblem.badRequest("language '" + language
 					+ "' is not a PostgreSQL text search configuration (e.g. english, german, simple)");
 		}
 		// The model and task are checked by embedding them once; that also gives the dimensions.
 		int dimensions = (request.dimensions() != null) ? request.dimensions()
 				: this.embeddings.embedQuery(model, task, "dimension probe").length;
 		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
-			throw RetrievalProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
+			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
 					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
 		}
 		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
@@ -92,7 +92,7 @@ public class CollectionService {
 			return this.transactions.execute((tx) -> this.repository.insert(settings));
 		}
 		catch (DuplicateKeyException ex) {
-			throw RetrievalProblem.conflict("Collection '" + name + "' already exists.");
+			throw ServiceProblem.conflict("Collection '" + name + "' already exists.");
 		}
 	}
 
@@ -108,7 +108,7 @@ public class CollectionService {
 
 	static String checkName(String name) {
 		if (name == null || !Collection.NAME.matcher(name).matches()) {
-			throw RetrievalProblem.badRequest("Collection names are 1-63 characters of a-z, 0-9, '_' and '-', "
+			throw ServiceProblem.badRequest("Collection names are 1-63 characters of a-z, 0-9, '_' and '-', "
 					+ "starting with a letter or digit.");
 		}
 		return name;
@@ -123,7 +123,7 @@ public class CollectionService {
 			return parser.get();
 		}
 		catch (IllegalArgumentException ex) {
-			throw RetrievalProblem.badRequest(ex.getMessage());
+			throw ServiceProblem.badRequest(ex.getMessage());
 		}
 	}
 

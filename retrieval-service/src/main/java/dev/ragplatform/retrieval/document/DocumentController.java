@@ -7,7 +7,7 @@ import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.index.ChunkStore;
 import dev.ragplatform.retrieval.index.StatusPublisher;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,7 +65,7 @@ class DocumentController {
 				c.id(), documentId, index)
 			.stream()
 			.findFirst()
-			.orElseThrow(() -> RetrievalProblem.notFound("Chunk " + index + " of document '" + documentId
+			.orElseThrow(() -> ServiceProblem.notFound("Chunk " + index + " of document '" + documentId
 					+ "' is not in collection '" + collection + "'."));
 	}
 
@@ -82,8 +82,8 @@ class DocumentController {
 		}
 	}
 
-	private static RetrievalProblem notFound(String collection, String documentId) {
-		return RetrievalProblem.notFound("Document '" + documentId + "' is not in collection '" + collection + "'.");
+	private static ServiceProblem notFound(String collection, String documentId) {
+		return ServiceProblem.notFound("Document '" + documentId + "' is not in collection '" + collection + "'.");
 	}
 
 	record DocumentView(String documentId, long version, boolean deleted, String title, String externalId, int chunks,

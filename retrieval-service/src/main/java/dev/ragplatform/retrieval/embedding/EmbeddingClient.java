@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ragplatform.retrieval.config.RetrievalProperties;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.http.ServiceClient;
+import dev.ragplatform.runtime.problem.ServiceProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -20,12 +21,11 @@ public class EmbeddingClient {
 
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(EmbeddingClient.class);
 
-	private final RestClient http;
+	private final ServiceClient embedding;
 
-	EmbeddingClient(RestClient.Builder builder, RetrievalProperties properties) {
-		var requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(properties.embedding().timeout());
-		this.http = builder.baseUrl(properties.embedding().url().toString()).requestFactory(requestFactory).build();
+	EmbeddingClient(RestClient.Builder builder, RetrievalProperties properties, MeterRegistry meters) {
+		this.embedding = ServiceClient.create(builder, "embedding-service", properties.embedding().url(),
+				properties.embedding().timeout(), ServiceClient.Policy.defaults(), meters);
 	}
 
 	/** The task value that means "no task: the model's own query/document instructions". */
@@ -40,7 +40,7 @@ public class EmbeddingClient {
 	public List<float[]> embedQueries(String model, String task, List<String> texts) {
 		JsonNode data = call(model, task, "query", texts).path("data");
 		if (data.size() != texts.size()) {
-			throw RetrievalProblem.dependencyUnavailable("embedding-service returned " + data.size() + " vectors for "
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned " + data.size() + " vectors for "
 					+ texts.size() + " texts");
 		}
 		List<float[]> vectors = new java.util.ArrayList<>(texts.size());
@@ -62,53 +62,38 @@ public class EmbeddingClient {
 		}
 		JsonNode response;
 		try {
-			response = this.http.post()
-				.uri("/v1/embeddings")
-				.body(body)
-				.retrieve()
-				.body(JsonNode.class);
+			// embedding is a pure function of its input: safe to repeat
+			response = this.embedding
+				.idempotent((http) -> http.post().uri("/v1/embeddings").body(body).retrieve().body(JsonNode.class));
 		}
 		catch (RestClientResponseException ex) {
 			if (ex.getStatusCode().is4xxClientError() && ex.getStatusCode() != HttpStatusCode.valueOf(429)) {
-				throw RetrievalProblem.badRequest("embedding-service rejected the query: " + detail(ex));
+				throw ServiceProblem.badRequest("embedding-service rejected the query: " + ServiceProblem.detailOf(ex));
 			}
 			// what a failing peer says (its body, its hosts) is logged here, not handed to our caller
 			logger.warn("embedding-service answered {}: {}", ex.getStatusCode().value(), ex.getResponseBodyAsString());
-			throw RetrievalProblem.dependencyUnavailable("embedding-service answered " + ex.getStatusCode().value()
+			throw ServiceProblem.dependencyUnavailable("embedding-service answered " + ex.getStatusCode().value()
 					+ "; try again later");
 		}
 		catch (RestClientException ex) {
 			logger.warn("embedding-service is unreachable: {}", ex.toString());
-			throw RetrievalProblem.dependencyUnavailable("embedding-service is unreachable; try again later");
+			throw ServiceProblem.dependencyUnavailable("embedding-service is unreachable; try again later");
 		}
 		if (response == null) {
-			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no body");
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned no body");
 		}
 		return response;
 	}
 
 	private static float[] vector(JsonNode vector) {
 		if (vector == null || !vector.isArray() || vector.isEmpty()) {
-			throw RetrievalProblem.dependencyUnavailable("embedding-service returned no vector");
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned no vector");
 		}
 		float[] result = new float[vector.size()];
 		for (int i = 0; i < result.length; i++) {
 			result[i] = vector.get(i).floatValue();
 		}
 		return result;
-	}
-
-	private static String detail(RestClientResponseException ex) {
-		try {
-			JsonNode body = ex.getResponseBodyAs(JsonNode.class);
-			if (body != null && body.hasNonNull("detail")) {
-				return body.get("detail").asString();
-			}
-		}
-		catch (RuntimeException ignored) {
-			// not a problem document: its raw body is not passed on
-		}
-		return ex.getStatusText();
 	}
 
 }

@@ -1,8 +1,8 @@
 package dev.ragplatform.retrieval.index;
 
-import dev.ragplatform.commons.chunk.ChunkEvent;
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.ChunkEvent;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import tools.jackson.core.JacksonException;

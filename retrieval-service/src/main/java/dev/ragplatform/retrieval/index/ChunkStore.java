@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.pgvector.PGvector;
-import dev.ragplatform.commons.chunk.ChunkEvent;
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.chunk.DocumentDeleted;
+import dev.ragplatform.contracts.chunk.ChunkEvent;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.chunk.DocumentDeleted;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionRepository;
 import dev.ragplatform.retrieval.collection.Storage;

@@ -3,9 +3,10 @@ package dev.ragplatform.retrieval.index;
 import java.time.Duration;
 import java.util.List;
 
-import dev.ragplatform.commons.kafka.DeadLetterMeter;
-import dev.ragplatform.commons.kafka.TopicShape;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.runtime.failure.TransientFailures;
+import dev.ragplatform.runtime.kafka.DeadLetterMeter;
+import dev.ragplatform.runtime.kafka.TopicShape;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +33,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  */
 @Configuration(proxyBeanMethods = false)
 class IndexerConfiguration {
+
+	private static final TransientFailures TRANSIENT = TransientFailures
+		.of(List.of(PoisonRecordException.class, DataIntegrityViolationException.class), List.of());
 
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(IndexerConfiguration.class);
 
@@ -144,25 +148,7 @@ class IndexerConfiguration {
 	 * the record is fine, so wait and retry.
 	 */
 	static boolean transientFailure(Throwable ex) {
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof PoisonRecordException || t instanceof DataIntegrityViolationException) {
-				return false;
-			}
-			if (t instanceof org.springframework.dao.TransientDataAccessException
-					|| t instanceof org.springframework.dao.DataAccessResourceFailureException
-					|| t instanceof org.springframework.transaction.TransactionException
-					|| t instanceof java.sql.SQLTransientException || t instanceof java.net.ConnectException) {
-				return true;
-			}
-			if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-				String state = sql.getSQLState();
-				// 40: rollback (deadlock, serialization), 08: connection, 53: resources, 57P: shutdown
-				if (state.startsWith("40") || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
-					return true;
-				}
-			}
-		}
-		return false;
+		return TRANSIENT.isTransient(ex);
 	}
 
 }

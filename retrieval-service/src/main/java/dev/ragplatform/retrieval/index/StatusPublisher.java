@@ -5,9 +5,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.ragplatform.commons.document.DocumentStatus;
-import dev.ragplatform.commons.document.DocumentStatusEvent;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.document.DocumentStatus;
+import dev.ragplatform.contracts.document.DocumentStatusEvent;
+import dev.ragplatform.contracts.kafka.Topics;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.KafkaOperations;

@@ -12,7 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,7 +60,7 @@ class LexicalSearch {
 			return List.of();
 		}
 		if (lexemes.size() > this.settings.maxQueryTerms()) {
-			throw RetrievalProblem.badRequest("The query has " + lexemes.size() + " distinct terms; a lexical or "
+			throw ServiceProblem.badRequest("The query has " + lexemes.size() + " distinct terms; a lexical or "
 					+ "hybrid search takes at most " + this.settings.maxQueryTerms()
 					+ " (rag.retrieval.search.max-query-terms). Search passages of the text, or use mode dense.");
 		}

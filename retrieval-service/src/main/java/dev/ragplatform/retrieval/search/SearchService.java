@@ -17,7 +17,7 @@ import dev.ragplatform.retrieval.search.SearchController.ChunkHit;
 import dev.ragplatform.retrieval.search.SearchController.SearchRequest;
 import dev.ragplatform.retrieval.search.SearchController.SearchResponse;
 import dev.ragplatform.retrieval.search.SearchController.VectorSearchRequest;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +70,7 @@ public class SearchService {
 				return valueOf(value.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw RetrievalProblem.badRequest("mode must be dense, lexical or hybrid; not '" + value + "'");
+				throw ServiceProblem.badRequest("mode must be dense, lexical or hybrid; not '" + value + "'");
 			}
 		}
 
@@ -86,7 +86,7 @@ public class SearchService {
 		}
 		catch (org.springframework.dao.DataAccessException ex) {
 			if (timedOut(ex)) {
-				throw RetrievalProblem.dependencyUnavailable("The search did not finish within "
+				throw ServiceProblem.dependencyUnavailable("The search did not finish within "
 						+ this.properties.search().statementTimeout().toMillis() + " ms "
 						+ "(rag.retrieval.search.statement-timeout); narrow it with a filter or a shorter query.");
 			}
@@ -115,10 +115,10 @@ public class SearchService {
 	private SearchResponse searchWithinLimits(SearchRequest request, boolean admin) {
 		long started = System.nanoTime();
 		if (request.query() == null || request.query().isBlank()) {
-			throw RetrievalProblem.badRequest("query must not be empty");
+			throw ServiceProblem.badRequest("query must not be empty");
 		}
 		if (request.query().length() > this.properties.search().maxQueryCharacters()) {
-			throw RetrievalProblem.badRequest("The query has " + request.query().length() + " characters; a search "
+			throw ServiceProblem.badRequest("The query has " + request.query().length() + " characters; a search "
 					+ "takes at most " + this.properties.search().maxQueryCharacters()
 					+ " (rag.retrieval.search.max-query-characters).");
 		}
@@ -186,7 +186,7 @@ public class SearchService {
 	private void requireExactAllowed(Collection collection, Boolean exact, boolean admin) {
 		int most = this.properties.search().maxExactChunks();
 		if (Boolean.TRUE.equals(exact) && !admin && collection.chunkCount() > most) {
-			throw RetrievalProblem.forbidden("exact: true scans all " + collection.chunkCount() + " chunks of '"
+			throw ServiceProblem.forbidden("exact: true scans all " + collection.chunkCount() + " chunks of '"
 					+ collection.name() + "', more than rag.retrieval.search.max-exact-chunks (" + most + "): that needs "
 					+ "an admin key. Leave exact out to search the index (exact scans are chosen by themselves for "
 					+ "small or narrowly filtered collections).");
@@ -198,12 +198,12 @@ public class SearchService {
 		Collection collection = this.collections.get(request.collection());
 		requireExactAllowed(collection, request.exact(), admin);
 		if (request.vector() == null || request.vector().length != collection.dimensions()) {
-			throw RetrievalProblem.badRequest("vector must have " + collection.dimensions() + " dimensions, not "
+			throw ServiceProblem.badRequest("vector must have " + collection.dimensions() + " dimensions, not "
 					+ ((request.vector() != null) ? request.vector().length : 0));
 		}
 		for (float v : request.vector()) {
 			if (!Float.isFinite(v)) {
-				throw RetrievalProblem.badRequest("vector components must be finite numbers");
+				throw ServiceProblem.badRequest("vector components must be finite numbers");
 			}
 		}
 		int topK = topK(request.topK());
@@ -231,7 +231,7 @@ public class SearchService {
 		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
 				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"), true);
 		if (rerank && !Boolean.TRUE.equals(response.reranked())) {
-			throw RetrievalProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
+			throw ServiceProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
 		}
 		return response.results().stream().map((h) -> new ChunkRef(h.documentId(), h.chunkIndex())).toList();
 	}
@@ -319,14 +319,14 @@ public class SearchService {
 			return MetadataFilter.compile(filter);
 		}
 		catch (MetadataFilter.InvalidFilterException ex) {
-			throw RetrievalProblem.badRequest("filter: " + ex.getMessage());
+			throw ServiceProblem.badRequest("filter: " + ex.getMessage());
 		}
 	}
 
 	private int topK(Integer topK) {
 		int value = (topK != null) ? topK : this.properties.search().defaultTopK();
 		if (value < 1 || value > this.properties.search().maxTopK()) {
-			throw RetrievalProblem.badRequest("topK must be between 1 and " + this.properties.search().maxTopK());
+			throw ServiceProblem.badRequest("topK must be between 1 and " + this.properties.search().maxTopK());
 		}
 		return value;
 	}
@@ -334,7 +334,7 @@ public class SearchService {
 	private int efSearch(Integer efSearch) {
 		int value = (efSearch != null) ? efSearch : this.properties.search().efSearch();
 		if (value < 1 || value > 1000) {
-			throw RetrievalProblem.badRequest("efSearch must be between 1 and 1000");
+			throw ServiceProblem.badRequest("efSearch must be between 1 and 1000");
 		}
 		return value;
 	}
@@ -343,7 +343,7 @@ public class SearchService {
 		// the rest of the topK follow the reranked ones in retrieval order: a deep topK does not make a deep rerank
 		int value = (topN != null) ? topN : this.properties.rerank().defaultTopN();
 		if (value < 1 || value > this.properties.rerank().maxTopN()) {
-			throw RetrievalProblem.badRequest("rerank.topN must be between 1 and " + this.properties.rerank().maxTopN());
+			throw ServiceProblem.badRequest("rerank.topN must be between 1 and " + this.properties.rerank().maxTopN());
 		}
 		return value;
 	}

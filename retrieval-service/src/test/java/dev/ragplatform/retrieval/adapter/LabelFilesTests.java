@@ -3,7 +3,7 @@ package dev.ragplatform.retrieval.adapter;
 import java.util.List;
 
 import dev.ragplatform.retrieval.adapter.AdapterController.LabelPair;
-import dev.ragplatform.retrieval.web.RetrievalProblem;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +31,12 @@ class LabelFilesTests {
 		String csv = "q,docs\nfirst,\"[\"\"a\"\", \"\"b\"\"]\"\nsecond,c; d\nthird,\"[e, f]\"\n";
 		assertThat(LabelFiles.csv(csv, "q", "docs")).containsExactly(new LabelPair("first", List.of("a", "b")),
 				new LabelPair("second", List.of("c", "d")), new LabelPair("third", List.of("e", "f")));
-		assertThatThrownBy(() -> LabelFiles.csv(csv, "question", "docs")).isInstanceOf(RetrievalProblem.class)
+		assertThatThrownBy(() -> LabelFiles.csv(csv, "question", "docs")).isInstanceOf(ServiceProblem.class)
 			.hasMessageContaining("no column 'question'");
 		assertThatThrownBy(() -> LabelFiles.csv("query,targets\nfirst,[e, f]\n", null, null))
-			.isInstanceOf(RetrievalProblem.class)
+			.isInstanceOf(ServiceProblem.class)
 			.hasMessageContaining("record 1 has 3 fields");
-		assertThatThrownBy(() -> LabelFiles.csv("a,b\n1,2\n", null, null)).isInstanceOf(RetrievalProblem.class)
+		assertThatThrownBy(() -> LabelFiles.csv("a,b\n1,2\n", null, null)).isInstanceOf(ServiceProblem.class)
 			.hasMessageContaining("no query column");
 	}
 
@@ -45,9 +45,9 @@ class LabelFilesTests {
 		String jsonl = "{\"query\": \"q1\", \"targets\": [\"d1\", \"d2\"]}\n\n{\"query\": \"q2\", \"targets\": \"d3\"}\n";
 		assertThat(LabelFiles.jsonLines(jsonl)).containsExactly(new LabelPair("q1", List.of("d1", "d2")),
 				new LabelPair("q2", List.of("d3")));
-		assertThatThrownBy(() -> LabelFiles.jsonLines("{\"query\": \"q\"}")).isInstanceOf(RetrievalProblem.class)
+		assertThatThrownBy(() -> LabelFiles.jsonLines("{\"query\": \"q\"}")).isInstanceOf(ServiceProblem.class)
 			.hasMessageContaining("line 1");
-		assertThatThrownBy(() -> LabelFiles.jsonLines("not json")).isInstanceOf(RetrievalProblem.class)
+		assertThatThrownBy(() -> LabelFiles.jsonLines("not json")).isInstanceOf(ServiceProblem.class)
 			.hasMessageContaining("not JSON");
 	}
 

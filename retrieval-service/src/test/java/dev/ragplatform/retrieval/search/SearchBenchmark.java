@@ -25,8 +25,8 @@ import java.util.Random;
 import java.util.Set;
 
 import com.pgvector.PGvector;
-import dev.ragplatform.commons.chunk.DocumentChunks;
-import dev.ragplatform.commons.kafka.Topics;
+import dev.ragplatform.contracts.chunk.DocumentChunks;
+import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.retrieval.RetrievalServiceApplication;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
