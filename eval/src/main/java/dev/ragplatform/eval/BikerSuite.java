@@ -248,7 +248,7 @@ final class BikerSuite {
 	/** BIKER's CSV: {@code ,title,answer} with {@code answer} like {@code ['java.lang.Integer.parseInt']}. */
 	static List<Query> load(Path csv) throws IOException {
 		List<Query> queries = new ArrayList<>();
-		List<List<String>> rows = Csv.parse(Files.readString(csv));
+		List<List<String>> rows = dev.ragplatform.runtime.csv.CsvRows.parse(Files.readString(csv));
 		for (List<String> row : rows.subList(1, rows.size())) {
 			if (row.size() < 3) {
 				continue;

@@ -42,4 +42,15 @@ class BikerSuiteTests {
 			.isNotEqualTo(examples.get(1).submission().externalId());
 	}
 
+	@Test
+	void bikerQueriesCarryTheirAnswerLists(@TempDir Path dir) throws Exception {
+		Path csv = dir.resolve("biker.csv");
+		Files.writeString(csv, ",title,answer\n0,How to convert binary string value to decimal,['java.lang.Integer.parseInt']\n"
+				+ "1,\"Sort, then search\",\"['java.util.Arrays.sort', 'java.util.Arrays.binarySearch']\"\n");
+		List<BikerSuite.Query> queries = BikerSuite.load(csv);
+		assertThat(queries).containsExactly(
+				new BikerSuite.Query("How to convert binary string value to decimal", List.of("java.lang.Integer.parseInt")),
+				new BikerSuite.Query("Sort, then search", List.of("java.util.Arrays.sort", "java.util.Arrays.binarySearch")));
+	}
+
 }

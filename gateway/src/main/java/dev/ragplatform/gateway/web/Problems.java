@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.ragplatform.contracts.problem.ProblemTypes;
-import dev.ragplatform.gateway.request.RequestId;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -12,10 +12,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-
 /**
  * Solved examples in BIKER's CSV layout ({@code biker-train-qa.csv}): a header {@code ,title,answer}, then rows
  * {@code index,title,answer} where {@code answer} is a Python-style list such as
@@ -73,17 +69,7 @@ final class ExamplesCsv {
 	}
 
 	static List<List<String>> rows(String text) {
-		String csv = (!text.isEmpty() && text.charAt(0) == '\uFEFF') ? text.substring(1) : text; // a byte order mark
-		List<List<String>> rows = new ArrayList<>();
-		try (CSVParser parser = CSVParser.parse(csv, CSVFormat.DEFAULT)) {
-			for (CSVRecord record : parser) {
-				rows.add(record.toList());
-			}
-		}
-		catch (java.io.IOException | java.io.UncheckedIOException ex) {
-			throw new IllegalArgumentException("not CSV: " + ex.getMessage(), ex);
-		}
-		return rows;
+		return dev.ragplatform.runtime.csv.CsvRows.parse(text);
 	}
 
 	/**

@@ -34,7 +34,6 @@ import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.Distance;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
-import dev.ragplatform.retrieval.search.SearchService;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -63,7 +62,7 @@ class AdapterJobs {
 
 	private final EmbeddingClient embeddings;
 
-	private final SearchService search;
+	private final Teacher teacher;
 
 	private final JdbcTemplate jdbc;
 
@@ -79,17 +78,17 @@ class AdapterJobs {
 
 	private final Map<UUID, Map<String, Object>> progress = new ConcurrentHashMap<>();
 
-	private final com.github.benmanes.caffeine.cache.Cache<List<Object>, List<SearchService.ChunkRef>> teacherRankings =
+	private final com.github.benmanes.caffeine.cache.Cache<List<Object>, List<Teacher.ChunkRef>> teacherRankings =
 			com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
 				.maximumWeight(500_000) // chunk references, about 30 MB
-				.<List<Object>, List<SearchService.ChunkRef>>weigher((k, v) -> v.size() + 1)
+				.<List<Object>, List<Teacher.ChunkRef>>weigher((k, v) -> v.size() + 1)
 				.build();
 
-	AdapterJobs(AdapterRepository repository, EmbeddingClient embeddings, SearchService search, JdbcTemplate jdbc,
+	AdapterJobs(AdapterRepository repository, EmbeddingClient embeddings, Teacher teacher, JdbcTemplate jdbc,
 			RetrievalProperties properties, AdapterRegistry registry) {
 		this.repository = repository;
 		this.embeddings = embeddings;
-		this.search = search;
+		this.teacher = teacher;
 		this.jdbc = jdbc;
 		this.defaults = properties.adapters();
 		this.registry = registry;
@@ -418,10 +417,10 @@ class AdapterJobs {
 				String query = queries.get(i);
 				// the teacher's answer depends only on the query and the collection's contents: jobs that try other
 				// training settings on the same queries reuse it while the collection is unchanged
-				List<SearchService.ChunkRef> ranking = this.teacherRankings.get(List.of(collection.id(),
+				List<Teacher.ChunkRef> ranking = this.teacherRankings.get(List.of(collection.id(),
 						collection.chunkCount(), collection.tokenCount(), String.valueOf(collection.updatedAt()), query,
 						task, settings.teacherDepth, settings.teacherRerank()),
-						(k) -> this.search.teacherRanking(collection.name(), query, task, settings.teacherDepth,
+						(k) -> this.teacher.ranking(collection.name(), query, task, settings.teacherDepth,
 								settings.teacherRerank()));
 				int[] chunks = ranking.stream()
 					.mapToInt((c) -> loaded.chunks.chunk(c.documentId(), c.chunkIndex()))

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.ragplatform.retrieval.adapter.AdapterRegistry;
+import dev.ragplatform.retrieval.adapter.Teacher;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Service;
 
 /** Dense, lexical and hybrid (reciprocal rank fusion) search, with an optional rerank step. */
 @Service
-public class SearchService {
+public class SearchService implements Teacher {
 
 	private static final Logger logger = LoggerFactory.getLogger(SearchService.class);
 
@@ -219,15 +220,12 @@ public class SearchService {
 				timings);
 	}
 
-	/** A chunk by its key. */
-	public record ChunkRef(String documentId, int chunkIndex) {
-	}
-
 	/**
 	 * A teacher's ranking for adapter distillation: the chunks of a hybrid search without any adapter, reranked by
 	 * rerank-service when {@code rerank} (a failed rerank is an error here, not a silent fallback).
 	 */
-	public List<ChunkRef> teacherRanking(String collection, String query, String task, int depth, boolean rerank) {
+	@Override
+	public List<ChunkRef> ranking(String collection, String query, String task, int depth, boolean rerank) {
 		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
 				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"), true);
 		if (rerank && !Boolean.TRUE.equals(response.reranked())) {

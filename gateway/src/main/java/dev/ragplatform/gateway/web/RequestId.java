@@ -1,4 +1,4 @@
-package dev.ragplatform.gateway.request;
+package dev.ragplatform.gateway.web;
 
 import java.util.UUID;
 import java.util.regex.Pattern;

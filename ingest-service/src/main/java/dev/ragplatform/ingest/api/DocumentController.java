@@ -1,4 +1,4 @@
-package dev.ragplatform.ingest.document;
+package dev.ragplatform.ingest.api;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import dev.ragplatform.contracts.document.DocumentStatus;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
+import dev.ragplatform.ingest.document.Document;
+import dev.ragplatform.ingest.document.DocumentRepository;
 import dev.ragplatform.ingest.pipeline.DocumentIntake;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.core.JacksonException;

@@ -1,4 +1,4 @@
-package dev.ragplatform.gateway.request;
+package dev.ragplatform.gateway.web;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
