@@ -16,6 +16,7 @@ import dev.ragplatform.embedding.model.ModelDescriptor;
 import dev.ragplatform.embedding.model.TaskInstruction;
 import dev.ragplatform.embedding.model.UnknownModelException;
 import dev.ragplatform.embedding.model.Vectors;
+import dev.ragplatform.runtime.metrics.RequestMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -32,32 +33,20 @@ class EmbeddingService {
 
 	private final EmbeddingProperties properties;
 
-	private final MeterRegistry meters;
+	private final RequestMeter requests;
 
 	private final Timer tokenizeTime;
 
 	EmbeddingService(EmbeddingModels models, EmbeddingProperties properties, MeterRegistry meters) {
 		this.models = models;
 		this.properties = properties;
-		this.meters = meters;
+		this.requests = new RequestMeter(meters, "rag.embedding.requests");
 		this.tokenizeTime = Timer.builder("rag.embedding.tokenize.time").description("Time to tokenise a request")
 			.register(meters);
 	}
 
 	Embeddings embed(EmbedCommand command, String api) {
-		String outcome = "error";
-		try {
-			Embeddings result = doEmbed(command);
-			outcome = "success";
-			return result;
-		}
-		catch (EmbeddingProblem problem) {
-			outcome = problem.outcome();
-			throw problem;
-		}
-		finally {
-			this.meters.counter("rag.embedding.requests", "api", api, "outcome", outcome).increment();
-		}
+		return this.requests.count(api, () -> doEmbed(command));
 	}
 
 	private Embeddings doEmbed(EmbedCommand command) {

@@ -87,6 +87,20 @@ public class ServiceProblem extends ErrorResponseException {
 		return getBody().getDetail();
 	}
 
+	/**
+	 * The outcome tag of a request counter ({@code RequestMeter}): {@code invalid} (400, 404, 415, 422),
+	 * {@code too_large} (413), {@code overloaded} (429), {@code unavailable} (503), else {@code error}.
+	 */
+	public String outcome() {
+		return switch (getStatusCode().value()) {
+			case 400, 404, 415, 422 -> "invalid";
+			case 413 -> "too_large";
+			case 429 -> "overloaded";
+			case 503 -> "unavailable";
+			default -> "error";
+		};
+	}
+
 	/** The {@code detail} of another service's problem answer, else its status text. */
 	public static String detailOf(RestClientResponseException ex) {
 		try {

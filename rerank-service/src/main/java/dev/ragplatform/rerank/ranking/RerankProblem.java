@@ -19,7 +19,8 @@ class RerankProblem extends ServiceProblem {
 	}
 
 	/** The outcome tag of the request counter. */
-	String outcome() {
+	@Override
+	public String outcome() {
 		return this.outcome;
 	}
 

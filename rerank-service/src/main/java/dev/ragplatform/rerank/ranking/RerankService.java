@@ -14,6 +14,7 @@ import dev.ragplatform.rerank.model.RerankOptions;
 import dev.ragplatform.rerank.model.Reranker;
 import dev.ragplatform.rerank.model.Scores;
 import dev.ragplatform.rerank.model.UnknownModelException;
+import dev.ragplatform.runtime.metrics.RequestMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Service;
@@ -31,26 +32,17 @@ class RerankService {
 
 	private final MeterRegistry meters;
 
+	private final RequestMeter requests;
+
 	RerankService(RerankModels models, RerankProperties properties, MeterRegistry meters) {
 		this.models = models;
 		this.properties = properties;
 		this.meters = meters;
+		this.requests = new RequestMeter(meters, "rag.rerank.requests");
 	}
 
 	Ranking rerank(RerankCommand command, String api) {
-		String outcome = "error";
-		try {
-			Ranking result = doRerank(command);
-			outcome = "success";
-			return result;
-		}
-		catch (RerankProblem problem) {
-			outcome = problem.outcome();
-			throw problem;
-		}
-		finally {
-			this.meters.counter("rag.rerank.requests", "api", api, "outcome", outcome).increment();
-		}
+		return this.requests.count(api, () -> doRerank(command));
 	}
 
 	private Ranking doRerank(RerankCommand command) {

@@ -44,52 +44,6 @@ class AdapterController {
 		this.registry = registry;
 	}
 
-	/**
-	 * A training job; unset numbers take {@code rag.retrieval.adapters.*}.
-	 * @param labels supervised: query → documents pairs
-	 * @param distillation unsupervised: queries ranked by a teacher
-	 * @param task the LLM-Embedder task its queries are embedded with (the collection's default when absent); the
-	 * adapter applies to searches of that task only
-	 * @param activate activate it when done, if it beats the unadapted baseline on the held-out queries
-	 */
-	record TrainRequest(String name, LabelSet labels, Distillation distillation, String task, Integer rank,
-			Integer epochs, Integer batchSize, Double learningRate, Double weightDecay, Double temperature,
-			Integer hardNegatives, Double validationFraction, Long seed, Boolean activate) {
-	}
-
-	/**
-	 * @param targetField what a target names: {@code documentId} (default), {@code externalId} or
-	 * {@code metadata.<key>} (a metadata value of the document's chunks, e.g. {@code metadata.api})
-	 */
-	record LabelSet(String targetField, List<LabelPair> pairs) {
-	}
-
-	record LabelPair(String query, List<String> targets) {
-	}
-
-	/**
-	 * @param teacher {@code hybrid} (default) or {@code rerank} (hybrid reranked by rerank-service)
-	 * @param depth how many of the teacher's chunks each query learns from
-	 * @param rankTemperature the teacher's distribution: weight {@code exp(-rank / rankTemperature)}
-	 * @param objective {@code listwise} (default: KL to the teacher's rank distribution over its list) or
-	 * {@code pseudo-labels} (the teacher's first {@code positives} documents are the query's positives, trained as
-	 * labels are)
-	 * @param positives with {@code pseudo-labels}: how many of the teacher's first documents are positives (1)
-	 */
-	record Distillation(List<String> queries, String teacher, Integer depth, Double rankTemperature, String objective,
-			Integer positives) {
-	}
-
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record AdapterView(UUID id, String collection, int version, String name, String status, boolean active,
-			String supervision, String task, String embeddingModel, int dimensions, int rank, String dataDigest,
-			JsonNode settings, JsonNode metrics, Object progress, String error, OffsetDateTime createdAt,
-			OffsetDateTime finishedAt) {
-	}
-
-	record AdapterList(String collection, String active, List<AdapterView> adapters) {
-	}
-
 	@PostMapping(path = "/v1/collections/{collection}/adapters", consumes = "application/json")
 	ResponseEntity<AdapterView> train(@PathVariable String collection, @RequestBody TrainRequest request) {
 		Collection c = this.collections.get(collection);

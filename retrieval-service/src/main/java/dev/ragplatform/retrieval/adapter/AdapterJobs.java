@@ -27,9 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
-import dev.ragplatform.retrieval.adapter.AdapterController.Distillation;
-import dev.ragplatform.retrieval.adapter.AdapterController.LabelPair;
-import dev.ragplatform.retrieval.adapter.AdapterController.TrainRequest;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.Distance;
 import dev.ragplatform.retrieval.config.RetrievalProperties;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ragplatform.retrieval.adapter.AdapterController.LabelPair;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

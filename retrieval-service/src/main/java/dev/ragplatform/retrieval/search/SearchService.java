@@ -14,10 +14,6 @@ import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
-import dev.ragplatform.retrieval.search.SearchController.ChunkHit;
-import dev.ragplatform.retrieval.search.SearchController.SearchRequest;
-import dev.ragplatform.retrieval.search.SearchController.SearchResponse;
-import dev.ragplatform.retrieval.search.SearchController.VectorSearchRequest;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,7 +223,7 @@ public class SearchService implements Teacher {
 	@Override
 	public List<ChunkRef> ranking(String collection, String query, String task, int depth, boolean rerank) {
 		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
-				rerank ? new SearchController.Rerank(true, depth) : null, null, null, "none"), true);
+				rerank ? new Rerank(true, depth) : null, null, null, "none"), true);
 		if (rerank && !Boolean.TRUE.equals(response.reranked())) {
 			throw ServiceProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
 		}

@@ -2,7 +2,6 @@ package dev.ragplatform.retrieval.adapter;
 
 import java.util.List;
 
-import dev.ragplatform.retrieval.adapter.AdapterController.LabelPair;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.junit.jupiter.api.Test;
 

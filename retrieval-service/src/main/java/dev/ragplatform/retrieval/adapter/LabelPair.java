@@ -1,0 +1,6 @@
+package dev.ragplatform.retrieval.adapter;
+
+import java.util.List;
+
+record LabelPair(String query, List<String> targets) {
+}

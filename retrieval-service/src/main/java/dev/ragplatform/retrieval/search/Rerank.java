@@ -1,0 +1,4 @@
+package dev.ragplatform.retrieval.search;
+
+record Rerank(Boolean enabled, Integer topN) {
+}

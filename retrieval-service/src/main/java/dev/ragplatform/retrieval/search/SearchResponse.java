@@ -1,0 +1,20 @@
+package dev.ragplatform.retrieval.search;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Search results.
+ *
+ * @param exact whether the dense ranking is exact (a scan) rather than approximate (HNSW); absent for lexical
+ * @param reranked whether the rerank step ran; absent when it was not asked for
+ * @param rerankError why reranking failed, when it did (results are then in retrieval order)
+ * @param adapter the adapter applied to the query vector (its id), or {@code "none"}
+ * @param timings milliseconds per stage
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record SearchResponse(String collection, String mode, String task, Boolean exact, Boolean reranked,
+		String rerankError, String adapter, List<ChunkHit> results, Map<String, Double> timings) {
+}
