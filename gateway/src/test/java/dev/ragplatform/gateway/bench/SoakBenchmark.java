@@ -39,6 +39,8 @@ public final class SoakBenchmark {
 	private static final Map<String, Integer> SERVICES = new LinkedHashMap<>(Map.of("gateway", 8090, "ingest-service",
 			8081, "embedding-service", 8082, "retrieval-service", 8083, "rerank-service", 8084, "llm-adapter", 8085));
 
+	private static final Pattern DOCUMENTS = Pattern.compile("\"documents\"\\s*:\\s*(\\d+)");
+
 	private static final String[] KINDS = { "upload", "document list", "search hybrid", "search lexical",
 			"search dense" };
 
@@ -188,7 +190,7 @@ public final class SoakBenchmark {
 		do {
 			String body = http.send(get(gateway, "/api/v1/collections/" + collection, key),
 					HttpResponse.BodyHandlers.ofString()).body();
-			Matcher documents = Pattern.compile("\"documents\"\\s*:\\s*(\\d+)").matcher(body);
+			Matcher documents = DOCUMENTS.matcher(body);
 			indexed = documents.find() ? Long.parseLong(documents.group(1)) : -1;
 			if (indexed < expected) {
 				Thread.sleep(1000);

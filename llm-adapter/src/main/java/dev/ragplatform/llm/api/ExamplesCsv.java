@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.ragplatform.runtime.csv.CsvRows;
+
 /**
  * Solved examples in BIKER's CSV layout ({@code biker-train-qa.csv}): a header {@code ,title,answer}, then rows
  * {@code index,title,answer} where {@code answer} is a Python-style list such as
@@ -28,7 +30,7 @@ final class ExamplesCsv {
 
 	/** The distinct examples of the CSV and how many rows were skipped (no title or no API). */
 	static Parsed parse(String csv) {
-		List<List<String>> rows = rows(csv);
+		List<List<String>> rows = CsvRows.parse(csv);
 		Map<String, Example> distinct = new LinkedHashMap<>();
 		int skipped = 0;
 		int total = 0;
@@ -66,10 +68,6 @@ final class ExamplesCsv {
 	/** A title as the near-copy filter compares it: lower case, letters and digits only. */
 	static String titleKey(String title) {
 		return title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{Nd}]", "");
-	}
-
-	static List<List<String>> rows(String text) {
-		return dev.ragplatform.runtime.csv.CsvRows.parse(text);
 	}
 
 	/**

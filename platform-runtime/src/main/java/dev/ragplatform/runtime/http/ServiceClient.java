@@ -38,11 +38,14 @@ public final class ServiceClient {
 
 	private final Retry retry;
 
-	private ServiceClient(String name, RestClient http, CircuitBreaker breaker, Retry retry) {
+	private final Duration openFor;
+
+	private ServiceClient(String name, RestClient http, CircuitBreaker breaker, Retry retry, Duration openFor) {
 		this.name = name;
 		this.http = http;
 		this.breaker = breaker;
 		this.retry = retry;
+		this.openFor = openFor;
 	}
 
 	/**
@@ -76,7 +79,7 @@ public final class ServiceClient {
 			.intervalFunction(IntervalFunction.ofExponentialBackoff(policy.firstBackoff(), 2.0))
 			.retryOnException(ServiceClient::isWorthRetrying)
 			.build());
-		return new ServiceClient(name, http, breaker, retry);
+		return new ServiceClient(name, http, breaker, retry, policy.openFor());
 	}
 
 	/** A call that must not be repeated (it changes something): breaker only. */
@@ -106,8 +109,7 @@ public final class ServiceClient {
 		}
 		catch (CallNotPermittedException ex) {
 			throw new ResourceAccessException(this.name + " is failing and its circuit breaker is open; retry in "
-					+ Math.max(1, this.breaker.getCircuitBreakerConfig()
-						.getWaitIntervalFunctionInOpenState().apply(1) / 1000) + " s");
+					+ Math.max(1, this.openFor.toSeconds()) + " s");
 		}
 	}
 

@@ -112,7 +112,7 @@ class ServiceClientTests {
 	}
 
 	@Test
-	void aServiceThatIsNotThereIsRetriedThenReportedUnreachable() throws IOException {
+	void aServiceThatIsNotThereIsReportedUnreachable() throws IOException {
 		int port;
 		try (ServerSocket free = new ServerSocket(0)) {
 			port = free.getLocalPort();
