@@ -77,14 +77,42 @@ class ApiRecommender {
 			this.retrieval.collection(query.examplesCollection());
 		}
 		Analysis analysis = this.syntax.analyze(query.text());
+		Searched searched = search(query, analysis);
+		List<SelectedExample> selected = this.selector.merge(searched.picks());
+		Evidence evidence = new Evidence();
+		List<DroppedApi> dropped = new ArrayList<>();
+		Map<String, Double> fused = fuse(query, searched, selected, evidence, dropped);
+		Asked asked = ask(query, selected, fused, evidence, dropped);
+		List<RecommendedApi> ranked = rank(query.topK(), asked.chosen(), fused, evidence, selected);
+		List<ExampleView> exampleViews = selected.stream()
+			.map((e) -> new ExampleView(e.hit().documentId(), e.hit().externalId(), e.title(), e.apis(),
+					round(e.weight()), e.scores()))
+			.toList();
+		Syntax syntaxView = new Syntax(analysis.verbObjects().stream().map(Object::toString).toList(),
+				String.join(" ", analysis.pattern()));
+		Map<String, Long> timings = new LinkedHashMap<>();
+		timings.put("totalMs", (System.nanoTime() - started) / 1_000_000);
+		if (asked.llmMillis() != null) {
+			timings.put("llmMs", asked.llmMillis());
+		}
+		String model = (asked.mode() == Mode.LLM || asked.degraded()) ? this.llm.model() : null;
+		return new Recommendation(asked.mode().label(), asked.degraded(), asked.reason(), model, asked.reasoning(),
+				ranked, dropped, exampleViews, syntaxView, timings);
+	}
+
+	/**
+	 * What the searches found, run side by side: the examples each selector picked, and the dense and lexical
+	 * rankings of the API documents ({@code adapted} when a task adapter ranked them: their ranking earns its own
+	 * weight).
+	 */
+	private record Searched(Map<Source, List<Candidate>> picks, List<Hit> dense, boolean adapted, List<Hit> lexical) {
+	}
+
+	private Searched search(Query query, Analysis analysis) {
 		String apis = query.apiCollection();
 		String examples = query.examplesCollection();
 		JsonNode filter = query.examplesFilter();
-
 		Map<Source, List<Candidate>> picks = new EnumMap<>(Source.class);
-		List<Hit> dense;
-		List<Hit> lexical;
-		boolean adapted; // a task adapter ranked the API documents: their ranking earns its own weight
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			Future<List<Candidate>> byWords = (examples != null)
 					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter)) : null;
@@ -102,18 +130,20 @@ class ApiRecommender {
 				picks.put(Source.SYNTACTIC, get(bySyntax));
 				picks.put(Source.SEMANTIC, get(byMeaning));
 			}
-			RetrievalClient.Results denseResults = get(denseDocs);
-			dense = denseResults.hits();
-			adapted = denseResults.adapted();
-			lexical = get(lexicalDocs);
+			RetrievalClient.Results dense = get(denseDocs);
+			return new Searched(picks, dense.hits(), dense.adapted(), get(lexicalDocs));
 		}
-		List<SelectedExample> selected = this.selector.merge(picks);
+	}
 
-		Evidence evidence = new Evidence();
-		List<String> denseRanking = evidence.add("dense", dense);
-		List<String> lexicalRanking = evidence.add("lexical", lexical);
-		List<DroppedApi> dropped = new ArrayList<>();
-
+	/**
+	 * The examples' votes fused with the documents' rankings. An API that examples name but the collection lacks is
+	 * dropped, with the reason.
+	 */
+	private Map<String, Double> fuse(Query query, Searched searched, List<SelectedExample> selected,
+			Evidence evidence, List<DroppedApi> dropped) {
+		String apis = query.apiCollection();
+		List<String> denseRanking = evidence.add("dense", searched.dense());
+		List<String> lexicalRanking = evidence.add("lexical", searched.lexical());
 		Map<String, Double> votes = VoteFusion
 			.tally(selected.stream().map((e) -> new VoteFusion.Vote(e.weight(), e.apis())).toList());
 		List<String> unseen = votes.keySet().stream().filter((a) -> !evidence.has(a)).toList();
@@ -129,66 +159,57 @@ class ApiRecommender {
 		}
 		votes.keySet().removeIf((api) -> !evidence.has(api));
 		LlmAdapterProperties.Apis.Weights w = this.settings.weights();
-		Map<String, Double> fused = VoteFusion.fuse(List.of(
-				new VoteFusion.Ranking("votes", VoteFusion.rank(votes), w.votes()),
-				new VoteFusion.Ranking("documents", denseRanking, adapted ? w.adaptedDocuments() : w.documents()),
+		return VoteFusion.fuse(List.of(new VoteFusion.Ranking("votes", VoteFusion.rank(votes), w.votes()),
+				new VoteFusion.Ranking("documents", denseRanking,
+						searched.adapted() ? w.adaptedDocuments() : w.documents()),
 				new VoteFusion.Ranking("names", lexicalRanking, w.names())), w.rrfK());
+	}
 
+	/** What came of asking the LLM, if it was asked: its checked choices, or why retrieval alone ranks. */
+	private record Asked(Mode mode, boolean degraded, String reason, String reasoning, Long llmMillis,
+			List<Chosen> chosen) {
+	}
+
+	private Asked ask(Query query, List<SelectedExample> selected, Map<String, Double> fused, Evidence evidence,
+			List<DroppedApi> dropped) {
 		Mode requested = (query.mode() != null) ? query.mode() : (this.llm.configured() ? Mode.LLM : Mode.RETRIEVAL);
-		Mode mode = Mode.RETRIEVAL;
-		boolean degraded = false;
-		String reason = null;
-		String reasoning = null;
-		Long llmMillis = null;
-		List<Chosen> chosen = List.of();
-		if (requested == Mode.LLM && !this.llm.configured()) {
-			reason = "mode llm was asked for, but no LLM is configured (rag.llm.provider=none): "
-					+ "ranked by retrieval alone";
+		if (requested != Mode.LLM) {
+			return new Asked(Mode.RETRIEVAL, false, null, null, null, List.of());
 		}
-		else if (requested == Mode.LLM) {
-			long asked = System.nanoTime();
-			Answer<ApiPrompt.Choice> answer = this.llm.ask(PURPOSE, ApiPrompt.SYSTEM,
-					prompt(query, selected, fused, evidence), ApiPrompt.Choice.class);
-			llmMillis = (System.nanoTime() - asked) / 1_000_000;
-			if (answer.ok()) {
-				mode = Mode.LLM;
-				reasoning = answer.value().reasoning();
-				chosen = verify(query, answer.value(), fused.keySet(), evidence, dropped);
-			}
-			else {
-				degraded = answer.asked();
-				reason = answer.failure() + "; ranked by retrieval alone";
-			}
+		if (!this.llm.configured()) {
+			return new Asked(Mode.RETRIEVAL, false, "mode llm was asked for, but no LLM is configured "
+					+ "(rag.llm.provider=none): ranked by retrieval alone", null, null, List.of());
 		}
+		long started = System.nanoTime();
+		Answer<ApiPrompt.Choice> answer = this.llm.ask(PURPOSE, ApiPrompt.SYSTEM,
+				prompt(query, selected, fused, evidence), ApiPrompt.Choice.class);
+		Long llmMillis = (System.nanoTime() - started) / 1_000_000;
+		if (!answer.ok()) {
+			return new Asked(Mode.RETRIEVAL, answer.asked(), answer.failure() + "; ranked by retrieval alone", null,
+					llmMillis, List.of());
+		}
+		return new Asked(Mode.LLM, false, null, answer.value().reasoning(), llmMillis,
+				verify(query, answer.value(), fused.keySet(), evidence, dropped));
+	}
 
+	/** The LLM's checked APIs first, then the fused retrieval ranking, up to {@code topK}. */
+	private List<RecommendedApi> rank(int topK, List<Chosen> chosen, Map<String, Double> fused, Evidence evidence,
+			List<SelectedExample> selected) {
 		List<RecommendedApi> ranked = new ArrayList<>();
 		Set<String> taken = new HashSet<>();
 		for (Chosen c : chosen) {
-			if (ranked.size() < query.topK() && taken.add(c.api())) {
+			if (ranked.size() < topK && taken.add(c.api())) {
 				ranked.add(describe(ranked.size() + 1, c.api(), "llm", c.verification(), c.why(), fused, evidence,
 						selected));
 			}
 		}
 		for (String api : fused.keySet()) {
-			if (ranked.size() < query.topK() && taken.add(api)) {
+			if (ranked.size() < topK && taken.add(api)) {
 				ranked.add(describe(ranked.size() + 1, api, "retrieval", new Verification("verified", null, null), null,
 						fused, evidence, selected));
 			}
 		}
-		List<ExampleView> exampleViews = selected.stream()
-			.map((e) -> new ExampleView(e.hit().documentId(), e.hit().externalId(), e.title(), e.apis(),
-					round(e.weight()), e.scores()))
-			.toList();
-		Syntax syntaxView = new Syntax(analysis.verbObjects().stream().map(Object::toString).toList(),
-				String.join(" ", analysis.pattern()));
-		Map<String, Long> timings = new LinkedHashMap<>();
-		timings.put("totalMs", (System.nanoTime() - started) / 1_000_000);
-		if (llmMillis != null) {
-			timings.put("llmMs", llmMillis);
-		}
-		String model = (mode == Mode.LLM || degraded) ? this.llm.model() : null;
-		return new Recommendation(mode.label(), degraded, reason, model, reasoning, ranked, dropped, exampleViews,
-				syntaxView, timings);
+		return ranked;
 	}
 
 	private String prompt(Query query, List<SelectedExample> selected, Map<String, Double> fused, Evidence evidence) {
