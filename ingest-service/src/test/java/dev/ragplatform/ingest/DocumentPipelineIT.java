@@ -40,6 +40,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +54,8 @@ import static org.awaitility.Awaitility.await;
  * packaged embedding-service (which one test kills and restarts) and the packaged retrieval-service indexing what
  * this service publishes.
  */
+// closed after the class: a cached context's listeners would go on taking the next classes' records
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "rag.ingest.limits.max-document-size=1MB", "rag.ingest.embedding.open-for=3s",
 				"rag.ingest.embedding.retry-backoff=200ms", "rag.ingest.pipeline.max-backoff=2s",
@@ -399,6 +402,9 @@ class DocumentPipelineIT {
 		for (String key : List.of(garbage, unknown, both, broken)) {
 			awaitExternal("after-" + key, "INDEXED");
 		}
+		// once each, though the records behind a poison one are redelivered after it is dead-lettered
+		assertThat(deadLetterCounts(broker, List.of(garbage, unknown, both, broken)))
+			.isEqualTo(Map.of(garbage, 1, unknown, 1, both, 1, broken, 1));
 
 		JsonNode failed = awaitExternal("broken", "FAILED");
 		assertThat(failed.path("failedStage").asString()).isEqualTo("parse");
@@ -592,6 +598,31 @@ class DocumentPipelineIT {
 			});
 		}
 		return reasons;
+	}
+
+	/** How many records of each key the documents' dead-letter topic holds, read to its end. */
+	private static Map<String, Integer> deadLetterCounts(KafkaBroker broker, List<String> keys) {
+		Map<String, Integer> counts = new HashMap<>();
+		try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				broker.bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
+			List<org.apache.kafka.common.TopicPartition> partitions = consumer
+				.partitionsFor(Topics.deadLetter(Topics.DOCUMENTS))
+				.stream()
+				.map((p) -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			var end = consumer.endOffsets(partitions);
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+					if (keys.contains(r.key())) {
+						counts.merge(r.key(), 1, Integer::sum);
+					}
+				}
+				return partitions.stream().allMatch((tp) -> consumer.position(tp) >= end.get(tp));
+			});
+		}
+		return counts;
 	}
 
 	private static void assertProblem(ResponseEntity<JsonNode> response, int status, String detail) {

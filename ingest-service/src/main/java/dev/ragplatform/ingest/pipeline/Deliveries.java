@@ -20,14 +20,32 @@ class Deliveries {
 		this.jdbc = jdbc;
 	}
 
-	/** Starts of this record that did not finish (0 for a record seen for the first time). */
-	int unfinished(ConsumerRecord<?, ?> record) {
-		return this.jdbc.sql("SELECT started FROM ingest.deliveries WHERE topic = ? AND partition = ? "
-				+ "AND record_offset = ?")
+	/**
+	 * What is known of a record: its starts that did not finish (0 for a record seen for the first time), and the
+	 * poison verdict it was given, if any, while it waits to be dead-lettered.
+	 */
+	record Delivery(int unfinished, PoisonDocumentException poison) {
+	}
+
+	Delivery of(ConsumerRecord<?, ?> record) {
+		return this.jdbc.sql("SELECT started, poison_stage, poison_reason FROM ingest.deliveries WHERE topic = ? "
+				+ "AND partition = ? AND record_offset = ?")
 			.params(record.topic(), record.partition(), record.offset())
-			.query(Integer.class)
+			.query((rs, n) -> new Delivery(rs.getInt(1), (rs.getString(2) != null)
+					? new PoisonDocumentException(rs.getString(2), rs.getString(3)) : null))
 			.optional()
-			.orElse(0);
+			.orElse(new Delivery(0, null));
+	}
+
+	/** Keeps the record's poison verdict until {@link #finished} (after it was dead-lettered). */
+	void poisoned(ConsumerRecord<?, ?> record, PoisonDocumentException poison) {
+		this.jdbc.sql("""
+				INSERT INTO ingest.deliveries (topic, partition, record_offset, started, poison_stage, poison_reason)
+				VALUES (?, ?, ?, 0, ?, ?)
+				ON CONFLICT (topic, partition, record_offset)
+				DO UPDATE SET poison_stage = excluded.poison_stage, poison_reason = excluded.poison_reason""")
+			.params(record.topic(), record.partition(), record.offset(), poison.stage(), poison.getMessage())
+			.update();
 	}
 
 	/** Records a start, committed before the work begins; returns the starts so far, this one included. */

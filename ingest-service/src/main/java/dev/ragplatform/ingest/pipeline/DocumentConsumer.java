@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,13 +27,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@code rag.documents.v1} in batches. Records of different documents run concurrently (so
- * embedding-service's batcher stays fed); records of one document, in order. A poison record is marked FAILED
- * and sent to {@code rag.documents.v1-dlt} with its reason, and the batch goes on. A transient failure
+ * embedding-service's batcher stays fed); records of one document, in order. A poison record's document is marked
+ * FAILED, the batch goes on, and then the error handler sends the record to {@code rag.documents.v1-dlt} with its
+ * reason (the verdict is kept in {@link Deliveries} until it is sent). A transient failure
  * (embedding-service, retrieval-service, the database or Kafka down) fails the batch: the error handler pauses
  * the consumer and retries it with back-off until it succeeds; records already done are skipped on the retry, so
  * nothing is lost and nothing is duplicated. Offsets are committed only after the whole batch is done.
@@ -58,8 +60,6 @@ class DocumentConsumer implements DisposableBean {
 
 	private final DocumentPipeline pipeline;
 
-	private final DeadLetterPublishingRecoverer deadLetters;
-
 	private final JsonMapper json;
 
 	private final Deliveries deliveries;
@@ -71,12 +71,11 @@ class DocumentConsumer implements DisposableBean {
 	private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
 	DocumentConsumer(DocumentIntake intake, DocumentRepository documents, DocumentPipeline pipeline,
-			DeadLetterPublishingRecoverer documentDeadLetters, JsonMapper json, Deliveries deliveries,
+			JsonMapper json, Deliveries deliveries,
 			IngestProperties properties, MeterRegistry meters) {
 		this.intake = intake;
 		this.documents = documents;
 		this.pipeline = pipeline;
-		this.deadLetters = documentDeadLetters;
 		this.json = json;
 		this.deliveries = deliveries;
 		this.bytesInFlight = new BytesInFlight(properties.pipeline().maxBytesInFlight());
@@ -103,17 +102,29 @@ class DocumentConsumer implements DisposableBean {
 		process(records);
 	}
 
+	/**
+	 * Runs the batch; then, if a record failed transiently, throws that failure (the error handler retries the whole
+	 * batch); else, if a record is poison, throws a {@link BatchListenerFailedException} naming the first one, so that
+	 * the error handler commits the records before it, dead-letters it ({@link PipelineConfiguration}) and redelivers
+	 * the rest, whose done records are skipped and whose poison ones fail again at once from their stored verdict.
+	 */
 	private void process(List<ConsumerRecord<String, String>> records) throws Exception {
 		Map<Object, List<ConsumerRecord<String, String>>> byDocument = new LinkedHashMap<>();
 		for (ConsumerRecord<String, String> record : records) {
 			Object key = (record.key() != null) ? record.key() : record; // no key: no order to keep
 			byDocument.computeIfAbsent(key, (k) -> new ArrayList<>()).add(record);
 		}
+		Map<ConsumerRecord<String, String>, PoisonDocumentException> poison = new ConcurrentHashMap<>();
 		List<Future<?>> running = new ArrayList<>(byDocument.size());
 		for (List<ConsumerRecord<String, String>> inOrder : byDocument.values()) {
 			running.add(this.workers.submit(() -> {
 				for (ConsumerRecord<String, String> record : inOrder) {
-					handle(record);
+					try {
+						handle(record);
+					}
+					catch (PoisonDocumentException ex) {
+						poison.put(record, ex); // later records of the document still run
+					}
 				}
 				return null;
 			}));
@@ -131,33 +142,50 @@ class DocumentConsumer implements DisposableBean {
 		if (failure != null) {
 			throw failure; // transient: the error handler retries the batch
 		}
+		for (ConsumerRecord<String, String> record : records) {
+			PoisonDocumentException ex = poison.get(record);
+			if (ex != null) {
+				throw new BatchListenerFailedException(ex.getMessage(), ex, record);
+			}
+		}
 	}
 
+	/** Processes a record; a poison record's verdict is stored before it is thrown. */
 	private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
-		int unfinished = this.deliveries.unfinished(record);
-		if (unfinished >= this.maxDeliveries) {
-			giveUp(record, unfinished);
-			return;
+		Deliveries.Delivery delivery = this.deliveries.of(record);
+		if (delivery.poison() != null) {
+			throw delivery.poison(); // judged before, not yet dead-lettered
 		}
-		Document document;
 		try {
-			document = resolve(record);
+			if (delivery.unfinished() >= this.maxDeliveries) {
+				giveUp(record, delivery.unfinished());
+			}
+			Document document = resolve(record);
+			if (document == null) {
+				this.deliveries.finished(record);
+				return;
+			}
+			run(record, document, delivery.unfinished() > 0);
 		}
 		catch (PoisonDocumentException ex) {
-			deadLetter(record, ex);
-			this.deliveries.finished(record);
-			return;
+			logger.info("Document record {}-{}@{} is poison ({}): {}", record.topic(), record.partition(),
+					record.offset(), ex.stage(), ex.getMessage());
+			this.deliveries.poisoned(record, ex);
+			throw ex;
 		}
-		if (document == null) {
-			this.deliveries.finished(record);
-			return;
-		}
+	}
+
+	private void run(ConsumerRecord<String, String> record, Document document, boolean alone)
+			throws InterruptedException {
 		long size = Math.max(document.sizeBytes(), (record.value() != null) ? record.value().length() : 0);
-		int share = this.bytesInFlight.acquire(size, unfinished > 0);
+		int share = this.bytesInFlight.acquire(size, alone);
 		try {
 			this.deliveries.start(record);
 			process(record, document);
 			this.deliveries.finished(record);
+		}
+		catch (PoisonDocumentException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) { // transient: not the record's fault
 			try {
@@ -178,7 +206,7 @@ class DocumentConsumer implements DisposableBean {
 			this.pipeline.process(document);
 		}
 		catch (PoisonDocumentException ex) {
-			deadLetter(record, ex);
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			if (Failures.isTransient(ex)) {
@@ -187,12 +215,11 @@ class DocumentConsumer implements DisposableBean {
 			// not known to be transient: retrying forever would block the partition; make it visible instead
 			logger.error("Document record {}-{}@{} failed unexpectedly", record.topic(), record.partition(),
 					record.offset(), ex);
-			deadLetter(record, new PoisonDocumentException("internal", Failures.unexpected(ex),
-					ex));
+			throw new PoisonDocumentException("internal", Failures.unexpected(ex), ex);
 		}
 	}
 
-	/** The process stopped every time it worked on this record: fail its document and dead-letter it, unrun. */
+	/** The process stopped every time it worked on this record: fail its document, and the record is poison. */
 	private void giveUp(ConsumerRecord<String, String> record, int starts) {
 		String reason = "ingest-service stopped " + starts + " times while processing this document (out of memory "
 				+ "or a crash); given up after rag.ingest.pipeline.max-deliveries (" + this.maxDeliveries + ")";
@@ -206,8 +233,7 @@ class DocumentConsumer implements DisposableBean {
 		catch (PoisonDocumentException ex) {
 			reason = reason + "; " + ex.getMessage();
 		}
-		deadLetter(record, new PoisonDocumentException(stage, reason));
-		this.deliveries.finished(record);
+		throw new PoisonDocumentException(stage, reason);
 	}
 
 	/** The stored document version the record stands for, or null when there is nothing to do. */
@@ -240,12 +266,6 @@ class DocumentConsumer implements DisposableBean {
 		catch (JacksonException ex) {
 			throw new PoisonDocumentException("intake", "not a document record: " + ex.getOriginalMessage(), ex);
 		}
-	}
-
-	private void deadLetter(ConsumerRecord<String, String> record, PoisonDocumentException ex) {
-		logger.info("Document record {}-{}@{} dead-lettered ({}): {}", record.topic(), record.partition(),
-				record.offset(), ex.stage(), ex.getMessage());
-		this.deadLetters.accept(record, ex); // awaits the broker: if it fails, the batch is retried
 	}
 
 	@Override

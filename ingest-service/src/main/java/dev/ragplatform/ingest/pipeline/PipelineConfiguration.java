@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -76,24 +77,46 @@ class PipelineConfiguration {
 		return topics(properties).declare(Topics.DOCUMENT_STATUS);
 	}
 
-	/** Poison records, with the reason in {@code kafka_dlt-exception-message}, same partition number. */
+	/**
+	 * Poison records (the listener names the first of a batch in a {@code BatchListenerFailedException}) go to the
+	 * dead-letter topic at once, same partition number, with the reason in {@code kafka_dlt-exception-message}; then
+	 * their stored verdict is cleared. Any other failure is transient (poison is classified in the listener): the
+	 * whole batch is retried with exponential back-off for as long as it takes, never dropped.
+	 */
 	@Bean
-	DeadLetterPublishingRecoverer documentDeadLetters(KafkaOperations<Object, Object> kafka) {
-		return new DeadLetterPublishingRecoverer(kafka,
+	DefaultErrorHandler pipelineErrorHandler(KafkaOperations<Object, Object> kafka, Deliveries deliveries,
+			IngestProperties properties) {
+		var deadLetters = new DeadLetterPublishingRecoverer(kafka,
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
-	}
-
-	/** Failures that reach the container are transient (poison is handled in the listener): retry, never drop. */
-	@Bean
-	DefaultErrorHandler pipelineErrorHandler(IngestProperties properties) {
+		ConsumerRecordRecoverer recoverer = (record, ex) -> {
+			PoisonDocumentException poison = poison(ex);
+			if (poison == null) {
+				throw new IllegalStateException("only poison records are recovered; the back-off of others has no end",
+						ex);
+			}
+			deadLetters.accept(record, poison); // awaits the broker: if it fails, the record is redelivered
+			deliveries.finished(record);
+		};
 		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
 		backOff.setMaxInterval(properties.pipeline().maxBackoff().toMillis());
-		var handler = new DefaultErrorHandler((record, ex) -> {
-			throw new IllegalStateException("never reached: the back-off has no end", ex);
-		}, backOff);
-		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Documents wait for a dependency (attempt {}): {}",
-				attempt, Failures.describe(rootCause(ex))));
+		var handler = new DefaultErrorHandler(recoverer, backOff);
+		handler.addNotRetryableExceptions(PoisonDocumentException.class);
+		handler.setRetryListeners((record, ex, attempt) -> {
+			if (poison(ex) == null) {
+				logger.warn("Documents wait for a dependency (attempt {}): {}", attempt,
+						Failures.describe(rootCause(ex)));
+			}
+		});
 		return handler;
+	}
+
+	private static PoisonDocumentException poison(Throwable ex) {
+		for (Throwable t = ex; t != null && t.getCause() != t; t = t.getCause()) {
+			if (t instanceof PoisonDocumentException poison) {
+				return poison;
+			}
+		}
+		return null;
 	}
 
 	@Bean

@@ -1,0 +1,46 @@
+package dev.ragplatform.retrieval.document;
+
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import dev.ragplatform.retrieval.collection.Collection;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Reads a document's indexed state and its chunks (writes go through the indexer's {@code ChunkStore}). */
+@Repository
+class DocumentQueries {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final JdbcTemplate jdbc;
+
+	DocumentQueries(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	Optional<DocumentView> document(Collection collection, String documentId) {
+		return this.jdbc.query("SELECT version, deleted, title, external_id, chunk_count, indexed_at "
+				+ "FROM retrieval.documents WHERE collection_id = ? AND document_id = ?",
+				(rs, n) -> new DocumentView(documentId, rs.getLong(1), rs.getBoolean(2), rs.getString(3),
+						rs.getString(4), rs.getInt(5), rs.getObject(6, OffsetDateTime.class)),
+				collection.id(), documentId)
+			.stream()
+			.findFirst();
+	}
+
+	Optional<ChunkView> chunk(Collection collection, String documentId, int index) {
+		return this.jdbc.query("SELECT version, text, start_offset, end_offset, metadata::text, token_count, "
+				+ "content_hash FROM " + collection.partition()
+				+ " WHERE collection_id = ? AND document_id = ? AND chunk_index = ?",
+				(rs, n) -> new ChunkView(documentId, index, rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
+						JSON.readTree(rs.getString(5)), rs.getInt(6), HexFormat.of().formatHex(rs.getBytes(7))),
+				collection.id(), documentId, index)
+			.stream()
+			.findFirst();
+	}
+
+}
