@@ -144,7 +144,7 @@ public class DocumentIntake {
 			throw ServiceProblem.notFound("Document " + id + " was deleted.");
 		}
 		DocumentDeleted event = new DocumentDeleted(collection, id.toString(), doc.version());
-		sendAndAwait(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event), "the deletion");
+		sendAndAwait(Topics.CHUNKS, event.key(), event, "the deletion");
 		this.documents.deleted(id, doc.version());
 		this.events.changed(doc, doc.version(), DocumentStatus.DELETED, 0);
 		return this.documents.find(id).orElseThrow();
@@ -223,7 +223,7 @@ public class DocumentIntake {
 				&& this.documents.inProgress(doc.collection()) <= this.interactiveMaxInProgress)
 						? Topics.DOCUMENTS_INTERACTIVE : Topics.DOCUMENTS;
 		sendAndAwait(topic, DocumentRecord.key(doc.collection(), doc.externalId()),
-				this.json.writeValueAsString(record), "the document");
+				record, "the document");
 	}
 
 	/**
@@ -231,7 +231,7 @@ public class DocumentIntake {
 	 * metadata within {@code max.block.ms}: KafkaTemplate throws) or later (the future fails or times out): both are
 	 * the dependency being unavailable, never a 500.
 	 */
-	private void sendAndAwait(String topic, String key, String value, String what) {
+	private void sendAndAwait(String topic, String key, Object value, String what) {
 		java.util.concurrent.CompletableFuture<?> send;
 		try {
 			send = this.kafka.send(topic, key, value);

@@ -30,7 +30,6 @@ import dev.ragplatform.ingest.parse.UnsupportedMediaTypeException;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -59,8 +58,6 @@ class DocumentPipeline {
 
 	private final KafkaOperations<Object, Object> kafka;
 
-	private final JsonMapper json;
-
 	private final StatusEvents events;
 
 	private final IngestProperties properties;
@@ -69,14 +66,13 @@ class DocumentPipeline {
 
 	DocumentPipeline(DocumentRepository documents, CollectionClient collections, DocumentParser parser,
 			ModelTokenizers tokenizers, EmbeddingClient embeddings, KafkaOperations<Object, Object> kafka,
-			JsonMapper json, StatusEvents events, IngestProperties properties, MeterRegistry meters) {
+			StatusEvents events, IngestProperties properties, MeterRegistry meters) {
 		this.documents = documents;
 		this.collections = collections;
 		this.parser = parser;
 		this.tokenizers = tokenizers;
 		this.embeddings = embeddings;
 		this.kafka = kafka;
-		this.json = json;
 		this.events = events;
 		this.properties = properties;
 		this.meters = meters;
@@ -245,7 +241,7 @@ class DocumentPipeline {
 			}
 			DocumentChunks event = new DocumentChunks(doc.collection(), doc.id().toString(), doc.version(), part, parts,
 					chunks.size(), collection.embeddingModel(), title, doc.externalId(), records);
-			sends.add(this.kafka.send(Topics.CHUNKS, event.key(), this.json.writeValueAsString(event)));
+			sends.add(this.kafka.send(Topics.CHUNKS, event.key(), event));
 		}
 		try {
 			java.util.concurrent.CompletableFuture.allOf(sends.toArray(java.util.concurrent.CompletableFuture[]::new))

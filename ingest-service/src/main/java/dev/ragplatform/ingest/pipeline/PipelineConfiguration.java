@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.ragplatform.runtime.kafka.DeadLetterMeter;
+import dev.ragplatform.runtime.kafka.JsonRecordValues;
 import dev.ragplatform.runtime.kafka.TopicShape;
 import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
@@ -11,9 +12,11 @@ import dev.ragplatform.ingest.embedding.EmbeddingClient;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
+import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -38,6 +41,12 @@ class PipelineConfiguration {
 	private static TopicShape topics(IngestProperties properties) {
 		IngestProperties.Pipeline pipeline = properties.pipeline();
 		return new TopicShape(pipeline.partitions(), pipeline.replicationFactor(), pipeline.minInsyncReplicas());
+	}
+
+	/** Events are written as JSON by spring-kafka's serializer (dead letters as they were read). */
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer jsonRecordValues(JsonMapper json) {
+		return JsonRecordValues.producers(json);
 	}
 
 	@Bean

@@ -8,7 +8,6 @@ import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.document.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -24,11 +23,8 @@ class StatusEvents {
 
 	private final KafkaOperations<Object, Object> kafka;
 
-	private final JsonMapper json;
-
-	StatusEvents(KafkaOperations<Object, Object> kafka, JsonMapper json) {
+	StatusEvents(KafkaOperations<Object, Object> kafka) {
 		this.kafka = kafka;
-		this.json = json;
 	}
 
 	void changed(Document document, long version, DocumentStatus status, Integer chunks) {
@@ -42,7 +38,7 @@ class StatusEvents {
 	}
 
 	private void publish(DocumentStatusEvent event) {
-		this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), this.json.writeValueAsString(event))
+		this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), event)
 			.whenComplete((result, ex) -> {
 				if (ex != null) {
 					logger.warn("Status {} of {} not published: {}", event.status(), event.key(), ex.getMessage());

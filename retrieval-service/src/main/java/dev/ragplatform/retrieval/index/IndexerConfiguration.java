@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.ragplatform.runtime.failure.TransientFailures;
 import dev.ragplatform.runtime.kafka.DeadLetterMeter;
+import dev.ragplatform.runtime.kafka.JsonRecordValues;
 import dev.ragplatform.runtime.kafka.TopicShape;
 import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
@@ -15,6 +16,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -42,6 +44,12 @@ class IndexerConfiguration {
 	private static TopicShape topics(RetrievalProperties properties) {
 		RetrievalProperties.Index index = properties.index();
 		return new TopicShape(index.partitions(), index.replicationFactor(), index.minInsyncReplicas());
+	}
+
+	/** Events are written as JSON by spring-kafka's serializer (dead letters as they were read). */
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer jsonRecordValues(JsonMapper json) {
+		return JsonRecordValues.producers(json);
 	}
 
 	@Bean

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeoutException;
 import dev.ragplatform.contracts.document.DocumentStatus;
 import dev.ragplatform.contracts.document.DocumentStatusEvent;
 import dev.ragplatform.contracts.kafka.Topics;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -23,11 +22,8 @@ public class StatusPublisher {
 
 	private final KafkaOperations<Object, Object> kafka;
 
-	private final JsonMapper json;
-
-	StatusPublisher(KafkaOperations<Object, Object> kafka, JsonMapper json) {
+	StatusPublisher(KafkaOperations<Object, Object> kafka) {
 		this.kafka = kafka;
-		this.json = json;
 	}
 
 	public void indexed(String collection, String documentId, long version, int chunks) {
@@ -57,7 +53,7 @@ public class StatusPublisher {
 
 	private void send(DocumentStatusEvent event) {
 		try {
-			this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), this.json.writeValueAsString(event))
+			this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), event)
 				.get(30, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
