@@ -13,6 +13,8 @@ import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import dev.ragplatform.contracts.search.Rerank;
+import dev.ragplatform.contracts.search.SearchRequest;
 
 /** The running platform's public REST APIs, as the evaluation uses them: ingest and search, nothing internal. */
 final class Platform {
@@ -197,24 +199,16 @@ final class Platform {
 	 */
 	Hits hits(String collection, String query, String mode, int topK, Map<String, Object> filter)
 			throws IOException, InterruptedException {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("collection", collection);
-		body.put("query", query);
 		// "dense@labels": dense search with the adapter this run trained as "labels"; no "@": no adapter at all
 		String adapter = "none";
 		if (mode.contains("@")) {
 			adapter = adapterId(mode.substring(mode.indexOf('@') + 1));
 			mode = mode.substring(0, mode.indexOf('@'));
 		}
-		body.put("adapter", adapter);
-		body.put("mode", mode.replace("+rerank", ""));
-		body.put("topK", topK);
-		if (mode.endsWith("+rerank")) { // deeper candidates follow un-reranked
-			body.put("rerank", Map.of("enabled", true, "topN", Math.min(topK, RERANK_DEPTH)));
-		}
-		if (filter != null) {
-			body.put("filter", filter);
-		}
+		// "+rerank": deeper candidates follow un-reranked
+		Rerank rerank = mode.endsWith("+rerank") ? new Rerank(true, Math.min(topK, RERANK_DEPTH)) : null;
+		SearchRequest body = new SearchRequest(collection, query, null, topK, mode.replace("+rerank", ""),
+				(filter != null) ? JSON.valueToTree(filter) : null, rerank, null, null, adapter);
 		long started = System.nanoTime();
 		Response response = call("POST", this.retrieval.resolve("/v1/search"), body);
 		double millis = (System.nanoTime() - started) / 1e6;

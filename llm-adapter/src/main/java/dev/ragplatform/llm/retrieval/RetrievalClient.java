@@ -1,16 +1,19 @@
 package dev.ragplatform.llm.retrieval;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
+import dev.ragplatform.contracts.search.ChunkHit;
+import dev.ragplatform.contracts.search.Rerank;
+import dev.ragplatform.contracts.search.SearchRequest;
+import dev.ragplatform.contracts.search.SearchResponse;
 import dev.ragplatform.llm.config.LlmAdapterProperties;
 import dev.ragplatform.runtime.http.ServiceClient;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -29,6 +32,9 @@ public class RetrievalClient {
 
 	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RetrievalClient.class);
 
+	/** Turns a filter given as maps and lists into the contract's JSON. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private final ServiceClient retrieval;
 
 	RetrievalClient(RestClient.Builder builder, LlmAdapterProperties properties, MeterRegistry meters) {
@@ -43,22 +49,15 @@ public class RetrievalClient {
 
 	/** As {@link #search(Search)}, with the adapter the search used. */
 	public Results searchResults(Search search) {
-		Map<String, Object> body = new HashMap<>();
-		body.put("collection", search.collection());
-		body.put("query", search.query());
-		body.put("mode", search.mode());
-		body.put("topK", search.topK());
-		if (search.task() != null) {
-			body.put("task", search.task());
-		}
-		if (search.filter() != null) {
-			body.put("filter", search.filter());
-		}
-		if (search.rerank()) {
-			body.put("rerank", Map.of("enabled", true));
-		}
-		JsonNode response = call((http) -> http.post().uri("/v1/search").body(body).retrieve().body(JsonNode.class));
-		return new Results(hits(response), response.path("adapter").asString("none"));
+		JsonNode filter = (search.filter() == null || search.filter() instanceof JsonNode) ? (JsonNode) search.filter()
+				: JSON.valueToTree(search.filter());
+		SearchRequest body = new SearchRequest(search.collection(), search.query(), search.task(), search.topK(),
+				search.mode(), filter, search.rerank() ? new Rerank(true, null) : null, null, null, null);
+		SearchResponse response = call(
+				(http) -> http.post().uri("/v1/search").body(body).retrieve().body(SearchResponse.class));
+		List<Hit> hits = (response.results() == null) ? List.of()
+				: response.results().stream().map(Hit::of).toList();
+		return new Results(hits, (response.adapter() != null) ? response.adapter() : "none");
 	}
 
 	/**
@@ -71,17 +70,6 @@ public class RetrievalClient {
 			return !"none".equals(this.adapter);
 		}
 
-	}
-
-	private static List<Hit> hits(JsonNode response) {
-		List<Hit> hits = new ArrayList<>();
-		for (JsonNode hit : response.path("results")) {
-			hits.add(new Hit(hit.path("documentId").asString(), hit.path("externalId").asString(null),
-					hit.path("title").asString(null), hit.path("chunkIndex").asInt(), hit.path("text").asString(""),
-					hit.path("startOffset").asInt(), hit.path("endOffset").asInt(), hit.path("score").asDouble(),
-					hit.path("metadata")));
-		}
-		return hits;
 	}
 
 	/** Whether the collection holds an indexed (not deleted) document with this id. */
@@ -112,9 +100,9 @@ public class RetrievalClient {
 	}
 
 	/** Every call here reads (a search changes nothing): safe to repeat. */
-	private JsonNode call(java.util.function.Function<RestClient, JsonNode> request) {
+	private <T> T call(java.util.function.Function<RestClient, T> request) {
 		try {
-			JsonNode body = this.retrieval.idempotent(request);
+			T body = this.retrieval.idempotent(request);
 			if (body == null) {
 				throw ServiceProblem.dependencyUnavailable("retrieval-service answered without a body.");
 			}
@@ -191,6 +179,13 @@ public class RetrievalClient {
 	 */
 	public record Hit(String documentId, String externalId, String title, int chunkIndex, String text, int startOffset,
 			int endOffset, double score, JsonNode metadata) {
+
+		static Hit of(ChunkHit hit) {
+			return new Hit(hit.documentId(), hit.externalId(), hit.title(), hit.chunkIndex(),
+					(hit.text() != null) ? hit.text() : "", hit.startOffset(), hit.endOffset(), hit.score(),
+					(hit.metadata() != null) ? hit.metadata() : MissingNode.getInstance());
+		}
+
 	}
 
 }

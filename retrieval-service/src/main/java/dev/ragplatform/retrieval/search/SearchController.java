@@ -1,5 +1,8 @@
 package dev.ragplatform.retrieval.search;
 
+import dev.ragplatform.contracts.search.SearchRequest;
+import dev.ragplatform.contracts.search.SearchResponse;
+
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.ragplatform.contracts.search.ChunkHit;
+import dev.ragplatform.contracts.search.Rerank;
+import dev.ragplatform.contracts.search.SearchRequest;
+import dev.ragplatform.contracts.search.SearchResponse;
 import dev.ragplatform.retrieval.adapter.AdapterRegistry;
 import dev.ragplatform.retrieval.adapter.Teacher;
 import dev.ragplatform.retrieval.collection.Collection;
@@ -17,6 +21,7 @@ import dev.ragplatform.retrieval.embedding.EmbeddingClient;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -24,6 +29,9 @@ import org.springframework.stereotype.Service;
 /** Dense, lexical and hybrid (reciprocal rank fusion) search, with an optional rerank step. */
 @Service
 public class SearchService implements Teacher {
+
+	/** Reads a chunk's stored metadata (JSON text) into the hit. */
+	private static final JsonMapper METADATA = JsonMapper.builder().build();
 
 	private static final Logger logger = LoggerFactory.getLogger(SearchService.class);
 
@@ -234,7 +242,7 @@ public class SearchService implements Teacher {
 		List<ChunkHit> hits = new ArrayList<>(candidates.size());
 		for (int i = 0; i < candidates.size(); i++) {
 			Candidate c = candidates.get(i);
-			hits.add(ChunkHit.of(c, c.score(), Map.of(stage, c.score()), Map.of(stage, i + 1)));
+			hits.add(hit(c, c.score(), Map.of(stage, c.score()), Map.of(stage, i + 1)));
 		}
 		return hits;
 	}
@@ -262,7 +270,7 @@ public class SearchService implements Teacher {
 		for (String key : order) {
 			Map<String, Double> stageScores = scores.get(key);
 			stageScores.put("fused", fused.get(key));
-			hits.add(ChunkHit.of(chunks.get(key), fused.get(key), stageScores, ranks.get(key)));
+			hits.add(hit(chunks.get(key), fused.get(key), stageScores, ranks.get(key)));
 		}
 		return hits;
 	}
@@ -344,6 +352,12 @@ public class SearchService implements Teacher {
 
 	private static double millis(long startNanos) {
 		return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+	}
+
+
+	private static ChunkHit hit(Candidate c, double score, Map<String, Double> scores, Map<String, Integer> ranks) {
+		return new ChunkHit(c.documentId(), c.version(), c.chunkIndex(), null, null, c.text(), c.startOffset(),
+				c.endOffset(), METADATA.readTree(c.metadata()), score, scores, ranks);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.ragplatform.retrieval.search;
+package dev.ragplatform.contracts.search;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +15,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param timings milliseconds per stage
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record SearchResponse(String collection, String mode, String task, Boolean exact, Boolean reranked,
+public record SearchResponse(String collection, String mode, String task, Boolean exact, Boolean reranked,
 		String rerankError, String adapter, List<ChunkHit> results, Map<String, Double> timings) {
 }

@@ -1,9 +1,10 @@
-package dev.ragplatform.retrieval.search;
+package dev.ragplatform.contracts.search;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A text search.
+ * A text search: the body of retrieval-service's {@code POST /v1/search}.
  *
  * @param collection the collection
  * @param query the query text
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * @param adapter {@code "none"}, an adapter id, or absent for the collection's active adapter (if it was
  * trained for the query's task)
  */
-record SearchRequest(String collection, String query, String task, Integer topK, String mode, JsonNode filter,
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SearchRequest(String collection, String query, String task, Integer topK, String mode, JsonNode filter,
 		Rerank rerank, Integer efSearch, Boolean exact, String adapter) {
 }

@@ -1,4 +1,0 @@
-package dev.ragplatform.retrieval.search;
-
-record Rerank(Boolean enabled, Integer topN) {
-}
