@@ -4,19 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.ragplatform.runtime.batching.DeadlineExceededException;
-import dev.ragplatform.runtime.batching.QueueFullException;
-import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.embedding.config.EmbeddingProperties;
-import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;
+import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.InputTooLongException;
 import dev.ragplatform.embedding.model.InputType;
 import dev.ragplatform.embedding.model.ModelDescriptor;
 import dev.ragplatform.embedding.model.TaskInstruction;
 import dev.ragplatform.embedding.model.UnknownModelException;
 import dev.ragplatform.embedding.model.Vectors;
+import dev.ragplatform.runtime.batching.DeadlineExceededException;
+import dev.ragplatform.runtime.batching.QueueFullException;
+import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.runtime.metrics.RequestMeter;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -69,7 +70,7 @@ class EmbeddingService {
 			ids = model.tokenizer().encode(texts, command.truncate());
 		}
 		catch (InputTooLongException ex) {
-			throw EmbeddingProblem.tooLarge(ex.getMessage());
+			throw ServiceProblem.tooLarge("Input too large", ex.getMessage());
 		}
 		finally {
 			sample.stop(this.tokenizeTime);
@@ -99,10 +100,13 @@ class EmbeddingService {
 			return TokenBudgetBatcher.await(model.batcher().submit(ids, deadline, urgent), deadline);
 		}
 		catch (QueueFullException ex) {
-			throw EmbeddingProblem.overloaded(ex.retryAfterSeconds());
+			throw ServiceProblem.overloaded(
+					"The embedding queue is full; retry in " + ex.retryAfterSeconds() + " s.", ex.retryAfterSeconds());
 		}
 		catch (DeadlineExceededException ex) {
-			throw EmbeddingProblem.deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(timeout));
+			throw ServiceProblem.deadlineExceeded("The inputs were not embedded within "
+					+ TimeUnit.NANOSECONDS.toMillis(timeout)
+					+ " ms and were dropped; retry later or send fewer inputs per request.");
 		}
 	}
 
@@ -111,26 +115,26 @@ class EmbeddingService {
 			return this.models.get(name);
 		}
 		catch (UnknownModelException ex) {
-			throw EmbeddingProblem.badRequest(ex.getMessage());
+			throw ServiceProblem.badRequest(ex.getMessage());
 		}
 	}
 
 	private void checkInputs(List<String> inputs) {
 		if (inputs == null || inputs.isEmpty()) {
-			throw EmbeddingProblem.unprocessable("input must not be empty");
+			throw ServiceProblem.unprocessable("Empty input", "input must not be empty");
 		}
 		EmbeddingProperties.Limits limits = this.properties.limits();
 		if (inputs.size() > limits.maxInputs()) {
-			throw EmbeddingProblem.tooLarge(
+			throw ServiceProblem.tooLarge("Input too large", 
 					inputs.size() + " inputs in one request; at most " + limits.maxInputs() + " are allowed");
 		}
 		for (int i = 0; i < inputs.size(); i++) {
 			String input = inputs.get(i);
 			if (input == null || input.isBlank()) {
-				throw EmbeddingProblem.unprocessable("input " + i + " is empty");
+				throw ServiceProblem.unprocessable("Empty input", "input " + i + " is empty");
 			}
 			if (input.length() > limits.maxInputChars()) {
-				throw EmbeddingProblem.tooLarge("input " + i + " has " + input.length() + " characters; at most "
+				throw ServiceProblem.tooLarge("Input too large", "input " + i + " has " + input.length() + " characters; at most "
 						+ limits.maxInputChars() + " are allowed");
 			}
 		}
@@ -141,7 +145,7 @@ class EmbeddingService {
 		InputType side = side(command);
 		if (command.instruction() != null) {
 			if (command.task() != null) {
-				throw EmbeddingProblem.badRequest("give either task or instruction, not both");
+				throw ServiceProblem.badRequest("give either task or instruction, not both");
 			}
 			return command.instruction();
 		}
@@ -150,7 +154,7 @@ class EmbeddingService {
 		}
 		TaskInstruction task = descriptor.tasks().get(command.task());
 		if (task == null) {
-			throw EmbeddingProblem.badRequest("unknown task '" + command.task() + "' for " + descriptor.name()
+			throw ServiceProblem.badRequest("unknown task '" + command.task() + "' for " + descriptor.name()
 					+ "; valid tasks are " + String.join(", ", new java.util.TreeSet<>(descriptor.tasks().keySet()))
 					+ " (or none, for the model's own instruction)");
 		}
@@ -162,7 +166,7 @@ class EmbeddingService {
 			return (command.inputType() != null) ? InputType.parse(command.inputType()) : InputType.DOCUMENT;
 		}
 		catch (IllegalArgumentException ex) {
-			throw EmbeddingProblem.badRequest(ex.getMessage());
+			throw ServiceProblem.badRequest(ex.getMessage());
 		}
 	}
 
@@ -171,7 +175,7 @@ class EmbeddingService {
 			return descriptor.dimensions();
 		}
 		if (requested < 1 || requested > descriptor.dimensions()) {
-			throw EmbeddingProblem.badRequest("dimensions must be between 1 and " + descriptor.dimensions() + " for "
+			throw ServiceProblem.badRequest("dimensions must be between 1 and " + descriptor.dimensions() + " for "
 					+ descriptor.name() + ", not " + requested);
 		}
 		return requested;

@@ -3,6 +3,7 @@ package dev.ragplatform.embedding.embed;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 /** Reads the texts of a request: one string or an array of strings, as OpenAI and TEI accept them. */
@@ -13,7 +14,7 @@ final class Inputs {
 
 	static List<String> parse(JsonNode node, String field) {
 		if (node == null || node.isNull() || node.isMissingNode()) {
-			throw EmbeddingProblem.unprocessable(field + " is required: a string or an array of strings");
+			throw ServiceProblem.unprocessable("Empty input", field + " is required: a string or an array of strings");
 		}
 		if (node.isString()) {
 			return List.of(node.stringValue());
@@ -22,14 +23,14 @@ final class Inputs {
 			List<String> texts = new ArrayList<>(node.size());
 			for (JsonNode element : node.values()) {
 				if (!element.isString()) {
-					throw EmbeddingProblem.badRequest(field + " must be a string or an array of strings"
+					throw ServiceProblem.badRequest(field + " must be a string or an array of strings"
 							+ (element.isNumber() || element.isArray() ? " (token arrays are not supported: send text)" : ""));
 				}
 				texts.add(element.stringValue());
 			}
 			return texts;
 		}
-		throw EmbeddingProblem.badRequest(field + " must be a string or an array of strings");
+		throw ServiceProblem.badRequest(field + " must be a string or an array of strings");
 	}
 
 }

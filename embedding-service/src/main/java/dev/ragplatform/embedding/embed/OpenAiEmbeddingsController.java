@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ragplatform.embedding.model.EmbeddingModels;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,7 +37,7 @@ class OpenAiEmbeddingsController {
 		boolean base64 = switch ((request.encodingFormat() != null) ? request.encodingFormat() : "float") {
 			case "float" -> false;
 			case "base64" -> true;
-			default -> throw EmbeddingProblem.badRequest("encoding_format must be 'float' or 'base64'");
+			default -> throw ServiceProblem.badRequest("encoding_format must be 'float' or 'base64'");
 		};
 		var result = this.service.embed(new EmbedCommand(request.model(), Inputs.parse(request.input(), "input"),
 				request.task(), request.inputType(), request.instruction(), request.dimensions(),
@@ -66,7 +67,7 @@ class OpenAiEmbeddingsController {
 			.stream()
 			.filter((m) -> m.descriptor().name().equals(model))
 			.findFirst()
-			.orElseThrow(() -> EmbeddingProblem.notFound("Model '" + model + "' is not served here."))
+			.orElseThrow(() -> ServiceProblem.notFound("Model '" + model + "' is not served here."))
 			.tokenizer()
 			.json();
 	}

@@ -3,17 +3,17 @@ package dev.ragplatform.ingest.pipeline;
 import java.time.Duration;
 import java.util.List;
 
-import dev.ragplatform.runtime.kafka.DeadLetterMeter;
-import dev.ragplatform.runtime.kafka.JsonRecordValues;
-import dev.ragplatform.runtime.kafka.TopicShape;
 import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
+import dev.ragplatform.runtime.kafka.DeadLetterMeter;
+import dev.ragplatform.runtime.kafka.JsonRecordValues;
+import dev.ragplatform.runtime.kafka.TopicShape;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
-import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;

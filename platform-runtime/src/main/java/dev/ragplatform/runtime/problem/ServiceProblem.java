@@ -19,6 +19,9 @@ import org.springframework.web.client.RestClientResponseException;
  */
 public class ServiceProblem extends ErrorResponseException {
 
+	/** The outcome tag when the status alone does not say it. */
+	private String outcome;
+
 	protected ServiceProblem(HttpStatusCode status, URI type, String title, String detail) {
 		super(status, problem(status, type, title, detail), null);
 	}
@@ -77,6 +80,25 @@ public class ServiceProblem extends ErrorResponseException {
 				detail);
 	}
 
+	/**
+	 * 429: a work queue is full; {@code Retry-After} and the {@code retryAfterSeconds} property say when to come
+	 * back.
+	 */
+	public static ServiceProblem overloaded(String detail, long retryAfterSeconds) {
+		ServiceProblem problem = of(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.OVERLOADED, "Overloaded", detail)
+			.retryAfter(retryAfterSeconds);
+		problem.getBody().setProperty("retryAfterSeconds", retryAfterSeconds);
+		return problem;
+	}
+
+	/** 503: the work was not done within its deadline and was dropped; counted with outcome {@code timeout}. */
+	public static ServiceProblem deadlineExceeded(String detail) {
+		ServiceProblem problem = of(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.OVERLOADED, "Deadline exceeded",
+				detail).retryAfter(1);
+		problem.outcome = "timeout";
+		return problem;
+	}
+
 	/** Sets {@code Retry-After}; returns this problem. */
 	public ServiceProblem retryAfter(long seconds) {
 		getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
@@ -89,9 +111,13 @@ public class ServiceProblem extends ErrorResponseException {
 
 	/**
 	 * The outcome tag of a request counter ({@code RequestMeter}): {@code invalid} (400, 404, 415, 422),
-	 * {@code too_large} (413), {@code overloaded} (429), {@code unavailable} (503), else {@code error}.
+	 * {@code too_large} (413), {@code overloaded} (429), {@code unavailable} (503; {@code timeout} for {@link #deadlineExceeded}), else
+	 * {@code error}.
 	 */
 	public String outcome() {
+		if (this.outcome != null) {
+			return this.outcome;
+		}
 		return switch (getStatusCode().value()) {
 			case 400, 404, 415, 422 -> "invalid";
 			case 413 -> "too_large";

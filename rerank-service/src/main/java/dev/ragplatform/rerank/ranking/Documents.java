@@ -3,6 +3,7 @@ package dev.ragplatform.rerank.ranking;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 /** Reads the documents of a request: an array of strings or of objects {@code {"text": ...}} (Cohere, Jina). */
@@ -13,10 +14,10 @@ final class Documents {
 
 	static List<String> parse(JsonNode node, String field) {
 		if (node == null || node.isNull() || node.isMissingNode()) {
-			throw RerankProblem.badRequest(field + " is required: an array of strings or of objects {\"text\": ...}");
+			throw ServiceProblem.badRequest(field + " is required: an array of strings or of objects {\"text\": ...}");
 		}
 		if (!node.isArray()) {
-			throw RerankProblem.badRequest(field + " must be an array of strings or of objects {\"text\": ...}");
+			throw ServiceProblem.badRequest(field + " must be an array of strings or of objects {\"text\": ...}");
 		}
 		List<String> texts = new ArrayList<>(node.size());
 		int i = 0;
@@ -28,7 +29,7 @@ final class Documents {
 				texts.add(element.get("text").stringValue());
 			}
 			else {
-				throw RerankProblem.badRequest(field + "[" + i + "] must be a string or an object with a string field "
+				throw ServiceProblem.badRequest(field + "[" + i + "] must be a string or an object with a string field "
 						+ "\"text\"");
 			}
 			i++;

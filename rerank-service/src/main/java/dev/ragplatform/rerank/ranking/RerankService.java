@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.ragplatform.runtime.batching.DeadlineExceededException;
-import dev.ragplatform.runtime.batching.QueueFullException;
+import dev.ragplatform.contracts.problem.ProblemTypes;
 import dev.ragplatform.rerank.config.RerankProperties;
 import dev.ragplatform.rerank.model.DocumentTooLongException;
 import dev.ragplatform.rerank.model.QueryTooLongException;
@@ -14,9 +13,13 @@ import dev.ragplatform.rerank.model.RerankOptions;
 import dev.ragplatform.rerank.model.Reranker;
 import dev.ragplatform.rerank.model.Scores;
 import dev.ragplatform.rerank.model.UnknownModelException;
+import dev.ragplatform.runtime.batching.DeadlineExceededException;
+import dev.ragplatform.runtime.batching.QueueFullException;
 import dev.ragplatform.runtime.metrics.RequestMeter;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -56,16 +59,18 @@ class RerankService {
 			scores = model.score(command.query(), command.documents(), options);
 		}
 		catch (QueryTooLongException ex) {
-			throw RerankProblem.badRequest(ex.getMessage());
+			throw ServiceProblem.badRequest(ex.getMessage());
 		}
 		catch (DocumentTooLongException ex) {
-			throw RerankProblem.tooLarge(ex.getMessage());
+			throw ServiceProblem.tooLarge("Input too large", ex.getMessage());
 		}
 		catch (QueueFullException ex) {
-			throw RerankProblem.overloaded(ex.retryAfterSeconds());
+			throw ServiceProblem.overloaded(
+					"The rerank queue is full; retry in " + ex.retryAfterSeconds() + " s.", ex.retryAfterSeconds());
 		}
 		catch (DeadlineExceededException ex) {
-			throw RerankProblem.deadlineExceeded(timeout / 1_000_000);
+			throw ServiceProblem.deadlineExceeded("The documents were not scored within " + timeout / 1_000_000
+					+ " ms and their work was dropped; retry later or send fewer documents per request.");
 		}
 		String name = model.descriptor().name();
 		this.meters.counter("rag.rerank.pairs", "model", name).increment(command.documents().size());
@@ -83,7 +88,7 @@ class RerankService {
 			return this.models.get(name);
 		}
 		catch (UnknownModelException ex) {
-			throw RerankProblem.notFound(ex.getMessage());
+			throw ServiceProblem.of(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Unknown model", ex.getMessage());
 		}
 	}
 
@@ -91,31 +96,31 @@ class RerankService {
 		RerankProperties.Limits limits = this.properties.limits();
 		String query = command.query();
 		if (query == null || query.isBlank()) {
-			throw RerankProblem.badRequest("query is required: a non-empty string");
+			throw ServiceProblem.badRequest("query is required: a non-empty string");
 		}
 		if (query.length() > limits.maxQueryChars()) {
-			throw RerankProblem.tooLarge("the query has " + query.length() + " characters; at most "
+			throw ServiceProblem.tooLarge("Input too large", "the query has " + query.length() + " characters; at most "
 					+ limits.maxQueryChars() + " are allowed");
 		}
 		List<String> documents = command.documents();
 		if (documents.isEmpty()) {
-			throw RerankProblem.badRequest("documents must not be empty");
+			throw ServiceProblem.badRequest("documents must not be empty");
 		}
 		if (documents.size() > limits.maxDocuments()) {
-			throw RerankProblem.badRequest(documents.size() + " documents in one request; at most "
+			throw ServiceProblem.badRequest(documents.size() + " documents in one request; at most "
 					+ limits.maxDocuments() + " are allowed");
 		}
 		for (int i = 0; i < documents.size(); i++) {
 			if (documents.get(i).length() > limits.maxDocumentChars()) {
-				throw RerankProblem.tooLarge("document " + i + " has " + documents.get(i).length()
+				throw ServiceProblem.tooLarge("Input too large", "document " + i + " has " + documents.get(i).length()
 						+ " characters; at most " + limits.maxDocumentChars() + " are allowed");
 			}
 		}
 		if (command.topN() != null && command.topN() < 1) {
-			throw RerankProblem.badRequest("top_n must be at least 1, not " + command.topN());
+			throw ServiceProblem.badRequest("top_n must be at least 1, not " + command.topN());
 		}
 		if (command.maxTokensPerDoc() != null && command.maxTokensPerDoc() < 1) {
-			throw RerankProblem.badRequest("max_tokens_per_doc must be at least 1, not " + command.maxTokensPerDoc());
+			throw ServiceProblem.badRequest("max_tokens_per_doc must be at least 1, not " + command.maxTokensPerDoc());
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,7 +31,7 @@ class TeiRerankController {
 	List<Rank> rerank(@RequestBody TeiRerankRequest request) {
 		if (request.truncationDirection() != null
 				&& !"right".equals(request.truncationDirection().toLowerCase(Locale.ROOT))) {
-			throw RerankProblem.badRequest("truncation_direction must be Right: passages are cut at their end");
+			throw ServiceProblem.badRequest("truncation_direction must be Right: passages are cut at their end");
 		}
 		List<String> texts = Documents.parse(request.texts(), "texts");
 		RerankService.Ranking ranking = this.service.rerank(new RerankCommand(request.model(), request.query(), texts,

@@ -3,12 +3,12 @@ package dev.ragplatform.retrieval.index;
 import java.time.Duration;
 import java.util.List;
 
+import dev.ragplatform.contracts.kafka.Topics;
+import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.runtime.failure.TransientFailures;
 import dev.ragplatform.runtime.kafka.DeadLetterMeter;
 import dev.ragplatform.runtime.kafka.JsonRecordValues;
 import dev.ragplatform.runtime.kafka.TopicShape;
-import dev.ragplatform.contracts.kafka.Topics;
-import dev.ragplatform.retrieval.config.RetrievalProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
