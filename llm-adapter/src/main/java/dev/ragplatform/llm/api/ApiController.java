@@ -48,7 +48,7 @@ class ApiController {
 	}
 
 	@PostMapping("/v1/apis/recommend")
-	ApiRecommender.Recommendation recommend(@RequestBody RecommendRequest request) {
+	Recommendation recommend(@RequestBody RecommendRequest request) {
 		return this.recommender.recommend(query(request));
 	}
 

@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ragplatform.llm.config.LlmAdapterProperties;
 import dev.ragplatform.llm.retrieval.RetrievalClient;
+import dev.ragplatform.runtime.http.ServiceClient;
 import dev.ragplatform.runtime.problem.ServiceProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
@@ -29,8 +30,9 @@ import org.springframework.web.client.RestClientResponseException;
  * Imports solved examples from a CSV in BIKER's layout into an examples collection, through ingest-service's REST
  * API ({@code POST /v1/collections/{c}/documents}) as any client would: one document per distinct (title, APIs)
  * with text = title and metadata {@code apis}, {@code titleKey}. A submission is idempotent (same external id and
- * content: ingest answers 200 unchanged), so server errors and connection failures are retried; a 4xx is reported
- * per example. Indexing goes on asynchronously after the answer.
+ * content: ingest answers 200 unchanged), so it goes through the idempotent calls of a {@link ServiceClient}
+ * (breaker, timeouts, retries of connection failures and 502-504), and a 429 is waited out; any other refusal is
+ * reported per example. Indexing goes on asynchronously after the answer.
  */
 @Service
 class ExampleImporter {
@@ -38,19 +40,20 @@ class ExampleImporter {
 	/** Submissions in flight at once: ingest's intake is cheap, but it shares the machine. */
 	static final int CONCURRENCY = 4;
 
+	/** Attempts of a submission ingest answers with 429 (too many requests), waiting 0.5 s, 1 s, 2 s between. */
 	static final int ATTEMPTS = 4;
 
 	/** Failures listed in the answer (all are counted). */
 	static final int FAILURES_LISTED = 20;
 
-	private final RestClient ingest;
+	private final ServiceClient ingest;
 
 	private final RetrievalClient retrieval;
 
-	ExampleImporter(RestClient.Builder builder, RetrievalClient retrieval, LlmAdapterProperties properties) {
-		var requestFactory = new JdkClientHttpRequestFactory();
-		requestFactory.setReadTimeout(Duration.ofSeconds(30));
-		this.ingest = builder.baseUrl(properties.apis().ingestUrl().toString()).requestFactory(requestFactory).build();
+	ExampleImporter(RestClient.Builder builder, RetrievalClient retrieval, LlmAdapterProperties properties,
+			MeterRegistry meters) {
+		this.ingest = ServiceClient.create(builder, "ingest-service", properties.apis().ingestUrl(),
+				Duration.ofSeconds(30), ServiceClient.Policy.defaults(), meters);
 		this.retrieval = retrieval;
 	}
 
@@ -117,11 +120,12 @@ class ExampleImporter {
 		body.put("metadata", example.metadata());
 		for (int attempt = 1;; attempt++) {
 			try {
-				ResponseEntity<JsonNode> response = this.ingest.post()
+				// the client's breaker, timeouts and retries (connection failures, 502-504) apply; a 429 waits here
+				ResponseEntity<JsonNode> response = this.ingest.idempotent((http) -> http.post()
 					.uri("/v1/collections/{c}/documents", collection)
 					.body(body)
 					.retrieve()
-					.toEntity(JsonNode.class);
+					.toEntity(JsonNode.class));
 				JsonNode answer = response.getBody();
 				return response.getStatusCode().value() == 202
 						&& (answer == null || !answer.path("unchanged").asBoolean(false));
@@ -135,16 +139,12 @@ class ExampleImporter {
 				}
 			}
 			catch (RestClientResponseException ex) {
-				if (attempt == ATTEMPTS) {
-					throw new Refused(ex.getStatusCode().value() + " after " + ATTEMPTS + " attempts: " + ServiceProblem.detailOf(ex));
-				}
+				throw new Refused(ex.getStatusCode().value() + ": " + ServiceProblem.detailOf(ex));
 			}
 			catch (ResourceAccessException ex) {
-				if (attempt == ATTEMPTS) {
-					org.slf4j.LoggerFactory.getLogger(ExampleImporter.class)
-						.warn("ingest-service is unreachable: {}", ex.toString());
-					throw ServiceProblem.dependencyUnavailable("ingest-service is unreachable; try again later");
-				}
+				org.slf4j.LoggerFactory.getLogger(ExampleImporter.class)
+					.warn("ingest-service is unreachable: {}", ex.toString());
+				throw ServiceProblem.dependencyUnavailable("ingest-service is unreachable; try again later");
 			}
 			pause(attempt);
 		}
