@@ -262,7 +262,7 @@ class SearchIT {
 					Map.of("enabled", true)));
 			assertThat(last.path("reranked").asBoolean()).isFalse();
 		}
-		assertThat(last.path("rerankError").asString()).contains("CallNotPermitted");
+		assertThat(last.path("rerankError").asString()).contains("circuit breaker is open");
 		assertThat(rerankCalls.get() - before).as("calls that reached the reranker").isLessThan(30);
 		rerankMode.set("reverse");
 		org.awaitility.Awaitility.await()

@@ -108,9 +108,18 @@ public final class ServiceClient {
 			return call.get();
 		}
 		catch (CallNotPermittedException ex) {
-			throw new ResourceAccessException(this.name + " is failing and its circuit breaker is open; retry in "
+			throw new CircuitOpenException(this.name + " is failing and its circuit breaker is open; retry in "
 					+ Math.max(1, this.openFor.toSeconds()) + " s");
 		}
+	}
+
+	/** A call refused at once because the service's circuit breaker is open: an I/O failure that never went out. */
+	public static final class CircuitOpenException extends ResourceAccessException {
+
+		CircuitOpenException(String message) {
+			super(message);
+		}
+
 	}
 
 	static boolean isServiceFailure(Throwable ex) {

@@ -105,7 +105,7 @@ class ServiceClientTests {
 		int calls = this.received.get();
 
 		assertThatThrownBy(() -> client.idempotent(ServiceClientTests::get))
-			.isInstanceOf(ResourceAccessException.class)
+			.isInstanceOf(ServiceClient.CircuitOpenException.class)
 			.hasMessageContaining("peer is failing and its circuit breaker is open");
 		assertThat(this.received).hasValue(calls);
 		assertThat(client.state()).isEqualTo(CircuitBreaker.State.OPEN);

@@ -18,6 +18,7 @@ import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionService;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
+import dev.ragplatform.runtime.http.ServiceClient;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +176,9 @@ public class SearchService implements Teacher {
 			}
 			catch (RuntimeException ex) {
 				// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
-				rerankError = "rerank-service failed (" + ex.getClass().getSimpleName() + "); results are not reranked";
+				rerankError = (ex instanceof ServiceClient.CircuitOpenException)
+						? "rerank-service is failing and its circuit breaker is open; results are not reranked"
+						: "rerank-service failed (" + ex.getClass().getSimpleName() + "); results are not reranked";
 				logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
 			}
 			timings.put("rerankMs", millis(t));
