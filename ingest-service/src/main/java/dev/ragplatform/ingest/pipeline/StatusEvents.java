@@ -38,12 +38,17 @@ class StatusEvents {
 	}
 
 	private void publish(DocumentStatusEvent event) {
-		this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), event)
-			.whenComplete((result, ex) -> {
+		try {
+			this.kafka.send(Topics.DOCUMENT_STATUS, event.key(), event).whenComplete((result, ex) -> {
 				if (ex != null) {
 					logger.warn("Status {} of {} not published: {}", event.status(), event.key(), ex.getMessage());
 				}
 			});
+		}
+		catch (RuntimeException ex) {
+			// a broker that is gone can fail the send at once (no metadata within max.block.ms): the same case
+			logger.warn("Status {} of {} not published: {}", event.status(), event.key(), ex.getMessage());
+		}
 	}
 
 }
