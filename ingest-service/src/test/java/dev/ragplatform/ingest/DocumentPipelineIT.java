@@ -28,6 +28,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -605,10 +606,10 @@ class DocumentPipelineIT {
 		Map<String, Integer> counts = new HashMap<>();
 		try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				broker.bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
-			List<org.apache.kafka.common.TopicPartition> partitions = consumer
+			List<TopicPartition> partitions = consumer
 				.partitionsFor(Topics.deadLetter(Topics.DOCUMENTS))
 				.stream()
-				.map((p) -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+				.map((p) -> new TopicPartition(p.topic(), p.partition()))
 				.toList();
 			consumer.assign(partitions);
 			consumer.seekToBeginning(partitions);

@@ -158,7 +158,7 @@ class DocumentConsumer implements DisposableBean {
 		}
 		try {
 			if (delivery.unfinished() >= this.maxDeliveries) {
-				giveUp(record, delivery.unfinished());
+				throw giveUp(record, delivery.unfinished());
 			}
 			Document document = resolve(record);
 			if (document == null) {
@@ -219,8 +219,8 @@ class DocumentConsumer implements DisposableBean {
 		}
 	}
 
-	/** The process stopped every time it worked on this record: fail its document, and the record is poison. */
-	private void giveUp(ConsumerRecord<String, String> record, int starts) {
+	/** The process stopped every time it worked on this record: fails its document; returns the record's poison. */
+	private PoisonDocumentException giveUp(ConsumerRecord<String, String> record, int starts) {
 		String reason = "ingest-service stopped " + starts + " times while processing this document (out of memory "
 				+ "or a crash); given up after rag.ingest.pipeline.max-deliveries (" + this.maxDeliveries + ")";
 		logger.error("Document record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
@@ -233,7 +233,7 @@ class DocumentConsumer implements DisposableBean {
 		catch (PoisonDocumentException ex) {
 			reason = reason + "; " + ex.getMessage();
 		}
-		throw new PoisonDocumentException(stage, reason);
+		return new PoisonDocumentException(stage, reason);
 	}
 
 	/** The stored document version the record stands for, or null when there is nothing to do. */

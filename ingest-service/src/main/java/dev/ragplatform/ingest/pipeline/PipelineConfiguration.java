@@ -6,6 +6,7 @@ import java.util.List;
 import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
+import dev.ragplatform.runtime.failure.TransientFailures;
 import dev.ragplatform.runtime.kafka.DeadLetterMeter;
 import dev.ragplatform.runtime.kafka.JsonRecordValues;
 import dev.ragplatform.runtime.kafka.TopicShape;
@@ -19,6 +20,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
@@ -98,7 +100,7 @@ class PipelineConfiguration {
 		var deadLetters = new DeadLetterPublishingRecoverer(kafka,
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
 		ConsumerRecordRecoverer recoverer = (record, ex) -> {
-			PoisonDocumentException poison = poison(ex);
+			PoisonDocumentException poison = TransientFailures.causeOf(ex, PoisonDocumentException.class);
 			if (poison == null) {
 				throw new IllegalStateException("only poison records are recovered; the back-off of others has no end",
 						ex);
@@ -111,21 +113,12 @@ class PipelineConfiguration {
 		var handler = new DefaultErrorHandler(recoverer, backOff);
 		handler.addNotRetryableExceptions(PoisonDocumentException.class);
 		handler.setRetryListeners((record, ex, attempt) -> {
-			if (poison(ex) == null) {
+			if (TransientFailures.causeOf(ex, PoisonDocumentException.class) == null) {
 				logger.warn("Documents wait for a dependency (attempt {}): {}", attempt,
-						Failures.describe(rootCause(ex)));
+						Failures.describe(NestedExceptionUtils.getMostSpecificCause(ex)));
 			}
 		});
 		return handler;
-	}
-
-	private static PoisonDocumentException poison(Throwable ex) {
-		for (Throwable t = ex; t != null && t.getCause() != t; t = t.getCause()) {
-			if (t instanceof PoisonDocumentException poison) {
-				return poison;
-			}
-		}
-		return null;
 	}
 
 	@Bean
@@ -151,14 +144,6 @@ class PipelineConfiguration {
 				}
 			}
 		});
-	}
-
-	private static Throwable rootCause(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root;
 	}
 
 }

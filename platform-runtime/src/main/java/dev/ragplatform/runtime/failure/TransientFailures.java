@@ -53,6 +53,16 @@ public final class TransientFailures {
 		return false;
 	}
 
+	/** The first exception of {@code type} in the cause chain of {@code ex}, or null (the poison a handler sees wrapped). */
+	public static <T extends Throwable> T causeOf(Throwable ex, Class<T> type) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (type.isInstance(t)) {
+				return type.cast(t);
+			}
+		}
+		return null;
+	}
+
 	private static boolean isInfrastructure(Throwable t) {
 		if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
 				// a commit or rollback that fails (the connection died under it: "JDBC rollback failed" then hides

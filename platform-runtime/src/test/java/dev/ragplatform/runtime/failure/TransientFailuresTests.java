@@ -46,4 +46,13 @@ class TransientFailuresTests {
 		assertThat(this.rules.isTransient(new Poison(new SQLException("gone", "08006")))).isFalse();
 	}
 
+
+	@Test
+	void causeOfFindsTheFirstOfItsTypeInTheChainOrNothing() {
+		IllegalArgumentException poison = new IllegalArgumentException("bad record");
+		RuntimeException wrapped = new RuntimeException("listener failed", new IllegalStateException("batch", poison));
+		assertThat(TransientFailures.causeOf(wrapped, IllegalArgumentException.class)).isSameAs(poison);
+		assertThat(TransientFailures.causeOf(wrapped, java.io.IOException.class)).isNull();
+	}
+
 }

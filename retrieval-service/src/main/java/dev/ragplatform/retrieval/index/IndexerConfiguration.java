@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
@@ -86,7 +87,7 @@ class IndexerConfiguration {
 		var handler = new DefaultErrorHandler(recoverer, backOff(properties, Integer.MAX_VALUE));
 		handler.addNotRetryableExceptions(PoisonRecordException.class, DataIntegrityViolationException.class);
 		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Indexing {}@{} failed (attempt {}): {}",
-				record.topic() + "-" + record.partition(), record.offset(), attempt, rootCause(ex)));
+				record.topic() + "-" + record.partition(), record.offset(), attempt, NestedExceptionUtils.getMostSpecificCause(ex).toString()));
 		handler.setBackOffFunction((record, ex) -> transientFailure(ex) ? backOff(properties, Integer.MAX_VALUE)
 				: backOff(properties, 4));
 		return handler;
@@ -115,33 +116,13 @@ class IndexerConfiguration {
 				|| !"chunks".equals(event.path("type").asString(null))) {
 			return;
 		}
-		PoisonRecordException poison = poison(ex);
+		PoisonRecordException poison = TransientFailures.causeOf(ex, PoisonRecordException.class);
 		if (poison instanceof PoisonRecordException.UnknownCollection) {
 			return;
 		}
 		String reason = "retrieval-service could not index the chunks: "
 				+ ((poison != null) ? poison.getMessage() : "the record was dead-lettered (see its log)");
 		status.failed(collection, documentId, event.path("version").asLong(), reason);
-	}
-
-	private static PoisonRecordException poison(Throwable ex) {
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof PoisonRecordException poison) {
-				return poison;
-			}
-			if (t.getCause() == t) {
-				break;
-			}
-		}
-		return null;
-	}
-
-	private static String rootCause(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.toString();
 	}
 
 	private static ExponentialBackOff backOff(RetrievalProperties properties, int maxAttempts) {

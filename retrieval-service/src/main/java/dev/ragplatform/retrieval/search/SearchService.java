@@ -176,9 +176,9 @@ public class SearchService implements Teacher {
 			}
 			catch (RuntimeException ex) {
 				// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
-				rerankError = (ex instanceof ServiceClient.CircuitOpenException)
-						? "rerank-service is failing and its circuit breaker is open; results are not reranked"
-						: "rerank-service failed (" + ex.getClass().getSimpleName() + "); results are not reranked";
+				// an open breaker's message is ours (no host, no peer's body): say it as it is
+				rerankError = ((ex instanceof ServiceClient.CircuitOpenException) ? ex.getMessage()
+						: "rerank-service failed (" + ex.getClass().getSimpleName() + ")") + "; results are not reranked";
 				logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
 			}
 			timings.put("rerankMs", millis(t));
