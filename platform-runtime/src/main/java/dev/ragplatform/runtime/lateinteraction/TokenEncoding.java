@@ -1,0 +1,129 @@
+package dev.ragplatform.runtime.lateinteraction;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
+/**
+ * How a text's token vectors are stored for late interaction: one record per token, tokens concatenated, no
+ * header (the width comes from the collection). Every encoding takes L2-normalised vectors; the query side is
+ * always scored in float ({@link MaxSim}).
+ */
+public enum TokenEncoding {
+
+	/** Full precision: {@code 4 × dims} bytes a token, little-endian float32. The reference the others are measured against. */
+	FLOAT32 {
+		@Override
+		public int bytesPerToken(int dims) {
+			return 4 * dims;
+		}
+
+		@Override
+		void put(float[] vector, ByteBuffer out) {
+			for (float x : vector) {
+				out.putFloat(x);
+			}
+		}
+	},
+
+	/**
+	 * One signed byte a dimension and a float32 scale ({@code max |x| / 127}): {@code dims + 4} bytes a token,
+	 * a quarter of float32.
+	 */
+	INT8 {
+		@Override
+		public int bytesPerToken(int dims) {
+			return dims + 4;
+		}
+
+		@Override
+		void put(float[] vector, ByteBuffer out) {
+			float max = 0;
+			for (float x : vector) {
+				max = Math.max(max, Math.abs(x));
+			}
+			float scale = (max > 0) ? max / 127f : 0f;
+			out.putFloat(scale);
+			for (float x : vector) {
+				out.put((byte) ((scale > 0) ? Math.round(x / scale) : 0));
+			}
+		}
+	},
+
+	/**
+	 * One sign bit a dimension and a float16 scale (the mean {@code |x|}, which makes {@code scale × sign(x)} the
+	 * closest such vector to {@code x}): {@code dims / 8 + 2} bytes a token, 50 at 384 dimensions. Bit {@code k}
+	 * of byte {@code j} is dimension {@code 8j + k}, set when it is positive.
+	 */
+	BINARY {
+		@Override
+		public int bytesPerToken(int dims) {
+			return (dims + 7) / 8 + 2;
+		}
+
+		@Override
+		void put(float[] vector, ByteBuffer out) {
+			double sum = 0;
+			for (float x : vector) {
+				sum += Math.abs(x);
+			}
+			out.putShort(Float.floatToFloat16((float) (sum / vector.length)));
+			for (int j = 0; j < vector.length; j += 8) {
+				int bits = 0;
+				for (int k = 0; k < 8 && j + k < vector.length; k++) {
+					if (vector[j + k] > 0) {
+						bits |= 1 << k;
+					}
+				}
+				out.put((byte) bits);
+			}
+		}
+	};
+
+	/** Bytes one token of {@code dims} dimensions takes. */
+	public abstract int bytesPerToken(int dims);
+
+	abstract void put(float[] vector, ByteBuffer out);
+
+	/** The stored form of a text's token vectors, in token order. */
+	public byte[] encode(float[][] vectors) {
+		int dims = (vectors.length > 0) ? vectors[0].length : 0;
+		ByteBuffer out = ByteBuffer.allocate(vectors.length * bytesPerToken(dims)).order(ByteOrder.LITTLE_ENDIAN);
+		for (float[] vector : vectors) {
+			if (vector.length != dims) {
+				throw new IllegalArgumentException("token vectors of " + vector.length + " and " + dims + " dimensions");
+			}
+			put(vector, out);
+		}
+		return out.array();
+	}
+
+	/**
+	 * How many tokens {@code data} holds.
+	 * @throws IllegalArgumentException when its length is not a whole number of tokens of {@code dims}
+	 */
+	public int tokens(byte[] data, int dims) {
+		int per = bytesPerToken(dims);
+		if (data.length % per != 0) {
+			throw new IllegalArgumentException(data.length + " bytes are not whole " + id() + " tokens of " + dims
+					+ " dimensions (" + per + " bytes each)");
+		}
+		return data.length / per;
+	}
+
+	/** The name in APIs and the database: {@code float32}, {@code int8}, {@code binary}. */
+	public String id() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/** @throws IllegalArgumentException for a name that is none of {@link #id()}'s */
+	public static TokenEncoding parse(String value) {
+		for (TokenEncoding encoding : values()) {
+			if (encoding.id().equals(value)) {
+				return encoding;
+			}
+		}
+		throw new IllegalArgumentException("token vector encoding must be float32, int8 or binary; not '" + value + "'");
+	}
+
+}

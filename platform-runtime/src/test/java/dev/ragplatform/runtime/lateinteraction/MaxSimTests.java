@@ -1,0 +1,125 @@
+package dev.ragplatform.runtime.lateinteraction;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+class MaxSimTests {
+
+	private static final int DIMS = 45; // not a multiple of 8: the last byte of a binary token is partial
+
+	private final Random random = new Random(7);
+
+	@Test
+	void float32IsTheExactMaxSim() {
+		float[][] query = units(5);
+		float[][] text = units(9);
+		float score = new MaxSim(query).score(TokenEncoding.FLOAT32, TokenEncoding.FLOAT32.encode(text));
+		assertThat(score).isCloseTo(reference(query, text), within(1e-5f));
+	}
+
+	@Test
+	void binaryIsTheMaxSimOfTheScaledSignVectors() {
+		float[][] query = units(6);
+		float[][] text = units(11);
+		float[][] signs = new float[text.length][DIMS];
+		for (int t = 0; t < text.length; t++) {
+			double mean = 0;
+			for (float x : text[t]) {
+				mean += Math.abs(x);
+			}
+			float scale = Float.float16ToFloat(Float.floatToFloat16((float) (mean / DIMS)));
+			for (int d = 0; d < DIMS; d++) {
+				signs[t][d] = (text[t][d] > 0) ? scale : -scale;
+			}
+		}
+		float score = new MaxSim(query).score(TokenEncoding.BINARY, TokenEncoding.BINARY.encode(text));
+		assertThat(score).isCloseTo(reference(query, signs), within(1e-4f));
+	}
+
+	@Test
+	void int8IsCloseToFloat() {
+		float[][] query = units(8);
+		float[][] text = units(20);
+		float score = new MaxSim(query).score(TokenEncoding.INT8, TokenEncoding.INT8.encode(text));
+		assertThat(score).isCloseTo(reference(query, text), within(0.01f));
+	}
+
+	@ParameterizedTest
+	@EnumSource(TokenEncoding.class)
+	void aTextWithTheQuerysOwnTokensScoresOneAndAnotherTextLess(TokenEncoding encoding) {
+		float[][] query = units(4);
+		MaxSim maxSim = new MaxSim(query);
+		float same = maxSim.score(encoding, encoding.encode(query));
+		float other = maxSim.score(encoding, encoding.encode(units(4)));
+		assertThat(other).isLessThan(same);
+		if (encoding != TokenEncoding.BINARY) {
+			assertThat(same).isCloseTo(1f, within(0.01f));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(TokenEncoding.class)
+	void sizesAndTokenCounts(TokenEncoding encoding) {
+		byte[] data = encoding.encode(units(3));
+		assertThat(encoding.tokens(data, DIMS)).isEqualTo(3);
+		assertThat(data).hasSize(3 * encoding.bytesPerToken(DIMS));
+		assertThat(new MaxSim(units(2)).score(encoding, new byte[0])).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> encoding.tokens(new byte[data.length - 1], DIMS))
+			.withMessageContaining("not whole " + encoding.id() + " tokens");
+	}
+
+	@Test
+	void bytesPerTokenAt384Dimensions() {
+		assertThat(TokenEncoding.BINARY.bytesPerToken(384)).isEqualTo(50);
+		assertThat(TokenEncoding.INT8.bytesPerToken(384)).isEqualTo(388);
+		assertThat(TokenEncoding.FLOAT32.bytesPerToken(384)).isEqualTo(1536);
+	}
+
+	@Test
+	void parsesItsNames() {
+		for (TokenEncoding encoding : TokenEncoding.values()) {
+			assertThat(TokenEncoding.parse(encoding.id())).isEqualTo(encoding);
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> TokenEncoding.parse("fp8"))
+			.withMessageContaining("float32, int8 or binary");
+	}
+
+	private float[][] units(int count) {
+		float[][] vectors = new float[count][DIMS];
+		for (float[] vector : vectors) {
+			double norm = 0;
+			for (int d = 0; d < DIMS; d++) {
+				vector[d] = (float) this.random.nextGaussian();
+				norm += vector[d] * vector[d];
+			}
+			for (int d = 0; d < DIMS; d++) {
+				vector[d] /= (float) Math.sqrt(norm);
+			}
+		}
+		return vectors;
+	}
+
+	private static float reference(float[][] query, float[][] text) {
+		double total = 0;
+		for (float[] q : query) {
+			double best = Double.NEGATIVE_INFINITY;
+			for (float[] t : text) {
+				double dot = 0;
+				for (int d = 0; d < q.length; d++) {
+					dot += q[d] * t[d];
+				}
+				best = Math.max(best, dot);
+			}
+			total += best;
+		}
+		return (float) (total / query.length);
+	}
+
+}
