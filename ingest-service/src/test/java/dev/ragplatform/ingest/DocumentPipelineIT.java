@@ -160,6 +160,12 @@ class DocumentPipelineIT {
 			.as("offsets point at the passage in the source").isEqualTo(best.path("text").asString());
 		assertThat(best.path("metadata").path("year").asInt()).isEqualTo(2024);
 		assertThat(best.path("metadata").path("headings").get(0).asString()).isEqualTo("Photosynthesis");
+		// every chunk carried its token vectors (the collection's default storage): reranked over them by default
+		assertThat(found.path("reranker").asString()).as("%s", found).isEqualTo("late-interaction (stored binary)");
+		assertThat(found.path("reranked").asBoolean()).isTrue();
+		assertThat(this.search.get("/v1/collections/" + this.collection).getBody().path("lateInteraction")
+			.path("sizeBytes").asLong()).as("50 bytes a kept token, at least 60 a 64-token chunk")
+			.isGreaterThanOrEqualTo(chunks * 50L * 60);
 
 		// the same content again is a no-op; changed content is a new version that replaces the old one
 		ResponseEntity<JsonNode> again = this.ingest.post(documents(), Map.of("externalId", "article-1", "title",

@@ -2,6 +2,8 @@ package dev.ragplatform.embedding.embed;
 
 import java.util.List;
 
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
+
 /**
  * One embedding request, whatever API it came through.
  *
@@ -13,7 +15,8 @@ import java.util.List;
  * @param dimensions keep only the first so many components (Matryoshka), {@code null} for all
  * @param truncate cut over-long inputs (else 413)
  * @param normalize L2-normalise (when the model's vectors are meant to be normalised)
+ * @param tokenVectors also each input's token vectors for late interaction, in this encoding; {@code null}: not
  */
 record EmbedCommand(String model, List<String> inputs, String task, String inputType, String instruction,
-		Integer dimensions, boolean truncate, boolean normalize) {
+		Integer dimensions, boolean truncate, boolean normalize, TokenEncoding tokenVectors) {
 }

@@ -6,16 +6,19 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ragplatform.embedding.config.EmbeddingProperties;
 import dev.ragplatform.embedding.model.EmbeddingModels.LoadedModel;
+import dev.ragplatform.embedding.model.Embedded;
 import dev.ragplatform.embedding.model.EmbeddingModels;
 import dev.ragplatform.embedding.model.InputTooLongException;
 import dev.ragplatform.embedding.model.InputType;
 import dev.ragplatform.embedding.model.ModelDescriptor;
+import dev.ragplatform.embedding.model.Sequence;
 import dev.ragplatform.embedding.model.TaskInstruction;
 import dev.ragplatform.embedding.model.UnknownModelException;
 import dev.ragplatform.embedding.model.Vectors;
 import dev.ragplatform.runtime.batching.DeadlineExceededException;
 import dev.ragplatform.runtime.batching.QueueFullException;
 import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import dev.ragplatform.runtime.metrics.RequestMeter;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,10 +67,16 @@ class EmbeddingService {
 		for (String input : command.inputs()) {
 			texts.add(instruction.isEmpty() ? input : instruction + input);
 		}
-		List<long[]> ids;
+		TokenEncoding tokenEncoding = command.tokenVectors();
+		if (tokenEncoding != null && !model.encoder().hasTokenVectors()) {
+			throw ServiceProblem.badRequest(descriptor.name() + " returns pooled vectors only: it has no token "
+					+ "vectors (token_vectors)");
+		}
+		List<Sequence> sequences;
 		Timer.Sample sample = Timer.start();
 		try {
-			ids = model.tokenizer().encode(texts, command.truncate());
+			sequences = model.tokenizer().encode(texts, command.truncate(),
+					(tokenEncoding != null) ? instruction.length() : -1);
 		}
 		catch (InputTooLongException ex) {
 			throw ServiceProblem.tooLarge("Input too large", ex.getMessage());
@@ -76,24 +85,29 @@ class EmbeddingService {
 			sample.stop(this.tokenizeTime);
 		}
 		int tokens = 0;
-		for (long[] input : ids) {
-			tokens += input.length;
+		for (Sequence sequence : sequences) {
+			tokens += sequence.ids().length;
 		}
 
-		List<float[]> vectors = await(model, ids, side(command) == InputType.QUERY);
+		List<Embedded> embedded = await(model, sequences, side(command) == InputType.QUERY);
 		boolean normalize = descriptor.normalize() && command.normalize();
-		List<float[]> out = new ArrayList<>(vectors.size());
-		for (float[] vector : vectors) { // each input's own array, fresh from the encoder
+		List<float[]> out = new ArrayList<>(embedded.size());
+		List<byte[]> tokenVectors = (tokenEncoding != null) ? new ArrayList<>(embedded.size()) : null;
+		for (Embedded one : embedded) { // each input's own arrays, fresh from the encoder
+			float[] vector = one.vector();
 			if (normalize) {
 				Vectors.normalize(vector);
 			}
 			out.add(Vectors.truncate(vector, dimensions, normalize));
+			if (tokenVectors != null) {
+				tokenVectors.add(tokenEncoding.encode(one.tokens()));
+			}
 		}
-		return new Embeddings(descriptor.name(), out, tokens);
+		return new Embeddings(descriptor.name(), out, tokens, tokenVectors);
 	}
 
 	/** Queries are urgent: a user waits for them, so they go ahead of queued documents (bulk indexing). */
-	private List<float[]> await(LoadedModel model, List<long[]> ids, boolean urgent) {
+	private List<Embedded> await(LoadedModel model, List<Sequence> ids, boolean urgent) {
 		long timeout = this.properties.batching().requestTimeout().toNanos();
 		long deadline = System.nanoTime() + timeout;
 		try {
@@ -181,8 +195,11 @@ class EmbeddingService {
 		return requested;
 	}
 
-	/** The vectors of one request, in input order, and how many tokens they took. */
-	record Embeddings(String model, List<float[]> vectors, int promptTokens) {
+	/**
+	 * The vectors of one request, in input order, and how many tokens they took.
+	 * @param tokenVectors each input's token vectors in the asked encoding; {@code null} when not asked
+	 */
+	record Embeddings(String model, List<float[]> vectors, int promptTokens, List<byte[]> tokenVectors) {
 	}
 
 }

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ragplatform.embedding.model.EmbeddingModels;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import tools.jackson.databind.JsonNode;
 
@@ -41,11 +43,14 @@ class OpenAiEmbeddingsController {
 		};
 		var result = this.service.embed(new EmbedCommand(request.model(), Inputs.parse(request.input(), "input"),
 				request.task(), request.inputType(), request.instruction(), request.dimensions(),
-				request.truncate() == null || request.truncate(), true), "openai");
+				request.truncate() == null || request.truncate(), true, tokenEncoding(request.tokenVectors())),
+				"openai");
 		List<Embedding> data = new ArrayList<>(result.vectors().size());
 		for (int i = 0; i < result.vectors().size(); i++) {
 			float[] vector = result.vectors().get(i);
-			data.add(new Embedding("embedding", i, base64 ? base64(vector) : vector));
+			byte[] tokens = (result.tokenVectors() != null) ? result.tokenVectors().get(i) : null;
+			data.add(new Embedding("embedding", i, base64 ? base64(vector) : vector,
+					(tokens != null) ? Base64.getEncoder().encodeToString(tokens) : null));
 		}
 		return new EmbeddingList("list", data, result.model(), new Usage(result.promptTokens(), result.promptTokens()));
 	}
@@ -72,6 +77,15 @@ class OpenAiEmbeddingsController {
 			.json();
 	}
 
+	private static TokenEncoding tokenEncoding(String value) {
+		try {
+			return (value != null) ? TokenEncoding.parse(value) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			throw ServiceProblem.badRequest("token_vectors: " + ex.getMessage());
+		}
+	}
+
 	/** Little-endian float32, as OpenAI encodes vectors in base64. */
 	private static String base64(float[] vector) {
 		ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -81,14 +95,19 @@ class OpenAiEmbeddingsController {
 
 	record EmbeddingRequest(JsonNode input, String model, @JsonProperty("encoding_format") String encodingFormat,
 			Integer dimensions, String user, String task, @JsonProperty("input_type") String inputType,
-			String instruction, Boolean truncate) {
+			String instruction, Boolean truncate, @JsonProperty("token_vectors") String tokenVectors) {
 	}
 
 	record EmbeddingList(String object, List<Embedding> data, String model, Usage usage) {
 	}
 
-	/** {@code embedding} is a float array, or a base64 string with {@code encoding_format=base64}. */
-	record Embedding(String object, int index, Object embedding) {
+	/**
+	 * {@code embedding} is a float array, or a base64 string with {@code encoding_format=base64};
+	 * {@code token_vectors} the input's token vectors in the asked {@link TokenEncoding}, base64, when asked.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Embedding(String object, int index, Object embedding,
+			@JsonProperty("token_vectors") String tokenVectors) {
 	}
 
 	record Usage(@JsonProperty("prompt_tokens") int promptTokens, @JsonProperty("total_tokens") int totalTokens) {

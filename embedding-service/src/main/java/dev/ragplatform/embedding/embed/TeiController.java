@@ -39,7 +39,7 @@ class TeiController {
 	List<float[]> embed(@RequestBody EmbedRequest request) {
 		return this.service.embed(new EmbedCommand(request.model(), Inputs.parse(request.inputs(), "inputs"),
 				request.task(), request.inputType(), request.instruction(), request.dimensions(),
-				request.truncate() == null || request.truncate(), request.normalize() == null || request.normalize()),
+				request.truncate() == null || request.truncate(), request.normalize() == null || request.normalize(), null),
 				"tei")
 			.vectors();
 	}

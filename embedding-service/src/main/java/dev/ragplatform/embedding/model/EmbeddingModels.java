@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,8 +106,8 @@ public class EmbeddingModels implements DisposableBean {
 		OnnxEncoder encoder = new OnnxEncoder(env, session, descriptor);
 		TextTokenizer tokenizer = new TextTokenizer(tokenizerJson, descriptor.maxTokens());
 		EmbeddingProperties.Batching batching = properties.batching();
-		TokenBudgetBatcher<long[], float[]> batcher = new TokenBudgetBatcher<>("rag.embedding", descriptor.name(),
-				(ids) -> Arrays.asList(encoder.encode(ids)), (long[] ids) -> ids.length, batching.maxBatchTokens(),
+		TokenBudgetBatcher<Sequence, Embedded> batcher = new TokenBudgetBatcher<>("rag.embedding", descriptor.name(),
+				encoder::run, (Sequence sequence) -> sequence.ids().length, batching.maxBatchTokens(),
 				batching.maxBatchSize(), Math.max(batching.maxQueuedTokens(), batching.maxBatchTokens()),
 				batching.workers(), meters);
 		this.models.put(descriptor.name(), new LoadedModel(descriptor, tokenizer, encoder, batcher));
@@ -153,7 +152,7 @@ public class EmbeddingModels implements DisposableBean {
 
 	/** A model ready to serve: its descriptor, tokenizer, ONNX session and batching queue. */
 	public record LoadedModel(ModelDescriptor descriptor, TextTokenizer tokenizer, OnnxEncoder encoder,
-			TokenBudgetBatcher<long[], float[]> batcher) {
+			TokenBudgetBatcher<Sequence, Embedded> batcher) {
 	}
 
 	/** The descriptor.json of a model directory. */

@@ -2,6 +2,7 @@ package dev.ragplatform.embedding.model;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,33 @@ public final class OnnxEncoder implements AutoCloseable {
 
 	/** One vector per sequence, pooled as the descriptor says (not normalised: callers decide). */
 	public float[][] encode(List<long[]> batch) {
+		List<Embedded> embedded = run(batch.stream().map((ids) -> new Sequence(ids, null)).toList());
+		float[][] vectors = new float[embedded.size()][];
+		for (int b = 0; b < vectors.length; b++) {
+			vectors[b] = embedded.get(b).vector();
+		}
+		return vectors;
+	}
+
+	/**
+	 * Each sequence's pooled vector and, where it asks, the unit vectors of its kept tokens: both from one
+	 * forward pass, the token vectors being rows of the same {@code last_hidden_state} the pooling reads.
+	 * @throws IllegalArgumentException when token vectors are asked of a graph that returns only pooled vectors
+	 */
+	public List<Embedded> run(List<Sequence> batch) {
 		int size = batch.size();
 		int length = 0;
-		for (long[] ids : batch) {
-			length = Math.max(length, ids.length);
+		for (Sequence sequence : batch) {
+			length = Math.max(length, sequence.ids().length);
+			if (sequence.kept() != null && !hasTokenVectors()) {
+				throw new IllegalArgumentException(this.descriptor.name() + " returns pooled vectors only: it has no "
+						+ "token vectors for late interaction");
+			}
 		}
 		long[] ids = new long[size * length];
 		long[] mask = new long[size * length];
 		for (int b = 0; b < size; b++) {
-			long[] sequence = batch.get(b);
+			long[] sequence = batch.get(b).ids();
 			System.arraycopy(sequence, 0, ids, b * length, sequence.length);
 			java.util.Arrays.fill(mask, b * length, b * length + sequence.length, 1L);
 		}
@@ -75,16 +94,21 @@ public final class OnnxEncoder implements AutoCloseable {
 				FloatBuffer hidden = tensor.getFloatBuffer();
 				long[] outShape = tensor.getInfo().getShape();
 				int width = (int) outShape[outShape.length - 1];
-				float[][] vectors = new float[size][width];
+				List<Embedded> out = new ArrayList<>(size);
 				for (int b = 0; b < size; b++) {
+					Sequence sequence = batch.get(b);
+					float[] vector = new float[width];
 					if (this.pooledOutput) {
-						hidden.get(b * width, vectors[b], 0, width);
+						hidden.get(b * width, vector, 0, width);
 					}
 					else {
-						this.descriptor.pooling().pool(hidden, b * length * width, batch.get(b).length, width, vectors[b]);
+						this.descriptor.pooling().pool(hidden, b * length * width, sequence.ids().length, width, vector);
 					}
+					float[][] tokens = (sequence.kept() != null)
+							? unitVectors(hidden, b * length * width, sequence.kept(), width) : null;
+					out.add(new Embedded(vector, tokens));
 				}
-				return vectors;
+				return out;
 			}
 		}
 		catch (OrtException ex) {
@@ -93,6 +117,29 @@ public final class OnnxEncoder implements AutoCloseable {
 		finally {
 			inputs.values().forEach(OnnxTensor::close);
 		}
+	}
+
+	/** Whether the graph's output is per token (so late interaction can use it). */
+	public boolean hasTokenVectors() {
+		return !this.pooledOutput;
+	}
+
+	/** The L2-normalised vectors of the kept positions of one sequence of a {@code [batch, tokens, width]} output. */
+	static float[][] unitVectors(FloatBuffer hidden, int base, boolean[] kept, int width) {
+		int count = 0;
+		for (boolean k : kept) {
+			count += k ? 1 : 0;
+		}
+		float[][] vectors = new float[count][width];
+		int v = 0;
+		for (int t = 0; t < kept.length; t++) {
+			if (kept[t]) {
+				float[] vector = vectors[v++];
+				hidden.get(base + t * width, vector, 0, width);
+				Vectors.normalize(vector);
+			}
+		}
+		return vectors;
 	}
 
 	@Override

@@ -42,22 +42,54 @@ public final class TextTokenizer implements AutoCloseable {
 	 * final special token, when {@code truncate}; otherwise an {@link InputTooLongException}.
 	 */
 	public List<long[]> encode(List<String> texts, boolean truncate) {
+		return encode(texts, truncate, -1).stream().map(Sequence::ids).toList();
+	}
+
+	/**
+	 * As {@link #encode(List, boolean)}, and when {@code instructionChars >= 0} also which tokens' vectors late
+	 * interaction keeps: the first special token ({@code [CLS]}, the text's summary) and every token of the text
+	 * proper; not the instruction's first {@code instructionChars} characters (the same for every text), not
+	 * {@code [SEP]} (much the same vector for every text), never padding.
+	 */
+	public List<Sequence> encode(List<String> texts, boolean truncate, int instructionChars) {
 		Encoding[] encodings = this.tokenizer.batchEncode(texts);
-		List<long[]> ids = new ArrayList<>(encodings.length);
+		List<Sequence> sequences = new ArrayList<>(encodings.length);
 		for (int i = 0; i < encodings.length; i++) {
 			long[] tokens = encodings[i].getIds();
+			boolean[] kept = (instructionChars >= 0) ? kept(encodings[i], instructionChars) : null;
 			if (tokens.length > this.maxTokens) {
 				if (!truncate) {
 					throw new InputTooLongException(i, tokens.length, this.maxTokens);
 				}
-				long[] cut = new long[this.maxTokens];
-				System.arraycopy(tokens, 0, cut, 0, this.maxTokens - 1);
-				cut[this.maxTokens - 1] = tokens[tokens.length - 1];
-				tokens = cut;
+				tokens = cut(tokens);
+				if (kept != null) {
+					boolean[] keptCut = new boolean[this.maxTokens];
+					System.arraycopy(kept, 0, keptCut, 0, this.maxTokens - 1);
+					keptCut[this.maxTokens - 1] = kept[kept.length - 1];
+					kept = keptCut;
+				}
 			}
-			ids.add(tokens);
+			sequences.add(new Sequence(tokens, kept));
 		}
-		return ids;
+		return sequences;
+	}
+
+	private long[] cut(long[] tokens) {
+		long[] cut = new long[this.maxTokens];
+		System.arraycopy(tokens, 0, cut, 0, this.maxTokens - 1);
+		cut[this.maxTokens - 1] = tokens[tokens.length - 1];
+		return cut;
+	}
+
+	private static boolean[] kept(Encoding encoding, int instructionChars) {
+		long[] special = encoding.getSpecialTokenMask();
+		CharSpan[] spans = encoding.getCharTokenSpans();
+		boolean[] kept = new boolean[special.length];
+		for (int t = 0; t < kept.length; t++) {
+			CharSpan span = (spans != null && t < spans.length) ? spans[t] : null;
+			kept[t] = (special[t] == 1 || span == null) ? t == 0 : span.getStart() >= instructionChars;
+		}
+		return kept;
 	}
 
 	/** Tokens with their text and character offsets, as TEI's {@code /tokenize} returns them. */

@@ -14,6 +14,8 @@ import java.util.Map;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
 import dev.ragplatform.embedding.model.LlmEmbedderInstructions;
 import dev.ragplatform.embedding.model.Vectors;
+import dev.ragplatform.runtime.lateinteraction.MaxSim;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -244,6 +246,92 @@ class EmbeddingApiIT {
 		Response malformed = send(HttpRequest.newBuilder(uri("/v1/embeddings"))
 			.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\":")).build());
 		assertThat(malformed.status()).isEqualTo(400);
+	}
+
+	@Test
+	void tokenVectorsComeFromTheForwardPassOfThePooledVector() throws Exception {
+		String text = TEXTS.get(2);
+		JsonNode datum = post("/v1/embeddings", Map.of("input", text, "token_vectors", "float32")).json().at("/data/0");
+		float[] pooled = floats(datum.get("embedding"));
+		float[][] tokens = tokenVectors(datum, TokenEncoding.FLOAT32);
+		// kept: [CLS] and every token of the text; not [SEP]
+		int textTokens = post("/tokenize", Map.of("inputs", text, "add_special_tokens", false)).json().get(0).size();
+		assertThat(tokens).hasNumberOfRows(1 + textTokens);
+		// bge pools [CLS]: the first token vector is the text's vector, so both came from one last_hidden_state
+		assertThat(tokens[0]).containsExactly(pooled, within(1e-5f));
+		for (float[] token : tokens) {
+			assertThat(norm(token)).isCloseTo(1.0, within(1e-4));
+		}
+		// without token_vectors nothing changes and nothing is added
+		JsonNode plain = post("/v1/embeddings", Map.of("input", text)).json().at("/data/0");
+		assertThat(plain.has("token_vectors")).isFalse();
+		assertThat(floats(plain.get("embedding"))).containsExactly(pooled, within(1e-6f));
+	}
+
+	@Test
+	void queryTokenVectorsLeaveTheInstructionOut() throws Exception {
+		String query = "capital of France";
+		JsonNode datum = post("/v1/embeddings",
+				Map.of("input", query, "input_type", "query", "token_vectors", "float32")).json().at("/data/0");
+		int queryTokens = post("/tokenize", Map.of("inputs", query, "add_special_tokens", false)).json().get(0).size();
+		assertThat(tokenVectors(datum, TokenEncoding.FLOAT32)).hasNumberOfRows(1 + queryTokens);
+	}
+
+	@Test
+	void eachStoredEncodingRanksByMaxSimAsFloatDoes() throws Exception {
+		List<String> passages = List.of(TEXTS.get(2), TEXTS.get(4), TEXTS.get(3));
+		JsonNode query = post("/v1/embeddings", Map.of("input", "Which city is the capital of France?",
+				"input_type", "query", "token_vectors", "float32")).json().at("/data/0");
+		MaxSim maxSim = new MaxSim(tokenVectors(query, TokenEncoding.FLOAT32));
+		float[] exact = null;
+		for (TokenEncoding encoding : TokenEncoding.values()) {
+			JsonNode data = post("/v1/embeddings", Map.of("input", passages, "token_vectors", encoding.id())).json()
+				.get("data");
+			float[] scores = new float[passages.size()];
+			for (int i = 0; i < scores.length; i++) {
+				byte[] stored = Base64.getDecoder().decode(data.get(i).get("token_vectors").stringValue());
+				scores[i] = maxSim.score(encoding, stored);
+			}
+			assertThat(scores[0]).as(encoding.id()).isGreaterThan(scores[1]).isGreaterThan(0);
+			assertThat(scores[0]).as(encoding.id()).isGreaterThan(scores[2]);
+			if (exact == null) {
+				exact = scores;
+			}
+			else if (encoding == TokenEncoding.INT8) {
+				assertThat(scores).as(encoding.id()).containsExactly(exact, within(0.01f));
+			}
+		}
+		assertProblem(post("/v1/embeddings", Map.of("input", "x", "token_vectors", "fp8")), 400,
+				"float32, int8 or binary");
+	}
+
+	@Test
+	void tokenVectorsAreTheSameAloneAndInABatchAndKeepFullWidthUnderDimensions() throws Exception {
+		JsonNode batched = post("/v1/embeddings", Map.of("input", TEXTS, "token_vectors", "float32")).json().get("data");
+		for (int i = 0; i < TEXTS.size(); i++) {
+			JsonNode single = post("/v1/embeddings",
+					Map.of("input", TEXTS.get(i), "token_vectors", "float32", "dimensions", 64)).json().at("/data/0");
+			assertThat(floats(single.get("embedding"))).hasSize(64);
+			float[][] alone = tokenVectors(single, TokenEncoding.FLOAT32);
+			float[][] inBatch = tokenVectors(batched.get(i), TokenEncoding.FLOAT32);
+			assertThat(alone).as("text %d", i).hasNumberOfRows(inBatch.length);
+			for (int t = 0; t < alone.length; t++) {
+				assertThat(alone[t]).as("text %d token %d", i, t).containsExactly(inBatch[t], within(2e-5f));
+			}
+		}
+	}
+
+	private static float[][] tokenVectors(JsonNode datum, TokenEncoding encoding) {
+		assertThat(encoding).isEqualTo(TokenEncoding.FLOAT32);
+		ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(datum.get("token_vectors").stringValue()))
+			.order(ByteOrder.LITTLE_ENDIAN);
+		float[][] tokens = new float[bytes.remaining() / (4 * 384)][384];
+		for (float[] token : tokens) {
+			bytes.asFloatBuffer().get(token);
+			bytes.position(bytes.position() + 4 * 384);
+		}
+		assertThat(bytes.remaining()).isZero();
+		return tokens;
 	}
 
 	@Test

@@ -60,7 +60,7 @@ class InstructionTests {
 	}
 
 	private static EmbedCommand command(String task, String inputType, String instruction) {
-		return new EmbedCommand(null, List.of("x"), task, inputType, instruction, null, true, true);
+		return new EmbedCommand(null, List.of("x"), task, inputType, instruction, null, true, true, null);
 	}
 
 }

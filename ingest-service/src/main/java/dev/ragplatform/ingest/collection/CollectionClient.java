@@ -82,10 +82,11 @@ public class CollectionClient {
 			throw new DependencyUnavailableException("retrieval-service answered no settings for '" + name + "'", null);
 		}
 		JsonNode chunking = body.path("chunking");
+		String tokenStorage = body.path("lateInteraction").path("storage").asString("none");
 		return Optional.of(new CollectionSettings(name, body.get("embeddingModel").asString(),
 				body.path("dimensions").asInt(), body.path("defaultTask").asString("none"),
 				chunking.path("targetTokens").asInt(480), chunking.path("overlapTokens").asInt(64),
-				body.path("generation").asLong(0)));
+				body.path("generation").asLong(0), "none".equals(tokenStorage) ? null : tokenStorage));
 	}
 
 	private record Cached(Optional<CollectionSettings> settings, long at) {

@@ -10,7 +10,9 @@ package dev.ragplatform.ingest.collection;
  * @param targetTokens most tokens per chunk
  * @param overlapTokens tokens repeated from the previous chunk
  * @param generation which collection of this name it is (a new one each time a collection is created)
+ * @param tokenStorage how it stores token vectors for late interaction ({@code binary}, {@code int8},
+ * {@code float32}); {@code null}: it keeps none
  */
 public record CollectionSettings(String name, String embeddingModel, int dimensions, String defaultTask,
-		int targetTokens, int overlapTokens, long generation) {
+		int targetTokens, int overlapTokens, long generation, String tokenStorage) {
 }

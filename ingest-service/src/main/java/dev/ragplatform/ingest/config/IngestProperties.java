@@ -68,6 +68,8 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * @param maxDeliveries starts of a record's processing that may end with the process gone (out of memory, a
 	 * crash) before the record is given up: its document FAILED with the reason, the record dead-lettered
 	 * @param chunksPerRecord chunks per {@code rag.chunks.v1} record; larger documents are sent in parts
+	 * @param maxRecordSize what one {@code rag.chunks.v1} record may take at most (under the broker's
+	 * {@code message.max.bytes}, 1 MB by default): a part ends early when its chunks' token vectors would pass it
 	 * @param maxBackoff longest wait between retries of a batch while a dependency is down
 	 * @param requeueAfter how long a stored document may wait for Kafka to take its record before it is sent again
 	 * (and how often that is checked)
@@ -78,7 +80,8 @@ public record IngestProperties(@Valid @NotNull Embedding embedding, @Valid @NotN
 	 * this many documents in progress; beyond, on the bulk lane ({@code rag.documents.v1})
 	 */
 	public record Pipeline(@Min(1) int partitions, @Min(1) int concurrency, @NotNull DataSize maxBytesInFlight,
-			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull Duration maxBackoff,
+			@Min(1) int maxDeliveries, @Min(1) @Max(1000) int chunksPerRecord, @NotNull DataSize maxRecordSize,
+			@NotNull Duration maxBackoff,
 			@NotNull Duration requeueAfter, @Min(1) int replicationFactor, @Min(1) int minInsyncReplicas,
 			@NotNull DataSize interactiveMaxSize,
 			@jakarta.validation.constraints.PositiveOrZero int interactiveMaxInProgress) {

@@ -120,14 +120,22 @@ public class EmbeddingClient implements DisposableBean {
 	 * @throws EmbeddingRejectedException when it refuses the input (model or task unknown to it)
 	 */
 	public List<float[]> embedDocuments(String model, String task, List<String> texts) {
-		Coalescer coalescer = this.coalescers.computeIfAbsent(model + "\u0000" + task,
-				(key) -> new Coalescer(model, task));
-		List<CompletableFuture<float[]>> pending = new ArrayList<>(texts.size());
+		return embedDocuments(model, task, null, texts).stream().map(Embedding::vector).toList();
+	}
+
+	/**
+	 * As {@link #embedDocuments(String, String, List)}, with each text's token vectors from the same forward pass
+	 * in {@code tokenStorage} ({@code binary}, {@code int8}, {@code float32}; {@code null}: none).
+	 */
+	public List<Embedding> embedDocuments(String model, String task, String tokenStorage, List<String> texts) {
+		Coalescer coalescer = this.coalescers.computeIfAbsent(model + "\u0000" + task + "\u0000" + tokenStorage,
+				(key) -> new Coalescer(model, task, tokenStorage));
+		List<CompletableFuture<Embedding>> pending = new ArrayList<>(texts.size());
 		for (String text : texts) {
 			pending.add(coalescer.submit(text));
 		}
-		List<float[]> vectors = new ArrayList<>(texts.size());
-		for (CompletableFuture<float[]> vector : pending) {
+		List<Embedding> vectors = new ArrayList<>(texts.size());
+		for (CompletableFuture<Embedding> vector : pending) {
 			try {
 				vectors.add(vector.get());
 			}
@@ -149,17 +157,20 @@ public class EmbeddingClient implements DisposableBean {
 
 		private final String task;
 
+		private final String tokenStorage;
+
 		private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
 		private final Thread dispatcher;
 
-		Coalescer(String model, String task) {
+		Coalescer(String model, String task, String tokenStorage) {
 			this.model = model;
 			this.task = task;
+			this.tokenStorage = tokenStorage;
 			this.dispatcher = Thread.ofVirtual().name("embedding-coalescer-" + model).start(this::dispatch);
 		}
 
-		CompletableFuture<float[]> submit(String text) {
+		CompletableFuture<Embedding> submit(String text) {
 			Pending pending = new Pending(text, new CompletableFuture<>());
 			this.queue.add(pending);
 			return pending.vector();
@@ -206,7 +217,7 @@ public class EmbeddingClient implements DisposableBean {
 
 		private void send(List<Pending> batch) {
 			try {
-				List<float[]> vectors = guarded(batch.stream().map(Pending::text).toList());
+				List<Embedding> vectors = guarded(batch.stream().map(Pending::text).toList());
 				for (int i = 0; i < batch.size(); i++) {
 					batch.get(i).vector().complete(vectors.get(i));
 				}
@@ -234,11 +245,11 @@ public class EmbeddingClient implements DisposableBean {
 			}
 		}
 
-		private List<float[]> guarded(List<String> texts) {
+		private List<Embedding> guarded(List<String> texts) {
 			while (true) {
 				try {
 					return Retry.decorateSupplier(EmbeddingClient.this.retry, CircuitBreaker
-						.decorateSupplier(EmbeddingClient.this.breaker, () -> call(this.model, this.task, texts)))
+						.decorateSupplier(EmbeddingClient.this.breaker, () -> call(this.model, this.task, this.tokenStorage, texts)))
 						.get();
 				}
 				catch (EmbeddingOverloadedException busy) { // back-pressure: wait as advised, then call again
@@ -262,7 +273,13 @@ public class EmbeddingClient implements DisposableBean {
 
 	}
 
-	private record Pending(String text, CompletableFuture<float[]> vector) {
+	private record Pending(String text, CompletableFuture<Embedding> vector) {
+	}
+
+	/**
+	 * One text's vector and, when asked, its token vectors (the stored form, as embedding-service encoded them).
+	 */
+	public record Embedding(float[] vector, byte[] tokenVectors) {
 	}
 
 	private static RuntimeException translate(Throwable ex) {
@@ -274,9 +291,12 @@ public class EmbeddingClient implements DisposableBean {
 		};
 	}
 
-	private List<float[]> call(String model, String task, List<String> texts) {
+	private List<Embedding> call(String model, String task, String tokenStorage, List<String> texts) {
 		Map<String, Object> body = new HashMap<>(Map.of("model", model, "input", texts, "input_type", "document",
 				"encoding_format", "base64"));
+		if (tokenStorage != null) {
+			body.put("token_vectors", tokenStorage);
+		}
 		if (task != null && !task.isBlank() && !MODEL_INSTRUCTIONS.equals(task)) {
 			body.put("task", task);
 		}
@@ -303,9 +323,14 @@ public class EmbeddingClient implements DisposableBean {
 			throw new DependencyUnavailableException("embedding-service answered "
 					+ ((data == null) ? "nothing" : data.size() + " vectors for " + texts.size() + " texts"), null);
 		}
-		List<float[]> vectors = new ArrayList<>(texts.size());
+		List<Embedding> vectors = new ArrayList<>(texts.size());
 		for (JsonNode item : data) {
-			vectors.add(decode(item.path("embedding").asString()));
+			JsonNode tokens = item.path("token_vectors");
+			if (tokenStorage != null && !tokens.isString()) {
+				throw new DependencyUnavailableException("embedding-service answered no token vectors", null);
+			}
+			vectors.add(new Embedding(decode(item.path("embedding").asString()),
+					(tokenStorage != null) ? Base64.getDecoder().decode(tokens.asString()) : null));
 		}
 		return vectors;
 	}

@@ -205,15 +205,16 @@ class DocumentPipeline {
 		for (TextChunk chunk : chunks) {
 			texts.add(text.substring(chunk.start(), chunk.end()));
 		}
-		List<float[]> vectors;
+		List<EmbeddingClient.Embedding> vectors;
 		try {
-			vectors = this.embeddings.embedDocuments(collection.embeddingModel(), collection.defaultTask(), texts);
+			vectors = this.embeddings.embedDocuments(collection.embeddingModel(), collection.defaultTask(),
+					collection.tokenStorage(), texts);
 		}
 		catch (EmbeddingRejectedException ex) {
 			throw new PoisonDocumentException("embed", ex.getMessage(), ex);
 		}
-		if (!vectors.isEmpty() && vectors.get(0).length != collection.dimensions()) {
-			throw new PoisonDocumentException("embed", "the model returned vectors of " + vectors.get(0).length
+		if (!vectors.isEmpty() && vectors.get(0).vector().length != collection.dimensions()) {
+			throw new PoisonDocumentException("embed", "the model returned vectors of " + vectors.get(0).vector().length
 					+ " dimensions; collection '" + collection.name() + "' has " + collection.dimensions());
 		}
 		if (!this.documents.isCurrent(doc.id(), version)) {
@@ -228,19 +229,35 @@ class DocumentPipeline {
 	}
 
 	private void publish(Document doc, String title, CollectionSettings collection, List<TextChunk> chunks,
-			List<String> texts, List<float[]> vectors) {
+			List<String> texts, List<EmbeddingClient.Embedding> vectors) {
+		List<List<DocumentChunks.Chunk>> parts = new ArrayList<>();
+		List<DocumentChunks.Chunk> part = new ArrayList<>();
+		long partBytes = 0;
 		int perRecord = this.properties.pipeline().chunksPerRecord();
-		int parts = (chunks.size() + perRecord - 1) / perRecord;
-		List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>(parts);
-		for (int part = 0; part < parts; part++) {
-			List<DocumentChunks.Chunk> records = new ArrayList<>(perRecord);
-			for (int i = part * perRecord; i < Math.min(chunks.size(), (part + 1) * perRecord); i++) {
-				TextChunk chunk = chunks.get(i);
-				records.add(new DocumentChunks.Chunk(i, texts.get(i), chunk.start(), chunk.end(),
-						metadata(doc, chunk), vectors.get(i)));
+		long maxBytes = this.properties.pipeline().maxRecordSize().toBytes();
+		for (int i = 0; i < chunks.size(); i++) {
+			TextChunk chunk = chunks.get(i);
+			EmbeddingClient.Embedding embedding = vectors.get(i);
+			long bytes = recordBytes(texts.get(i), embedding);
+			if (bytes > maxBytes) {
+				throw new PoisonDocumentException("publish", "chunk " + i + " with its token vectors may take " + bytes
+						+ " bytes, more than a record may (rag.ingest.pipeline.max-record-size, " + maxBytes
+						+ "): store the collection's token vectors as binary or int8, or make its chunks smaller");
 			}
-			DocumentChunks event = new DocumentChunks(doc.collection(), doc.id().toString(), doc.version(), part, parts,
-					chunks.size(), collection.embeddingModel(), title, doc.externalId(), records);
+			if (!part.isEmpty() && (part.size() == perRecord || partBytes + bytes > maxBytes)) {
+				parts.add(part);
+				part = new ArrayList<>();
+				partBytes = 0;
+			}
+			part.add(new DocumentChunks.Chunk(i, texts.get(i), chunk.start(), chunk.end(), metadata(doc, chunk),
+					embedding.vector(), embedding.tokenVectors()));
+			partBytes += bytes;
+		}
+		parts.add(part);
+		List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>(parts.size());
+		for (int p = 0; p < parts.size(); p++) {
+			DocumentChunks event = new DocumentChunks(doc.collection(), doc.id().toString(), doc.version(), p,
+					parts.size(), chunks.size(), collection.embeddingModel(), title, doc.externalId(), parts.get(p));
 			sends.add(this.kafka.send(Topics.CHUNKS, event.key(), event));
 		}
 		try {
@@ -255,6 +272,15 @@ class DocumentPipeline {
 			throw new DependencyUnavailableException("Kafka did not take the chunks of " + doc.id() + ": "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * A bound on a chunk's share of a record in JSON: its text (up to 6 bytes a character, escaped), its vector
+	 * (up to 16 characters a component), its token vectors in base64, and a kilobyte for offsets and metadata.
+	 */
+	static long recordBytes(String text, EmbeddingClient.Embedding embedding) {
+		long tokens = (embedding.tokenVectors() != null) ? (embedding.tokenVectors().length + 2L) / 3 * 4 : 0;
+		return 6L * text.length() + 16L * embedding.vector().length + tokens + 1024;
 	}
 
 	/** The document's metadata, plus the heading path of the chunk's section when the document has headings. */

@@ -36,9 +36,19 @@ public record DocumentChunks(String collection, String documentId, long version,
 	 * @param endOffset offset after its last character
 	 * @param metadata JSON object of the chunk's metadata (document metadata merged in), may be null
 	 * @param vector the embedding of the chunk (document side of the collection's task)
+	 * @param tokenVectors the chunk's token vectors from the same forward pass, in the collection's token storage
+	 * (platform-runtime {@code TokenEncoding}; base64 in JSON); {@code null} when the collection keeps none
 	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 	public record Chunk(int index, String text, int startOffset, int endOffset, java.util.Map<String, Object> metadata,
-			float[] vector) {
+			float[] vector, byte[] tokenVectors) {
+
+		/** A chunk without token vectors. */
+		public Chunk(int index, String text, int startOffset, int endOffset, java.util.Map<String, Object> metadata,
+				float[] vector) {
+			this(index, text, startOffset, endOffset, metadata, vector, null);
+		}
+
 	}
 
 }

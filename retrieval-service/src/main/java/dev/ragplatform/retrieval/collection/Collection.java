@@ -3,6 +3,8 @@ package dev.ragplatform.retrieval.collection;
 import java.time.OffsetDateTime;
 import java.util.regex.Pattern;
 
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
+
 /**
  * A collection: its settings and the counters the indexer keeps in step with its chunks.
  *
@@ -23,11 +25,13 @@ import java.util.regex.Pattern;
  * @param tokenCount lexical tokens indexed (for BM25's average length)
  * @param createdAt creation time
  * @param updatedAt time of the last change to its contents
+ * @param tokenStorage how its chunks' token vectors are stored for late interaction; {@code null}: they are not
  */
 public record Collection(long id, String name, String embeddingModel, int dimensions, Distance distance,
 		Storage storage, String defaultTask, String language, int hnswM, int hnswEfConstruction, int chunkTargetTokens,
 		int chunkOverlapTokens, long documentCount,
-		long chunkCount, long tokenCount, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+		long chunkCount, long tokenCount, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+		TokenEncoding tokenStorage) {
 
 	/** Lower-case letters, digits, {@code _} and {@code -}; starts with a letter or digit; at most 63 characters. */
 	public static final Pattern NAME = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;

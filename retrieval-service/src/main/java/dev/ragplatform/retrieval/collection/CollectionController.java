@@ -30,18 +30,19 @@ class CollectionController {
 	ResponseEntity<CollectionView> create(@RequestBody CreateCollection request) {
 		Collection created = this.service.create(request);
 		return ResponseEntity.created(URI.create("/v1/collections/" + created.name()))
-			.body(CollectionView.of(created, null));
+			.body(CollectionView.of(created, null, null));
 	}
 
 	@GetMapping
 	CollectionList list() {
-		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null)).toList());
+		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null, null)).toList());
 	}
 
 	@GetMapping("/{name}")
 	CollectionView get(@PathVariable String name) {
 		Collection collection = this.service.get(name);
-		return CollectionView.of(collection, this.service.sizeBytes(collection));
+		return CollectionView.of(collection, this.service.sizeBytes(collection),
+				(collection.tokenStorage() != null) ? this.service.tokenBytes(collection) : null);
 	}
 
 	@DeleteMapping("/{name}")
@@ -53,10 +54,19 @@ class CollectionController {
 	/**
 	 * A collection to create; everything but the name has a default ({@code rag.retrieval.collections.*}).
 	 * Without {@code dimensions} the model is asked (one embedding call), which also checks model and task.
-	 * {@code chunking} tells ingest-service how to cut the collection's documents.
+	 * {@code chunking} tells ingest-service how to cut the collection's documents; {@code lateInteraction} how its
+	 * chunks' token vectors are stored for reranking.
 	 */
 	record CreateCollection(String name, String embeddingModel, Integer dimensions, String distance, String storage,
-			String defaultTask, String language, Hnsw hnsw, Chunking chunking) {
+			String defaultTask, String language, Hnsw hnsw, Chunking chunking, LateInteraction lateInteraction) {
+	}
+
+	/**
+	 * Token vectors stored at index time, for late-interaction rerank: {@code binary} (default), {@code int8},
+	 * {@code float32} or {@code none}; {@code sizeBytes} is what they take (on GET of one collection).
+	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+	record LateInteraction(String storage, Long sizeBytes) {
 	}
 
 	record Chunking(Integer targetTokens, Integer overlapTokens) {
@@ -70,13 +80,15 @@ class CollectionController {
 
 	/** {@code generation}: differs for every collection created, also under a name used before. */
 	record CollectionView(String name, long generation, String embeddingModel, int dimensions, String distance, String storage,
-			String defaultTask, String language, Hnsw hnsw, Chunking chunking, long documents, long chunks, Long sizeBytes,
-			OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+			String defaultTask, String language, Hnsw hnsw, Chunking chunking, LateInteraction lateInteraction,
+			long documents, long chunks, Long sizeBytes, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
-		static CollectionView of(Collection c, Long sizeBytes) {
+		static CollectionView of(Collection c, Long sizeBytes, Long tokenBytes) {
 			return new CollectionView(c.name(), c.id(), c.embeddingModel(), c.dimensions(), c.distance().id(),
 					c.storage().id(), c.defaultTask(), c.language(), new Hnsw(c.hnswM(), c.hnswEfConstruction()),
 					new Chunking(c.chunkTargetTokens(), c.chunkOverlapTokens()),
+					new LateInteraction((c.tokenStorage() != null) ? c.tokenStorage().id() : CollectionService.NO_TOKENS,
+							tokenBytes),
 					c.documentCount(), c.chunkCount(), sizeBytes, c.createdAt(), c.updatedAt());
 		}
 

@@ -6,6 +6,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -16,7 +18,7 @@ public class CollectionRepository {
 
 	private static final String COLUMNS = "id, name, embedding_model, dimensions, distance, storage, default_task, "
 			+ "language::text AS language, hnsw_m, hnsw_ef_construction, chunk_target_tokens, chunk_overlap_tokens, document_count, chunk_count, token_count, "
-			+ "created_at, updated_at";
+			+ "created_at, updated_at, token_storage";
 
 	private static final RowMapper<Collection> ROW = CollectionRepository::map;
 
@@ -58,11 +60,11 @@ public class CollectionRepository {
 	Collection insert(NewCollection c) {
 		Collection created = this.jdbc.queryForObject("""
 				INSERT INTO retrieval.collections (name, embedding_model, dimensions, distance, storage, default_task,
-				    language, hnsw_m, hnsw_ef_construction, chunk_target_tokens, chunk_overlap_tokens)
-				VALUES (?, ?, ?, ?, ?, ?, ?::regconfig, ?, ?, ?, ?)
+				    language, hnsw_m, hnsw_ef_construction, chunk_target_tokens, chunk_overlap_tokens, token_storage)
+				VALUES (?, ?, ?, ?, ?, ?, ?::regconfig, ?, ?, ?, ?, ?)
 				RETURNING """ + " " + COLUMNS, ROW, c.name(), c.embeddingModel(), c.dimensions(), c.distance().id(),
 				c.storage().id(), c.defaultTask(), c.language(), c.hnswM(), c.hnswEfConstruction(), c.chunkTargetTokens(),
-				c.chunkOverlapTokens());
+				c.chunkOverlapTokens(), (c.tokenStorage() != null) ? c.tokenStorage().id() : null);
 		String partition = created.partition();
 		this.jdbc.execute("CREATE TABLE " + partition + " PARTITION OF retrieval.chunks FOR VALUES IN (" + created.id()
 				+ ")");
@@ -79,7 +81,14 @@ public class CollectionRepository {
 		return rows > 0;
 	}
 
-	/** Bytes of the partition with its indexes (HNSW, GIN). */
+	/** Bytes of the stored token vectors (their TOAST data; 0 when none). */
+	long tokenBytes(Collection collection) {
+		Long bytes = this.jdbc.queryForObject("SELECT coalesce(sum(octet_length(token_vectors)), 0) FROM "
+				+ collection.partition(), Long.class);
+		return (bytes != null) ? bytes : 0;
+	}
+
+	/** Bytes of the partition with its indexes (HNSW, GIN) and its TOAST table (token vectors). */
 	long sizeBytes(Collection collection) {
 		Long bytes = this.jdbc.queryForObject("SELECT pg_total_relation_size(?::regclass)", Long.class,
 				collection.partition());
@@ -93,13 +102,14 @@ public class CollectionRepository {
 				rs.getInt("hnsw_m"), rs.getInt("hnsw_ef_construction"), rs.getInt("chunk_target_tokens"),
 				rs.getInt("chunk_overlap_tokens"), rs.getLong("document_count"),
 				rs.getLong("chunk_count"), rs.getLong("token_count"), rs.getObject("created_at", OffsetDateTime.class),
-				rs.getObject("updated_at", OffsetDateTime.class));
+				rs.getObject("updated_at", OffsetDateTime.class),
+				(rs.getString("token_storage") != null) ? TokenEncoding.parse(rs.getString("token_storage")) : null);
 	}
 
 	/** Settings of a collection to create, all validated. */
 	record NewCollection(String name, String embeddingModel, int dimensions, Distance distance, Storage storage,
 			String defaultTask, String language, int hnswM, int hnswEfConstruction, int chunkTargetTokens,
-			int chunkOverlapTokens) {
+			int chunkOverlapTokens, TokenEncoding tokenStorage) {
 	}
 
 }

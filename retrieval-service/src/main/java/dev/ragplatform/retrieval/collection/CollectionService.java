@@ -5,6 +5,7 @@ import java.util.List;
 import dev.ragplatform.retrieval.collection.CollectionRepository.NewCollection;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -14,6 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Creates, finds and deletes collections. */
 @Service
 public class CollectionService {
+
+	/** The token storage of a collection without late interaction at index time. */
+	static final String NO_TOKENS = "none";
 
 	private final CollectionRepository repository;
 
@@ -48,6 +52,10 @@ public class CollectionService {
 		return this.repository.sizeBytes(collection);
 	}
 
+	long tokenBytes(Collection collection) {
+		return this.repository.tokenBytes(collection);
+	}
+
 	Collection create(CollectionController.CreateCollection request) {
 		String name = checkName(request.name());
 		String model = orDefault(request.embeddingModel(), this.defaults.embeddingModel());
@@ -79,15 +87,40 @@ public class CollectionService {
 			throw ServiceProblem.badRequest("language '" + language
 					+ "' is not a PostgreSQL text search configuration (e.g. english, german, simple)");
 		}
-		// The model and task are checked by embedding them once; that also gives the dimensions.
-		int dimensions = (request.dimensions() != null) ? request.dimensions()
-				: this.embeddings.embedQuery(model, task, "dimension probe").length;
+		TokenEncoding tokenStorage = tokenStorage(request.lateInteraction());
+		// The model and task are checked by embedding them once; that also gives the dimensions, and whether the
+		// model has token vectors of the collection's width for late interaction.
+		int dimensions;
+		if (tokenStorage != null) {
+			EmbeddingClient.QueryVectors probe;
+			try {
+				probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
+			}
+			catch (org.springframework.web.ErrorResponseException ex) {
+				if (ex.getStatusCode().value() == 400) {
+					throw ServiceProblem.badRequest("lateInteraction.storage " + tokenStorage.id() + ": " + model
+							+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); create the collection "
+							+ "with lateInteraction.storage none");
+				}
+				throw ex;
+			}
+			dimensions = (request.dimensions() != null) ? request.dimensions() : probe.vector().length;
+			if (dimensions != probe.tokens()[0].length) {
+				throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
+						+ "vectors have " + probe.tokens()[0].length + " dimensions, the collection " + dimensions
+						+ "; leave dimensions out or set lateInteraction.storage none");
+			}
+		}
+		else {
+			dimensions = (request.dimensions() != null) ? request.dimensions()
+					: this.embeddings.embedQuery(model, task, "dimension probe").length;
+		}
 		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
 			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
 					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
 		}
 		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
-				efConstruction, target, overlap);
+				efConstruction, target, overlap, tokenStorage);
 		try {
 			return this.transactions.execute((tx) -> this.repository.insert(settings));
 		}
@@ -104,6 +137,21 @@ public class CollectionService {
 		Collection collection = get(name);
 		this.transactions.executeWithoutResult((tx) -> this.repository.delete(collection));
 		this.events.publishEvent(new CollectionDeleted(collection.name(), collection.id()));
+	}
+
+	/** The request's token storage, the default when it names none; {@code null} for {@code none}. */
+	private TokenEncoding tokenStorage(CollectionController.LateInteraction request) {
+		String value = orDefault((request != null) ? request.storage() : null, this.defaults.tokenStorage());
+		if (NO_TOKENS.equals(value)) {
+			return null;
+		}
+		try {
+			return TokenEncoding.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ServiceProblem.badRequest("lateInteraction.storage must be binary, int8, float32 or none; not '"
+					+ value + "'");
+		}
 	}
 
 	static String checkName(String name) {

@@ -44,13 +44,17 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param url its base URL (Cohere/Jina-compatible {@code POST /v1/rerank})
 	 * @param model the model to ask for, or blank for the service's default
 	 * @param timeout per call
-	 * @param defaultTopN how many candidates are reranked when a request does not say
-	 * @param maxTopN the most candidates a request may send to the reranker
+	 * @param defaultTopN how many candidates rerank-service reranks when a request does not say
+	 * @param maxTopN the most candidates a request may rerank
 	 * @param failureRateThreshold percentage of failed calls that opens the circuit
 	 * @param openFor how long the circuit stays open before trying again
+	 * @param lateInteractionTopN how many candidates MaxSim over stored token vectors reranks when a request does not say
+	 * @param lateInteractionByDefault whether a search that does not mention rerank is reranked over stored token
+	 * vectors, where its collection keeps them
 	 */
 	public record Rerank(@NotNull URI url, String model, @NotNull Duration timeout, @Min(1) int defaultTopN,
-			@Min(1) int maxTopN, @Min(1) @Max(100) int failureRateThreshold, @NotNull Duration openFor) {
+			@Min(1) int maxTopN, @Min(1) @Max(100) int failureRateThreshold, @NotNull Duration openFor,
+			@Min(1) int lateInteractionTopN, boolean lateInteractionByDefault) {
 	}
 
 	/**
@@ -63,10 +67,12 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param hnswEfConstruction HNSW build-time candidate list
 	 * @param chunkTargetTokens most tokens per chunk (ingest-service's chunker; below the model's 512)
 	 * @param chunkOverlapTokens tokens a chunk repeats from the previous one
+	 * @param tokenStorage how chunks' token vectors are stored for late interaction ({@code binary}, {@code int8},
+	 * {@code float32}, or {@code none})
 	 */
 	public record Collections(@NotBlank String embeddingModel, @NotBlank String defaultTask,
 			@NotBlank String language, @Min(2) @Max(100) int hnswM, @Min(4) @Max(1000) int hnswEfConstruction,
-			@Min(16) @Max(8192) int chunkTargetTokens, @Min(0) int chunkOverlapTokens) {
+			@Min(16) @Max(8192) int chunkTargetTokens, @Min(0) int chunkOverlapTokens, @NotBlank String tokenStorage) {
 	}
 
 	/**

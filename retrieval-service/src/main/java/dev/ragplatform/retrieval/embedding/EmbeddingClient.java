@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.runtime.http.ServiceClient;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
@@ -36,9 +37,39 @@ public class EmbeddingClient {
 		return embed(model, task, "query", text);
 	}
 
+	/**
+	 * The query-side vector of {@code text} and, from the same forward pass, its unit token vectors for late
+	 * interaction (float32: the query side is never compressed).
+	 */
+	public QueryVectors embedQueryWithTokens(String model, String task, String text) {
+		JsonNode item = call(model, task, "query", List.of(text), TokenEncoding.FLOAT32).path("data").path(0);
+		JsonNode tokens = item.path("token_vectors");
+		if (!tokens.isString()) {
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned no token vectors");
+		}
+		float[] vector = vector(item.path("embedding"));
+		java.nio.FloatBuffer floats = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(tokens.stringValue()))
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN)
+			.asFloatBuffer();
+		int width = vector.length;
+		if (floats.remaining() == 0 || floats.remaining() % width != 0) {
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned token vectors of another width "
+					+ "than the query vector's " + width);
+		}
+		float[][] unit = new float[floats.remaining() / width][width];
+		for (float[] row : unit) {
+			floats.get(row);
+		}
+		return new QueryVectors(vector, unit);
+	}
+
+	/** A query's dense vector and its token vectors, from one call. */
+	public record QueryVectors(float[] vector, float[][] tokens) {
+	}
+
 	/** Query-side vectors of several texts, in order, in one call. */
 	public List<float[]> embedQueries(String model, String task, List<String> texts) {
-		JsonNode data = call(model, task, "query", texts).path("data");
+		JsonNode data = call(model, task, "query", texts, null).path("data");
 		if (data.size() != texts.size()) {
 			throw ServiceProblem.dependencyUnavailable("embedding-service returned " + data.size() + " vectors for "
 					+ texts.size() + " texts");
@@ -51,12 +82,15 @@ public class EmbeddingClient {
 	}
 
 	float[] embed(String model, String task, String inputType, String text) {
-		return vector(call(model, task, inputType, List.of(text)).path("data").path(0).path("embedding"));
+		return vector(call(model, task, inputType, List.of(text), null).path("data").path(0).path("embedding"));
 	}
 
-	private JsonNode call(String model, String task, String inputType, List<String> texts) {
+	private JsonNode call(String model, String task, String inputType, List<String> texts, TokenEncoding tokens) {
 		Map<String, Object> body = new java.util.HashMap<>(
 				Map.of("model", model, "input_type", inputType, "input", texts));
+		if (tokens != null) {
+			body.put("token_vectors", tokens.id());
+		}
 		if (task != null && !task.isBlank() && !MODEL_INSTRUCTIONS.equals(task)) {
 			body.put("task", task);
 		}

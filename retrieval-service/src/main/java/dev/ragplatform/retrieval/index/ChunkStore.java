@@ -163,6 +163,16 @@ public class ChunkStore {
 			for (float v : chunk.vector()) {
 				require(Float.isFinite(v), "chunk " + chunk.index() + " has a non-finite vector component");
 			}
+			if (chunk.tokenVectors() != null) {
+				// stored as they come; reranking reads them with the query's width, which is the collection's
+				require(collection.tokenStorage() != null, "chunk " + chunk.index() + " has token vectors; collection '"
+						+ collection.name() + "' keeps none");
+				int per = collection.tokenStorage().bytesPerToken(collection.dimensions());
+				require(chunk.tokenVectors().length > 0 && chunk.tokenVectors().length % per == 0, "chunk "
+						+ chunk.index() + " has " + chunk.tokenVectors().length + " bytes of token vectors, not whole "
+						+ collection.tokenStorage().id() + " tokens of " + collection.dimensions() + " dimensions ("
+						+ per + " bytes each)");
+			}
 		}
 	}
 
@@ -194,14 +204,15 @@ public class ChunkStore {
 	private void insert(Collection collection, DocumentChunks event) {
 		String sql = "INSERT INTO " + collection.partition() + " (collection_id, document_id, chunk_index, version, "
 				+ "text, start_offset, end_offset, metadata, " + collection.storage().column()
-				+ ", tsv, token_count, content_hash) SELECT ?, ?, ?, ?, s.t, ?, ?, ?::jsonb, "
-				+ collection.vectorParameter() + ", v.tsv, retrieval.tsvector_token_count(v.tsv), "
+				+ ", token_vectors, tsv, token_count, content_hash) SELECT ?, ?, ?, ?, s.t, ?, ?, ?::jsonb, "
+				+ collection.vectorParameter() + ", ?, v.tsv, retrieval.tsvector_token_count(v.tsv), "
 				+ "sha256(convert_to(s.t, 'UTF8')) FROM (SELECT ?::text AS t) s, "
 				+ "LATERAL (SELECT to_tsvector(?::regconfig, s.t) AS tsv) v";
 		List<Object[]> rows = event.chunks()
 			.stream()
 			.map((c) -> new Object[] { collection.id(), event.documentId(), c.index(), event.version(), c.startOffset(),
-					c.endOffset(), metadata(c.metadata()), new PGvector(c.vector()), c.text(), collection.language() })
+					c.endOffset(), metadata(c.metadata()), new PGvector(c.vector()), c.tokenVectors(), c.text(),
+					collection.language() })
 			.toList();
 		this.jdbc.batchUpdate(sql, rows);
 	}
@@ -210,11 +221,11 @@ public class ChunkStore {
 		List<Object[]> rows = event.chunks()
 			.stream()
 			.map((c) -> new Object[] { collection.id(), event.documentId(), event.version(), c.index(), c.text(),
-					c.startOffset(), c.endOffset(), metadata(c.metadata()), new PGvector(c.vector()) })
+					c.startOffset(), c.endOffset(), metadata(c.metadata()), new PGvector(c.vector()), c.tokenVectors() })
 			.toList();
 		this.jdbc.batchUpdate("INSERT INTO retrieval.pending_chunks (collection_id, document_id, version, chunk_index, "
-				+ "text, start_offset, end_offset, metadata, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, "
-				+ "?::public.vector::real[]) ON CONFLICT DO NOTHING", rows);
+				+ "text, start_offset, end_offset, metadata, embedding, token_vectors) VALUES (?, ?, ?, ?, ?, ?, ?, "
+				+ "?::jsonb, ?::public.vector::real[], ?) ON CONFLICT DO NOTHING", rows);
 	}
 
 	private void movePending(Collection collection, DocumentChunks event) {
@@ -222,9 +233,9 @@ public class ChunkStore {
 				+ ((collection.storage() == Storage.HALFVEC) ? "::public.halfvec(" + collection.dimensions() + ")" : "");
 		this.jdbc.update("INSERT INTO " + collection.partition() + " (collection_id, document_id, chunk_index, "
 				+ "version, text, start_offset, end_offset, metadata, " + collection.storage().column()
-				+ ", tsv, token_count, content_hash) SELECT p.collection_id, p.document_id, p.chunk_index, p.version, "
-				+ "p.text, p.start_offset, p.end_offset, p.metadata, " + vector
-				+ ", v.tsv, retrieval.tsvector_token_count(v.tsv), sha256(convert_to(p.text, 'UTF8')) "
+				+ ", token_vectors, tsv, token_count, content_hash) SELECT p.collection_id, p.document_id, "
+				+ "p.chunk_index, p.version, p.text, p.start_offset, p.end_offset, p.metadata, " + vector
+				+ ", p.token_vectors, v.tsv, retrieval.tsvector_token_count(v.tsv), sha256(convert_to(p.text, 'UTF8')) "
 				+ "FROM retrieval.pending_chunks p, LATERAL (SELECT to_tsvector(?::regconfig, p.text) AS tsv) v "
 				+ "WHERE p.collection_id = ? AND p.document_id = ? AND p.version = ?", collection.language(),
 				collection.id(), event.documentId(), event.version());

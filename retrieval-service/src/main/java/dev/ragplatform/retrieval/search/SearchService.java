@@ -46,6 +46,8 @@ public class SearchService implements Teacher {
 
 	private final RerankClient reranker;
 
+	private final StoredLateInteraction lateInteraction;
+
 	private final JdbcTemplate jdbc;
 
 	private final RetrievalProperties properties;
@@ -53,7 +55,9 @@ public class SearchService implements Teacher {
 	private final AdapterRegistry adapters;
 
 	SearchService(CollectionService collections, EmbeddingClient embeddings, DenseSearch dense, LexicalSearch lexical,
-			RerankClient reranker, JdbcTemplate jdbc, RetrievalProperties properties, AdapterRegistry adapters) {
+			RerankClient reranker, StoredLateInteraction lateInteraction, JdbcTemplate jdbc,
+			RetrievalProperties properties, AdapterRegistry adapters) {
+		this.lateInteraction = lateInteraction;
 		this.adapters = adapters;
 		this.collections = collections;
 		this.embeddings = embeddings;
@@ -134,8 +138,13 @@ public class SearchService implements Teacher {
 		String filter = filter(request);
 		requireExactAllowed(collection, request.exact(), admin);
 		int efSearch = efSearch(request.efSearch());
-		boolean rerank = request.rerank() != null && Boolean.TRUE.equals(request.rerank().enabled());
-		int rerankTopN = rerank ? rerankTopN(request.rerank().topN(), topK) : 0;
+		// asked for, or by default where the collection stores token vectors (then it costs milliseconds)
+		boolean asked = request.rerank() != null && Boolean.TRUE.equals(request.rerank().enabled());
+		boolean byDefault = request.rerank() == null && collection.tokenStorage() != null
+				&& this.properties.rerank().lateInteractionByDefault();
+		boolean rerank = asked || byDefault;
+		boolean stored = rerank && collection.tokenStorage() != null;
+		int rerankTopN = rerank ? rerankTopN((request.rerank() != null) ? request.rerank().topN() : null, stored) : 0;
 		int depth = Math.max(Math.max(topK, rerankTopN), (mode == Mode.HYBRID) ? this.properties.search().candidates() : 0);
 		String task = (request.task() != null && !request.task().isBlank()) ? request.task() : collection.defaultTask();
 
@@ -144,17 +153,30 @@ public class SearchService implements Teacher {
 		List<Candidate> lexicalHits = List.of();
 		Boolean exact = null;
 		AdapterRegistry.Selected adapter = AdapterRegistry.NONE;
-		if (mode != Mode.LEXICAL) {
-			adapter = this.adapters.select(collection, request.adapter(), task);
+		float[][] queryTokens = null;
+		if (mode != Mode.LEXICAL || stored) {
 			long t = System.nanoTime();
-			float[] vector = adapter.apply(
-					this.embeddings.embedQuery(collection.embeddingModel(), task, request.query()));
+			float[] vector;
+			if (stored) {
+				// the query's token vectors come from the call that gives its dense vector
+				EmbeddingClient.QueryVectors both = this.embeddings.embedQueryWithTokens(collection.embeddingModel(),
+						task, request.query());
+				vector = both.vector();
+				queryTokens = both.tokens();
+			}
+			else {
+				vector = this.embeddings.embedQuery(collection.embeddingModel(), task, request.query());
+			}
 			timings.put("embedMs", millis(t));
-			t = System.nanoTime();
-			DenseSearch.Result result = this.dense.search(collection, vector, filter, depth, efSearch, request.exact());
-			timings.put("denseMs", millis(t));
-			denseHits = result.candidates();
-			exact = result.exact();
+			if (mode != Mode.LEXICAL) {
+				adapter = this.adapters.select(collection, request.adapter(), task);
+				t = System.nanoTime();
+				DenseSearch.Result result = this.dense.search(collection, adapter.apply(vector), filter, depth,
+						efSearch, request.exact());
+				timings.put("denseMs", millis(t));
+				denseHits = result.candidates();
+				exact = result.exact();
+			}
 		}
 		if (mode != Mode.DENSE) {
 			long t = System.nanoTime();
@@ -167,19 +189,45 @@ public class SearchService implements Teacher {
 			case HYBRID -> fuse(denseHits, lexicalHits);
 		};
 		String rerankError = null;
+		String reranker = null;
+		String rerankNote = null;
 		boolean reranked = false;
 		if (rerank && !hits.isEmpty()) {
 			long t = System.nanoTime();
-			try {
-				hits = rerank(request.query(), hits, rerankTopN);
+			List<ChunkHit> head = hits.subList(0, Math.min(rerankTopN, hits.size()));
+			double[] scores = stored ? this.lateInteraction.scores(collection, queryTokens, head) : null;
+			if (scores != null) {
+				hits = reorder(hits, head, scores);
 				reranked = true;
+				reranker = "late-interaction (stored " + collection.tokenStorage().id() + ")";
 			}
-			catch (RuntimeException ex) {
-				// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
-				// an open breaker's message is ours (no host, no peer's body): say it as it is
-				rerankError = ((ex instanceof ServiceClient.CircuitOpenException) ? ex.getMessage()
-						: "rerank-service failed (" + ex.getClass().getSimpleName() + ")") + "; results are not reranked";
-				logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
+			else {
+				if (collection.tokenStorage() == null) {
+					rerankNote = "collection '" + collection.name() + "' stores no token vectors";
+				}
+				else if (stored) {
+					rerankNote = "some candidates have no stored token vectors (indexed before the collection "
+							+ "kept them, or changed since)";
+				}
+				if (asked) {
+					try {
+						hits = rerank(request.query(), hits, head.size());
+						reranked = true;
+						reranker = "rerank-service";
+					}
+					catch (RuntimeException ex) {
+						// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
+						// an open breaker's message is ours (no host, no peer's body): say it as it is
+						rerankError = ((ex instanceof ServiceClient.CircuitOpenException) ? ex.getMessage()
+								: "rerank-service failed (" + ex.getClass().getSimpleName() + ")")
+								+ "; results are not reranked";
+						logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
+					}
+				}
+				else {
+					// a default rerank is a cheap one or none: seconds of re-encoding are only spent when asked
+					rerankNote += "; not reranked (ask with rerank.enabled to rerank with rerank-service)";
+				}
 			}
 			timings.put("rerankMs", millis(t));
 		}
@@ -187,7 +235,7 @@ public class SearchService implements Teacher {
 		timings.put("totalMs", millis(started));
 		return new SearchResponse(collection.name(), mode.name().toLowerCase(Locale.ROOT),
 				(mode != Mode.LEXICAL) ? task : null, exact, rerank ? reranked : null, rerankError, adapter.name(), hits,
-				timings);
+				timings, reranker, rerankNote);
 	}
 
 	/** An exact scan of a large collection costs a full pass over its vectors: only admin callers may force it. */
@@ -224,7 +272,7 @@ public class SearchService implements Teacher {
 		List<ChunkHit> hits = withDocuments(collection, single(result.candidates(), "dense"));
 		timings.put("totalMs", millis(started));
 		return new SearchResponse(collection.name(), "dense", null, result.exact(), null, null, "none", hits,
-				timings);
+				timings, null, null);
 	}
 
 	/**
@@ -280,7 +328,11 @@ public class SearchService implements Teacher {
 
 	private List<ChunkHit> rerank(String query, List<ChunkHit> hits, int topN) {
 		List<ChunkHit> head = hits.subList(0, Math.min(topN, hits.size()));
-		double[] scores = this.reranker.scores(query, head.stream().map(ChunkHit::text).toList());
+		return reorder(hits, head, this.reranker.scores(query, head.stream().map(ChunkHit::text).toList()));
+	}
+
+	/** The head in the order of its rerank scores, then the rest of the hits in retrieval order. */
+	private static List<ChunkHit> reorder(List<ChunkHit> hits, List<ChunkHit> head, double[] scores) {
 		List<ChunkHit> reranked = new ArrayList<>(head.size());
 		for (int i = 0; i < head.size(); i++) {
 			ChunkHit hit = head.get(i);
@@ -344,9 +396,10 @@ public class SearchService implements Teacher {
 		return value;
 	}
 
-	private int rerankTopN(Integer topN, int topK) {
+	private int rerankTopN(Integer topN, boolean stored) {
 		// the rest of the topK follow the reranked ones in retrieval order: a deep topK does not make a deep rerank
-		int value = (topN != null) ? topN : this.properties.rerank().defaultTopN();
+		int value = (topN != null) ? topN
+				: stored ? this.properties.rerank().lateInteractionTopN() : this.properties.rerank().defaultTopN();
 		if (value < 1 || value > this.properties.rerank().maxTopN()) {
 			throw ServiceProblem.badRequest("rerank.topN must be between 1 and " + this.properties.rerank().maxTopN());
 		}
