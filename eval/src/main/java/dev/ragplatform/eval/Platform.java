@@ -21,9 +21,6 @@ final class Platform {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** How many candidates a {@code +rerank} mode reranks (the platform's default depth). */
-	static final int RERANK_DEPTH = 50;
-
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private final URI ingest;
@@ -193,7 +190,7 @@ final class Platform {
 
 	/**
 	 * The chunks {@code POST /v1/search} returns, best first. The mode may carry a rerank step:
-	 * {@code hybrid+rerank} searches in hybrid mode and reranks the first {@link #RERANK_DEPTH} candidates; a failed
+	 * {@code hybrid+rerank} searches in hybrid mode and reranks the platform's default depth of candidates; a failed
 	 * rerank is an error here,
 	 * not silently the un-reranked order.
 	 */
@@ -205,8 +202,10 @@ final class Platform {
 			adapter = adapterId(mode.substring(mode.indexOf('@') + 1));
 			mode = mode.substring(0, mode.indexOf('@'));
 		}
-		// "+rerank": deeper candidates follow un-reranked
-		Rerank rerank = mode.endsWith("+rerank") ? new Rerank(true, Math.min(topK, RERANK_DEPTH)) : null;
+		// "+rerank": the platform's depth (100 over stored token vectors, 50 through rerank-service), deeper
+		// candidates follow un-reranked; without it, no rerank at all (a collection that stores token vectors
+		// would otherwise be reranked by default)
+		Rerank rerank = mode.endsWith("+rerank") ? new Rerank(true, null) : new Rerank(false, null);
 		SearchRequest body = new SearchRequest(collection, query, null, topK, mode.replace("+rerank", ""),
 				(filter != null) ? JSON.valueToTree(filter) : null, rerank, null, null, adapter);
 		long started = System.nanoTime();

@@ -13,6 +13,11 @@ export async function render(main, params) {
     ['cosine', 'l2', 'inner_product'].map((d) => h('option', { value: d }, d)));
   const storage = h('select', { id: 'collection-storage', name: 'storage' },
     ['vector', 'halfvec'].map((d) => h('option', { value: d }, d)));
+  const tokens = h('select', { id: 'collection-token-storage', name: 'lateInteraction',
+    title: 'token vectors kept at index time, for reranking every search by late interaction in milliseconds' },
+    [['binary', 'binary (default: 50 bytes a token)'], ['int8', 'int8 (388 bytes a token)'],
+      ['float32', 'float32 (1,536 bytes a token)'], ['none', 'none (rerank only through rerank-service)']]
+      .map(([v, label]) => h('option', { value: v }, label)));
   const task = h('input', { id: 'collection-task', name: 'defaultTask', placeholder: 'none (the model’s own)' });
   const language = h('input', { id: 'collection-language', name: 'language', placeholder: 'english' });
   const target = h('input', { id: 'collection-target-tokens', type: 'number', min: 16, placeholder: '480' });
@@ -22,7 +27,8 @@ export async function render(main, params) {
   const submit = h('button.primary', { type: 'submit', id: 'collection-create' }, 'Create collection');
   const form = h('form.grid', { id: 'collection-form', onsubmit: async (event) => {
     event.preventDefault();
-    const body = { name: name.value.trim(), distance: distance.value, storage: storage.value };
+    const body = { name: name.value.trim(), distance: distance.value, storage: storage.value,
+      lateInteraction: { storage: tokens.value } };
     if (task.value.trim()) body.defaultTask = task.value.trim();
     if (language.value.trim()) body.language = language.value.trim();
     if (target.value || overlap.value) {
@@ -46,7 +52,8 @@ export async function render(main, params) {
       }
     });
   } },
-  field('Name', name), field('Distance', distance), field('Vector storage', storage), field('Default task', task),
+  field('Name', name), field('Distance', distance), field('Vector storage', storage),
+  field('Token vectors (late interaction)', tokens), field('Default task', task),
   field('Text search language', language), field('Chunk target tokens', target), field('Chunk overlap tokens', overlap),
   field('HNSW m', m), field('HNSW ef_construction', ef), h('div', {}, submit));
 
@@ -62,6 +69,8 @@ export async function render(main, params) {
         ['HNSW', s.hnsw ? `m ${s.hnsw.m}, ef_construction ${s.hnsw.efConstruction}` : '–'],
         ['documents', num(s.documents)], ['chunks', num(s.chunks)],
         ['size', s.sizeBytes == null ? '–' : `${num(s.sizeBytes / 1048576, 1)} MB`],
+        ['token vectors', !s.lateInteraction || s.lateInteraction.storage === 'none' ? 'none (searches rerank only through rerank-service)'
+          : `${s.lateInteraction.storage}, ${num((s.lateInteraction.sizeBytes || 0) / 1048576, 1)} MB (searches are reranked over them by default)`],
         ['created', when(s.createdAt)]];
       clear(details, h('section', { 'aria-label': `Settings of ${c}` }, h('h2', { tabindex: -1, id: 'collection-details' }, `Settings of ${c}`),
         h('dl.settings', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '–')])),

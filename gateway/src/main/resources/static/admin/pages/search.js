@@ -12,8 +12,11 @@ export async function render(main, params) {
   const task = h('input', { id: 'search-task', placeholder: 'collection default' });
   const topK = h('input', { id: 'search-topk', type: 'number', min: 1, max: 100, value: 5 });
   const filter = h('textarea', { id: 'search-filter', rows: 2, placeholder: '{"lang": "en"}' });
-  const rerank = h('input', { id: 'search-rerank', type: 'checkbox' });
-  const rerankTopN = h('input', { id: 'search-rerank-topn', type: 'number', min: 1, max: 200, placeholder: '50' });
+  const rerank = h('select', { id: 'search-rerank',
+    title: 'by default a collection that stores token vectors reranks every search over them (milliseconds)' },
+    [['default', 'default (stored token vectors, if any)'], ['on', 'on (else through rerank-service: seconds)'], ['off', 'off']]
+      .map(([v, label]) => h('option', { value: v }, label)));
+  const rerankTopN = h('input', { id: 'search-rerank-topn', type: 'number', min: 1, max: 1000, placeholder: '100 stored, 50 service' });
   const adapter = h('input', { id: 'search-adapter', placeholder: 'active one' });
   const submit = h('button.primary', { type: 'submit', id: 'search-submit' }, 'Search');
   const out = h('div', { id: 'search-results', 'aria-live': 'polite' });
@@ -25,7 +28,9 @@ export async function render(main, params) {
         if (task.value.trim()) body.task = task.value.trim();
         const f = jsonField(filter.value, 'Filter');
         if (f !== undefined) body.filter = f;
-        if (rerank.checked) body.rerank = { enabled: true, ...(rerankTopN.value ? { topN: Number(rerankTopN.value) } : {}) };
+        if (rerank.value !== 'default' || rerankTopN.value) {
+          body.rerank = { enabled: rerank.value !== 'off', ...(rerankTopN.value ? { topN: Number(rerankTopN.value) } : {}) };
+        }
         if (adapter.value.trim()) body.adapter = adapter.value.trim();
         const answer = await api('POST', '/api/v1/search', { json: body });
         clear(out, await results(body.collection, answer));
@@ -36,7 +41,7 @@ export async function render(main, params) {
   } },
   field('Collection', picker), field('Mode', mode), field('Task', task), field('Top k', topK),
   field('Query', query, 'wide'), field('Filter (JSON over chunk metadata)', filter, 'wide'),
-  h('label.check', {}, rerank, 'Rerank'), field('Rerank top n', rerankTopN), field('Adapter (id or none)', adapter),
+  field('Rerank', rerank), field('Rerank top n', rerankTopN), field('Adapter (id or none)', adapter),
   h('div', {}, submit));
   main.append(h('h1', {}, 'Search playground'), form, out);
   query.focus();
@@ -48,7 +53,9 @@ async function results(collection, answer) {
   const t = answer.timings || {};
   const stages = ['embedMs', 'denseMs', 'lexicalMs', 'rerankMs', 'totalMs'];
   const flags = [`exact scan: ${answer.exact ? 'yes' : 'no'}`, `adapter: ${answer.adapter ?? 'none'}`];
-  if (answer.reranked !== undefined && answer.reranked !== null) flags.push(`reranked: ${answer.reranked ? 'yes' : 'no'}`);
+  if (answer.reranked !== undefined && answer.reranked !== null) {
+    flags.push(`reranked: ${answer.reranked ? `yes, by ${answer.reranker}` : 'no'}`);
+  }
   const texts = new Map(); // documentId → Promise of its parsed text
   const items = await Promise.all((answer.results || []).map(async (r, i) => {
     let passage;
@@ -74,6 +81,7 @@ async function results(collection, answer) {
       [h('tr', { id: 'search-timings' }, stages.map((s) => h('td.num', {}, num(t[s], 1))))], 'per-stage timings'),
     h('p.note', {}, flags.join(' · ')),
     answer.rerankError ? h('div.problem', { role: 'alert' }, h('strong', {}, 'Rerank skipped: '), answer.rerankError) : null,
+    answer.rerankNote ? h('p.note', { id: 'search-rerank-note' }, `Stored token vectors not used: ${answer.rerankNote}.`) : null,
     items.length ? items : h('p.note', {}, 'Nothing matched.'),
   ];
 }

@@ -22,9 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ragplatform.rerank.config.RerankProperties;
+import dev.ragplatform.rerank.model.LateInteractionVectors;
 import dev.ragplatform.rerank.model.RerankModels;
 import dev.ragplatform.rerank.model.RerankOptions;
 import dev.ragplatform.rerank.model.Reranker;
+import dev.ragplatform.runtime.lateinteraction.MaxSim;
+import dev.ragplatform.runtime.lateinteraction.TokenEncoding;
 import dev.ragplatform.testsupport.BenchOutput;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +40,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * beside the raw in-process scorer ({@link Reranker#score}: the same tokenizer, batcher and ONNX session, without
  * HTTP and JSON) in one run, with the ratios. Requests are SciFact test queries, each with N candidate abstracts
  * (title + text): its relevant documents, then the abstracts that follow the first of them in corpus order.
+ * For a late-interaction model it also times issue 23's path, MaxSim over token vectors stored at index time in each
+ * storage, against re-encoding in the same run ({@link #stored}).
  */
 public final class RerankBenchmark {
 
@@ -116,6 +121,9 @@ public final class RerankBenchmark {
 					Result raw1 = pass(raw, batch, 1).addTo(table, n + ", raw Reranker.score, 1 caller");
 					Result rawC = pass(raw, batch, concurrency)
 						.addTo(table, n + ", raw Reranker.score, " + concurrency + " callers");
+					if (LateInteractionVectors.supports(reranker)) {
+						stored(out, table, reranker, model, n, batch, raw1, timeout);
+					}
 					out.ratio(model + ": " + n + " candidates, service / raw (1 client)", http1.pairsPerSecond() / raw1.pairsPerSecond());
 					out.ratio(model + ": " + n + " candidates, service / raw (" + concurrency + " clients)",
 							httpC.pairsPerSecond() / rawC.pairsPerSecond());
@@ -135,6 +143,80 @@ public final class RerankBenchmark {
 			app.close();
 		}
 		out.finish();
+	}
+
+	/**
+	 * Issue 23's path: the candidates' token vectors computed once (as at index time) and stored in each
+	 * {@link TokenEncoding}; per request only the query is encoded, then MaxSim over the stored candidates on the
+	 * common pool, as retrieval-service does. Prints latency, the ratio to re-encoding (raw, 1 caller), bytes per
+	 * candidate and per 300 tokens, and how far each storage's ranking of the candidates is from float32's.
+	 */
+	static void stored(BenchOutput out, BenchOutput.Table table, Reranker reranker, String model, int n,
+			List<Request> batch, Result reEncoding, long timeout) throws Exception {
+		Map<Request, List<float[][]>> vectors = new java.util.IdentityHashMap<>();
+		long tokens = 0;
+		long candidates = 0;
+		for (Request request : batch) {
+			List<float[][]> passages = LateInteractionVectors.passages(reranker, request.documents(),
+					System.nanoTime() + timeout);
+			vectors.put(request, passages);
+			for (float[][] p : passages) {
+				tokens += p.length;
+				candidates++;
+			}
+		}
+		int dims = vectors.get(batch.get(0)).get(0)[0].length;
+		Map<Request, float[]> exactScores = new java.util.IdentityHashMap<>();
+		for (TokenEncoding encoding : TokenEncoding.values()) {
+			Map<Request, byte[][]> stored = new java.util.IdentityHashMap<>();
+			vectors.forEach((request, passages) -> stored.put(request,
+					passages.stream().map(encoding::encode).toArray(byte[][]::new)));
+			Map<Request, float[]> scores = new java.util.IdentityHashMap<>();
+			Call call = (r) -> {
+				float[][] query = LateInteractionVectors.query(reranker, r.query(), System.nanoTime() + timeout);
+				MaxSim maxSim = new MaxSim(query);
+				byte[][] texts = stored.get(r);
+				float[] result = new float[texts.length];
+				java.util.stream.IntStream.range(0, texts.length).parallel()
+					.forEach((i) -> result[i] = maxSim.score(encoding, texts[i]));
+				scores.put(r, result);
+				return query.length;
+			};
+			Result pass = pass(call, batch, 1).addTo(table, n + ", stored " + encoding.id()
+					+ " token vectors (query encoded, MaxSim), 1 client");
+			out.ratio(model + ": " + n + " candidates, stored " + encoding.id() + " p50 / re-encoding p50",
+					pass.p50() / reEncoding.p50());
+			if (encoding == TokenEncoding.FLOAT32) {
+				exactScores.putAll(scores);
+			}
+			else {
+				double agree = 0;
+				for (Request r : batch) {
+					agree += topAgreement(exactScores.get(r), scores.get(r), 10);
+				}
+				out.note("%s, %d candidates, %s: %.3f of float32's top 10 kept in the top 10", model, n, encoding.id(),
+						agree / batch.size());
+			}
+			if (n == batch.get(0).documents().size()) {
+				out.note("%s: %s takes %d bytes a token, %.0f bytes a candidate on average (%.0f tokens), %d bytes a "
+						+ "300-token chunk", model, encoding.id(), encoding.bytesPerToken(dims),
+						(double) tokens * encoding.bytesPerToken(dims) / candidates, (double) tokens / candidates,
+						300 * encoding.bytesPerToken(dims));
+			}
+		}
+	}
+
+	/** The share of {@code exact}'s first k that {@code approximate}'s first k hold. */
+	static double topAgreement(float[] exact, float[] approximate, int k) {
+		java.util.Set<Integer> a = top(exact, k);
+		a.retainAll(top(approximate, k));
+		return (double) a.size() / Math.min(k, exact.length);
+	}
+
+	private static java.util.Set<Integer> top(float[] scores, int k) {
+		return java.util.stream.IntStream.range(0, scores.length).boxed()
+			.sorted((x, y) -> Float.compare(scores[y], scores[x])).limit(k)
+			.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
 	}
 
 	/** One rerank request: a query and its candidate documents. */
@@ -214,6 +296,12 @@ public final class RerankBenchmark {
 
 		double pairsPerSecond() {
 			return this.pairs / (this.nanos / 1e9);
+		}
+
+		double p50() {
+			long[] sorted = this.latencies.clone();
+			Arrays.sort(sorted);
+			return sorted[sorted.length / 2] / 1e6;
 		}
 
 		Result addTo(BenchOutput.Table table, String label) {

@@ -111,6 +111,28 @@ final class LateInteractionReranker implements Reranker {
 		return new Scores(scores, tokens, truncated);
 	}
 
+	/** The query's unit token vectors, as {@link #score} computes them. */
+	float[][] queryVectors(String query, long deadline) {
+		return TokenBudgetBatcher.await(this.batcher.submit(List.of(encodeQuery(query)), deadline, true), deadline)
+			.get(0)
+			.vectors();
+	}
+
+	/** Each passage's scored unit token vectors (cut to the model's length), as {@link #score} computes them. */
+	List<float[][]> passageVectors(List<String> passages, long deadline) {
+		int allowed = this.descriptor.maxLength() - this.singleSpecialTokens;
+		List<Item> items = new ArrayList<>(passages.size());
+		for (Encoding encoding : this.tokenizer.batchEncode(passages)) {
+			long[] sequences = encoding.getSequenceIds();
+			int[] keep = (Tokenizers.count(sequences, 0) > allowed) ? Tokenizers.keep(sequences, 0, allowed) : null;
+			items.add(passage(encoding, keep, null));
+		}
+		return TokenBudgetBatcher.await(this.batcher.submit(items, deadline, false), deadline)
+			.stream()
+			.map(Result::vectors)
+			.toList();
+	}
+
 	/**
 	 * The query with its instruction, scored at {@code [CLS]} and at its own tokens.
 	 * @throws QueryTooLongException when it does not fit in the model
