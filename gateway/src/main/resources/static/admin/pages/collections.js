@@ -70,11 +70,23 @@ export async function render(main, params) {
         ['documents', num(s.documents)], ['chunks', num(s.chunks)],
         ['size', s.sizeBytes == null ? '–' : `${num(s.sizeBytes / 1048576, 1)} MB`],
         ['token vectors', !s.lateInteraction || s.lateInteraction.storage === 'none' ? 'none (searches rerank only through rerank-service)'
-          : `${s.lateInteraction.storage}, ${num((s.lateInteraction.sizeBytes || 0) / 1048576, 1)} MB (searches are reranked over them by default)`],
+          : `${s.lateInteraction.storage}, ${num((s.lateInteraction.sizeBytes || 0) / 1048576, 1)} MB (searches are reranked over them by default)`
+            + (s.lateInteraction.missingChunks ? `; ${num(s.lateInteraction.missingChunks)} of ${num(s.chunks)} chunks still being encoded` : '')],
         ['created', when(s.createdAt)]];
+      const keep = (!s.lateInteraction || s.lateInteraction.storage === 'none')
+        ? h('button', { id: 'collection-keep-tokens', type: 'button', onclick: async (event) => {
+          await busy(event.target, async () => {
+            try {
+              await api('PUT', `/api/v1/collections/${enc(c)}/late-interaction`, { json: { storage: 'binary' } });
+              await showDetails(c);
+            } catch (e) {
+              clear(messages, problem(e, `Token vectors for ${c}`));
+            }
+          });
+        } }, 'Keep binary token vectors (computes them for every chunk, in the background)') : null;
       clear(details, h('section', { 'aria-label': `Settings of ${c}` }, h('h2', { tabindex: -1, id: 'collection-details' }, `Settings of ${c}`),
         h('dl.settings', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '–')])),
-        h('p.note', {}, 'Settings are fixed when a collection is created.')));
+        h('p.note', {}, 'Settings are fixed when a collection is created; token vectors can be added later.'), keep));
       details.querySelector('h2').focus();
     } catch (e) {
       clear(details, problem(e, `Collection ${c}`));

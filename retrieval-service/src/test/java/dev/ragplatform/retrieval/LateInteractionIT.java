@@ -79,6 +79,7 @@ class LateInteractionIT {
 		registry.add("rag.retrieval.embedding.url", () -> EmbeddingServiceProcess.url().toString());
 		registry.add("rag.retrieval.rerank.url", () -> "http://127.0.0.1:9"); // nothing listens
 		registry.add("rag.retrieval.rerank.timeout", () -> "1s");
+		registry.add("rag.retrieval.index.backfill-interval", () -> "500ms");
 	}
 
 	@BeforeAll
@@ -135,20 +136,47 @@ class LateInteractionIT {
 	}
 
 	@Test
-	void chunksWithoutStoredVectorsFallBackAndSaySo() {
-		String name = "li-missing";
-		assertThat(this.api.post("/v1/collections", Map.of("name", name)).getStatusCode().value()).isEqualTo(201);
-		List<Embedded> embedded = embed(CORPUS.subList(0, 3), null);
-		publish(name, "old", 0, 3, embedded, 1);
+	void aCollectionWithoutTokenVectorsFallsBackToRerankServiceWhenAskedAndSaysSo() {
+		String name = "li-old";
+		assertThat(this.api.post("/v1/collections", Map.of("name", name, "lateInteraction", Map.of("storage", "none")))
+			.getStatusCode().value()).isEqualTo(201);
+		publish(name, "old", 0, 3, embed(CORPUS.subList(0, 3), null), 1);
 		this.api.awaitChunks(name, 3);
 		JsonNode byDefault = search(Map.of("collection", name, "query", QUERY));
-		assertThat(byDefault.path("reranked").asBoolean()).isFalse();
-		assertThat(byDefault.path("rerankNote").asString()).contains("no stored token vectors", "not reranked");
-		assertThat(byDefault.path("results")).hasSize(3);
+		assertThat(byDefault.has("reranked")).as("nothing cheap to rerank with: no rerank").isFalse();
 		JsonNode asked = search(Map.of("collection", name, "query", QUERY, "rerank", Map.of("enabled", true)));
 		assertThat(asked.path("reranked").asBoolean()).isFalse();
-		assertThat(asked.path("rerankNote").asString()).contains("no stored token vectors");
+		assertThat(asked.path("rerankNote").asString()).contains("stores no token vectors");
 		assertThat(asked.path("rerankError").asString()).contains("rerank-service");
+		assertThat(asked.path("results")).hasSize(3);
+	}
+
+	@Test
+	void anExistingCollectionIsBackfilledWithTheVectorsIngestWouldHaveSent() {
+		String name = "li-backfill";
+		assertThat(this.api.post("/v1/collections", Map.of("name", name, "lateInteraction", Map.of("storage", "none")))
+			.getStatusCode().value()).isEqualTo(201);
+		publish(name, "old", 0, CORPUS.size(), embed(CORPUS, null), 2);
+		this.api.awaitChunks(name, CORPUS.size());
+		ResponseEntity<JsonNode> kept = this.api.put("/v1/collections/" + name + "/late-interaction",
+				Map.of("storage", "binary"));
+		assertThat(kept.getStatusCode().value()).as("%s", kept).isEqualTo(200);
+		assertThat(kept.getBody().path("lateInteraction").path("storage").asString()).isEqualTo("binary");
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> this.api
+			.get("/v1/collections/" + name).getBody().path("lateInteraction").path("missingChunks").asLong() == 0);
+		List<Embedded> expected = embed(CORPUS, TokenEncoding.BINARY);
+		MaxSim maxSim = new MaxSim(queryTokens(QUERY));
+		JsonNode response = search(Map.of("collection", name, "query", QUERY, "topK", 8));
+		assertThat(response.path("reranker").asString()).isEqualTo("late-interaction (stored binary)");
+		for (JsonNode hit : response.path("results")) {
+			double score = maxSim.score(TokenEncoding.BINARY, expected.get(hit.path("chunkIndex").asInt()).tokens());
+			assertThat(hit.path("scores").path("rerank").asDouble()).as(hit.toString()).isCloseTo(score, within(1e-5));
+		}
+		ResponseEntity<JsonNode> change = this.api.put("/v1/collections/" + name + "/late-interaction",
+				Map.of("storage", "int8"));
+		assertThat(change.getStatusCode().value()).isEqualTo(409);
+		assertThat(this.api.put("/v1/collections/" + name + "/late-interaction", Map.of("storage", "binary"))
+			.getStatusCode().value()).as("the same again is a no-op").isEqualTo(200);
 	}
 
 	@Test

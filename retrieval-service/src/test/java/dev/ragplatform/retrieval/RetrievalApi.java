@@ -44,6 +44,11 @@ final class RetrievalApi {
 			.toEntity(JsonNode.class);
 	}
 
+	ResponseEntity<JsonNode> put(String path, Object body) {
+		return this.http.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).retrieve()
+			.toEntity(JsonNode.class);
+	}
+
 	ResponseEntity<JsonNode> post(String path, Object body) {
 		return this.http.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).retrieve()
 			.toEntity(JsonNode.class);

@@ -11,6 +11,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
 
 /**
  * The gateway's route table: every {@code /api/v1/**} route, the service it goes to, the scope it needs and where
@@ -37,6 +38,11 @@ public enum ApiRoute {
 
 	COLLECTION_DELETE(Service.RETRIEVAL, Scope.WRITE, Set.of(DELETE), "/api/v1/collections/{collection}",
 			Collections.PATH, List.of(op(DELETE, "/api/v1/collections/{collection}", "Drop a collection and its chunks"))),
+
+	COLLECTION_LATE_INTERACTION(Service.RETRIEVAL, Scope.WRITE, Set.of(PUT),
+			"/api/v1/collections/{collection}/late-interaction", Collections.PATH,
+			List.of(op(PUT, "/api/v1/collections/{collection}/late-interaction",
+					"Keep token vectors for late-interaction rerank (storage); the missing ones are computed in the background"))),
 
 	ADAPTERS_READ(Service.RETRIEVAL, Scope.READ, Set.of(GET), "/api/v1/collections/{collection}/adapters/**",
 			Collections.PATH,

@@ -23,6 +23,7 @@ class ApiRouteTests {
 			"POST,   /api/v1/collections,                              COLLECTION_CREATE, retrieval-service, write",
 			"GET,    /api/v1/collections/kb,                           COLLECTION_READ,   retrieval-service, read",
 			"DELETE, /api/v1/collections/kb,                           COLLECTION_DELETE, retrieval-service, write",
+			"PUT,    /api/v1/collections/kb/late-interaction,          COLLECTION_LATE_INTERACTION, retrieval-service, write",
 			"GET,    /api/v1/collections/kb/adapters,                  ADAPTERS_READ,     retrieval-service, read",
 			"POST,   /api/v1/collections/kb/adapters/a1:activate,      ADAPTERS_WRITE,    retrieval-service, write",
 			"DELETE, /api/v1/collections/kb/adapters/a1,               ADAPTERS_WRITE,    retrieval-service, write",

@@ -30,19 +30,30 @@ class CollectionController {
 	ResponseEntity<CollectionView> create(@RequestBody CreateCollection request) {
 		Collection created = this.service.create(request);
 		return ResponseEntity.created(URI.create("/v1/collections/" + created.name()))
-			.body(CollectionView.of(created, null, null));
+			.body(CollectionView.of(created, null, null, null));
 	}
 
 	@GetMapping
 	CollectionList list() {
-		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null, null)).toList());
+		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null, null, null)).toList());
 	}
 
 	@GetMapping("/{name}")
 	CollectionView get(@PathVariable String name) {
 		Collection collection = this.service.get(name);
+		boolean tokens = collection.tokenStorage() != null;
 		return CollectionView.of(collection, this.service.sizeBytes(collection),
-				(collection.tokenStorage() != null) ? this.service.tokenBytes(collection) : null);
+				tokens ? this.service.tokenBytes(collection) : null,
+				tokens ? this.service.chunksWithoutTokens(collection) : null);
+	}
+
+	/**
+	 * Makes a collection keep token vectors for late interaction from now on; those its chunks lack are computed
+	 * in the background ({@code lateInteraction.missingChunks} counts down).
+	 */
+	@org.springframework.web.bind.annotation.PutMapping("/{name}/late-interaction")
+	CollectionView keepTokens(@PathVariable String name, @RequestBody LateInteraction request) {
+		return get(this.service.keepTokens(name, request).name());
 	}
 
 	@DeleteMapping("/{name}")
@@ -63,10 +74,11 @@ class CollectionController {
 
 	/**
 	 * Token vectors stored at index time, for late-interaction rerank: {@code binary} (default), {@code int8},
-	 * {@code float32} or {@code none}; {@code sizeBytes} is what they take (on GET of one collection).
+	 * {@code float32} or {@code none}; on GET of one collection, {@code sizeBytes} is what they take and
+	 * {@code missingChunks} how many chunks have none yet (the backfill's work left).
 	 */
 	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-	record LateInteraction(String storage, Long sizeBytes) {
+	record LateInteraction(String storage, Long sizeBytes, Long missingChunks) {
 	}
 
 	record Chunking(Integer targetTokens, Integer overlapTokens) {
@@ -83,12 +95,12 @@ class CollectionController {
 			String defaultTask, String language, Hnsw hnsw, Chunking chunking, LateInteraction lateInteraction,
 			long documents, long chunks, Long sizeBytes, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
-		static CollectionView of(Collection c, Long sizeBytes, Long tokenBytes) {
+		static CollectionView of(Collection c, Long sizeBytes, Long tokenBytes, Long missingChunks) {
 			return new CollectionView(c.name(), c.id(), c.embeddingModel(), c.dimensions(), c.distance().id(),
 					c.storage().id(), c.defaultTask(), c.language(), new Hnsw(c.hnswM(), c.hnswEfConstruction()),
 					new Chunking(c.chunkTargetTokens(), c.chunkOverlapTokens()),
 					new LateInteraction((c.tokenStorage() != null) ? c.tokenStorage().id() : CollectionService.NO_TOKENS,
-							tokenBytes),
+							tokenBytes, missingChunks),
 					c.documentCount(), c.chunkCount(), sizeBytes, c.createdAt(), c.updatedAt());
 		}
 

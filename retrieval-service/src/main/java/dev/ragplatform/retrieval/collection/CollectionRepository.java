@@ -46,6 +46,25 @@ public class CollectionRepository {
 			.findFirst();
 	}
 
+	/** The collections that keep token vectors for late interaction. */
+	public List<Collection> findKeepingTokens() {
+		return this.jdbc.query("SELECT " + COLUMNS + " FROM retrieval.collections WHERE token_storage IS NOT NULL "
+				+ "ORDER BY id", ROW);
+	}
+
+	/** Starts keeping token vectors (a backfill computes the missing ones): true when set now or already so. */
+	boolean keepTokens(Collection collection, TokenEncoding storage) {
+		return this.jdbc.update("UPDATE retrieval.collections SET token_storage = ? WHERE id = ? "
+				+ "AND (token_storage IS NULL OR token_storage = ?)", storage.id(), collection.id(), storage.id()) > 0;
+	}
+
+	/** How many of its chunks have no token vectors yet. */
+	long chunksWithoutTokens(Collection collection) {
+		Long count = this.jdbc.queryForObject("SELECT count(*) FROM " + collection.partition()
+				+ " WHERE collection_id = ? AND token_vectors IS NULL", Long.class, collection.id());
+		return (count != null) ? count : 0;
+	}
+
 	List<Collection> findAll() {
 		return this.jdbc.query("SELECT " + COLUMNS + " FROM retrieval.collections ORDER BY name", ROW);
 	}

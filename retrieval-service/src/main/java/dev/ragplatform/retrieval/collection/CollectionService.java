@@ -56,6 +56,32 @@ public class CollectionService {
 		return this.repository.tokenBytes(collection);
 	}
 
+	long chunksWithoutTokens(Collection collection) {
+		return this.repository.chunksWithoutTokens(collection);
+	}
+
+	/**
+	 * Makes an existing collection keep token vectors in {@code storage}; the backfill computes those its chunks
+	 * lack. The storage of a collection that keeps them cannot change (its chunks would all be re-encoded): 409.
+	 */
+	Collection keepTokens(String name, CollectionController.LateInteraction request) {
+		Collection collection = get(name);
+		TokenEncoding storage = tokenStorage(request);
+		if (storage == null) {
+			throw ServiceProblem.badRequest("lateInteraction.storage must be binary, int8 or float32 here (a "
+					+ "collection's token vectors are not dropped)");
+		}
+		if (collection.tokenStorage() == null) {
+			// the same probe as at creation: the model must serve token vectors of the collection's width
+			checkTokenWidth(collection.embeddingModel(), collection.defaultTask(), collection.dimensions(), storage);
+		}
+		if (!this.repository.keepTokens(collection, storage)) {
+			throw ServiceProblem.conflict("Collection '" + name + "' keeps " + collection.tokenStorage().id()
+					+ " token vectors; their storage cannot change (create a new collection).");
+		}
+		return get(name);
+	}
+
 	Collection create(CollectionController.CreateCollection request) {
 		String name = checkName(request.name());
 		String model = orDefault(request.embeddingModel(), this.defaults.embeddingModel());
@@ -90,30 +116,10 @@ public class CollectionService {
 		TokenEncoding tokenStorage = tokenStorage(request.lateInteraction());
 		// The model and task are checked by embedding them once; that also gives the dimensions, and whether the
 		// model has token vectors of the collection's width for late interaction.
-		int dimensions;
+		int dimensions = (request.dimensions() != null) ? request.dimensions()
+				: this.embeddings.embedQuery(model, task, "dimension probe").length;
 		if (tokenStorage != null) {
-			EmbeddingClient.QueryVectors probe;
-			try {
-				probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
-			}
-			catch (org.springframework.web.ErrorResponseException ex) {
-				if (ex.getStatusCode().value() == 400) {
-					throw ServiceProblem.badRequest("lateInteraction.storage " + tokenStorage.id() + ": " + model
-							+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); create the collection "
-							+ "with lateInteraction.storage none");
-				}
-				throw ex;
-			}
-			dimensions = (request.dimensions() != null) ? request.dimensions() : probe.vector().length;
-			if (dimensions != probe.tokens()[0].length) {
-				throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
-						+ "vectors have " + probe.tokens()[0].length + " dimensions, the collection " + dimensions
-						+ "; leave dimensions out or set lateInteraction.storage none");
-			}
-		}
-		else {
-			dimensions = (request.dimensions() != null) ? request.dimensions()
-					: this.embeddings.embedQuery(model, task, "dimension probe").length;
+			checkTokenWidth(model, task, dimensions, tokenStorage);
 		}
 		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
 			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
@@ -137,6 +143,27 @@ public class CollectionService {
 		Collection collection = get(name);
 		this.transactions.executeWithoutResult((tx) -> this.repository.delete(collection));
 		this.events.publishEvent(new CollectionDeleted(collection.name(), collection.id()));
+	}
+
+	/** Whether {@code model} serves token vectors of {@code dimensions} (one embedding call); else a 400. */
+	private void checkTokenWidth(String model, String task, int dimensions, TokenEncoding storage) {
+		EmbeddingClient.QueryVectors probe;
+		try {
+			probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
+		}
+		catch (ServiceProblem ex) {
+			if (ex.getStatusCode().value() == 400) {
+				throw ServiceProblem.badRequest("lateInteraction.storage " + storage.id() + ": " + model
+						+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); use lateInteraction.storage "
+						+ "none");
+			}
+			throw ex;
+		}
+		if (dimensions != probe.tokens()[0].length) {
+			throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
+					+ "vectors have " + probe.tokens()[0].length + " dimensions, the collection " + dimensions
+					+ "; leave dimensions out or set lateInteraction.storage none");
+		}
 	}
 
 	/** The request's token storage, the default when it names none; {@code null} for {@code none}. */

@@ -109,9 +109,12 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param maxBackoff the longest wait between retries of a record that failed for a transient reason
 	 * @param replicationFactor copies of each partition of the topics this service creates
 	 * @param minInsyncReplicas copies that must have a record before the broker acknowledges it
+	 * @param backfillInterval how often chunks without token vectors are looked for (collections that keep them)
+	 * @param backfillBatchSize chunks per embedding-service call of the backfill
 	 */
 	public record Index(@Min(1) int partitions, @Min(1) int concurrency, @NotNull Duration maxBackoff,
-			@Min(1) int replicationFactor, @Min(1) int minInsyncReplicas) {
+			@Min(1) int replicationFactor, @Min(1) int minInsyncReplicas, @NotNull Duration backfillInterval,
+			@Min(1) @Max(2048) int backfillBatchSize) {
 	}
 
 	/**

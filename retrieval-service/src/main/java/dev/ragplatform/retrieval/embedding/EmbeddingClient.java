@@ -67,6 +67,23 @@ public class EmbeddingClient {
 	public record QueryVectors(float[] vector, float[][] tokens) {
 	}
 
+	/**
+	 * The document-side token vectors of {@code texts} in {@code encoding}, in order, as ingest-service has them
+	 * computed (the backfill of a collection that starts keeping them).
+	 */
+	public List<byte[]> embedDocumentTokens(String model, String task, List<String> texts, TokenEncoding encoding) {
+		JsonNode data = call(model, task, "document", texts, encoding).path("data");
+		if (data.size() != texts.size()) {
+			throw ServiceProblem.dependencyUnavailable("embedding-service returned " + data.size() + " vectors for "
+					+ texts.size() + " texts");
+		}
+		List<byte[]> tokens = new java.util.ArrayList<>(texts.size());
+		for (JsonNode item : data) {
+			tokens.add(java.util.Base64.getDecoder().decode(item.path("token_vectors").asString()));
+		}
+		return tokens;
+	}
+
 	/** Query-side vectors of several texts, in order, in one call. */
 	public List<float[]> embedQueries(String model, String task, List<String> texts) {
 		JsonNode data = call(model, task, "query", texts, null).path("data");
