@@ -196,9 +196,14 @@ class LateInteractionIT {
 				Map.of("name", "li-bad", "lateInteraction", Map.of("storage", "fp8")));
 		assertThat(storage.getStatusCode().value()).isEqualTo(400);
 		assertThat(storage.getBody().path("detail").asString()).contains("binary, int8, float32 or none");
-		ResponseEntity<JsonNode> width = this.api.post("/v1/collections", Map.of("name", "li-narrow", "dimensions", 128));
+		ResponseEntity<JsonNode> width = this.api.post("/v1/collections", Map.of("name", "li-narrow", "dimensions", 128,
+				"lateInteraction", Map.of("storage", "binary")));
 		assertThat(width.getStatusCode().value()).isEqualTo(400);
 		assertThat(width.getBody().path("detail").asString()).contains("full width");
+		// the default applies where it can: a collection narrower than the model's token vectors keeps none
+		ResponseEntity<JsonNode> narrow = this.api.post("/v1/collections", Map.of("name", "li-narrow", "dimensions", 128));
+		assertThat(narrow.getStatusCode().value()).isEqualTo(201);
+		assertThat(narrow.getBody().path("lateInteraction").path("storage").asString()).isEqualTo("none");
 		ResponseEntity<JsonNode> deep = this.api.post("/v1/search", Map.of("collection", "li-binary", "query", QUERY,
 				"rerank", Map.of("enabled", true, "topN", 5000)));
 		assertThat(deep.getStatusCode().value()).isEqualTo(400);

@@ -62,8 +62,10 @@ final class RetrievalApi {
 		return this.http.delete().uri(path).retrieve().toEntity(JsonNode.class);
 	}
 
+	/** A collection without token vectors (no embedding-service needed to create it). */
 	void createCollection(String name, int dimensions) {
-		ResponseEntity<JsonNode> created = post("/v1/collections", Map.of("name", name, "dimensions", dimensions));
+		ResponseEntity<JsonNode> created = post("/v1/collections", Map.of("name", name, "dimensions", dimensions,
+				"lateInteraction", Map.of("storage", "none")));
 		if (created.getStatusCode().value() != 201) {
 			throw new AssertionError("create " + name + ": " + created);
 		}

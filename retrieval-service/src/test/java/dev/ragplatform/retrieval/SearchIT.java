@@ -101,7 +101,9 @@ class SearchIT {
 	void corpus() {
 		this.api = new RetrievalApi(this.port, this.kafka);
 		// LLM-Embedder's qa instructions on both sides (the service default is the model's own instructions)
-		assertThat(this.api.post("/v1/collections", Map.of("name", "docs", "dimensions", 384, "defaultTask", "qa"))
+		// rerank through rerank-service (a local fake here): the collection keeps no token vectors (LateInteractionIT)
+		assertThat(this.api.post("/v1/collections", Map.of("name", "docs", "dimensions", 384, "defaultTask", "qa",
+				"lateInteraction", Map.of("storage", "none")))
 			.getStatusCode().value()).isEqualTo(201);
 		for (int i = 0; i < CORPUS.size(); i++) {
 			float[] vector = RetrievalApi.embedDocument(MODEL, "qa", CORPUS.get(i));

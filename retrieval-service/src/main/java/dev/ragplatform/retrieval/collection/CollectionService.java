@@ -113,17 +113,44 @@ public class CollectionService {
 			throw ServiceProblem.badRequest("language '" + language
 					+ "' is not a PostgreSQL text search configuration (e.g. english, german, simple)");
 		}
-		TokenEncoding tokenStorage = tokenStorage(request.lateInteraction());
-		// The model and task are checked by embedding them once; that also gives the dimensions, and whether the
-		// model has token vectors of the collection's width for late interaction.
-		int dimensions = (request.dimensions() != null) ? request.dimensions()
-				: this.embeddings.embedQuery(model, task, "dimension probe").length;
-		if (tokenStorage != null) {
-			checkTokenWidth(model, task, dimensions, tokenStorage);
+		if (request.dimensions() != null) {
+			checkDimensions(request.dimensions(), storage);
 		}
-		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
-			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
-					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
+		boolean explicit = request.lateInteraction() != null && request.lateInteraction().storage() != null
+				&& !request.lateInteraction().storage().isBlank();
+		TokenEncoding tokenStorage = tokenStorage(request.lateInteraction());
+		// The model and task are checked by embedding them once; that also gives the dimensions, and the width of
+		// the model's token vectors when the collection is to keep them.
+		Integer probed = null;
+		Integer tokenWidth = null;
+		if (tokenStorage != null) {
+			try {
+				EmbeddingClient.QueryVectors probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
+				probed = probe.vector().length;
+				tokenWidth = probe.tokens()[0].length;
+			}
+			catch (ServiceProblem ex) {
+				if (ex.getStatusCode().value() != 400) {
+					throw ex;
+				}
+				if (explicit) {
+					throw ServiceProblem.badRequest("lateInteraction.storage " + tokenStorage.id() + ": " + model
+							+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); use "
+							+ "lateInteraction.storage none");
+				}
+				// the default where the model has no token vectors is none; a bad model or task fails just below
+			}
+		}
+		int dimensions = (request.dimensions() != null) ? request.dimensions()
+				: (probed != null) ? probed : this.embeddings.embedQuery(model, task, "dimension probe").length;
+		checkDimensions(dimensions, storage);
+		if (tokenStorage != null && (tokenWidth == null || tokenWidth != dimensions)) {
+			if (explicit) {
+				throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
+						+ "vectors have " + tokenWidth + " dimensions, the collection " + dimensions
+						+ "; leave dimensions out or set lateInteraction.storage none");
+			}
+			tokenStorage = null; // the default applies where it can: the model's full width
 		}
 		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
 				efConstruction, target, overlap, tokenStorage);
@@ -143,6 +170,13 @@ public class CollectionService {
 		Collection collection = get(name);
 		this.transactions.executeWithoutResult((tx) -> this.repository.delete(collection));
 		this.events.publishEvent(new CollectionDeleted(collection.name(), collection.id()));
+	}
+
+	private static void checkDimensions(int dimensions, Storage storage) {
+		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
+			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
+					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
+		}
 	}
 
 	/** Whether {@code model} serves token vectors of {@code dimensions} (one embedding call); else a 400. */
