@@ -98,37 +98,84 @@ public final class IngestBenchmark {
 		int batchSize = properties.embedding().batchSize();
 		int concurrency = properties.embedding().maxConcurrentCalls();
 		HttpClient http = HttpClient.newHttpClient();
-		String collection = "scifact-bench";
-		JsonNode created = send(http, retrieval.resolve("/v1/collections"), Map.of("name", collection));
-		int target = created.path("chunking").path("targetTokens").asInt();
-		int overlap = created.path("chunking").path("overlapTokens").asInt();
-		String model = created.path("embeddingModel").asString();
+		Map<String, String> options = options(args);
+		List<String> storages = List.of(options.getOrDefault("late-interaction", "none,binary").split(","));
+		List<String> models = options.containsKey("models") ? List.of(options.get("models").split(",")) : List.of("");
+		BenchOutput out = null;
+		BenchOutput.Table table = null;
+		Map<String, Double> indexedRate = new java.util.LinkedHashMap<>();
+		for (String requestedModel : models) {
+			Map<String, Object> probe = new HashMap<>(Map.of("name", "scifact-bench-probe"));
+			if (!requestedModel.isEmpty()) {
+				probe.put("embeddingModel", requestedModel);
+			}
+			JsonNode created = send(http, retrieval.resolve("/v1/collections"), probe);
+			int target = created.path("chunking").path("targetTokens").asInt();
+			int overlap = created.path("chunking").path("overlapTokens").asInt();
+			String model = created.path("embeddingModel").asString();
+			delete(http, retrieval.resolve("/v1/collections/scifact-bench-probe"));
 
-		// the chunks the pipeline will make: its tokenizer (from embedding-service), chunk size and chunker
-		List<String> chunks = new ArrayList<>();
-		ModelTokenizers.Model tokenizer = tokenizers.get(model);
-		ChunkSize size = ChunkSize.fit(target, overlap, tokenizer.maxTokens());
-		Chunker chunker = new Chunker();
-		for (String[] doc : corpus) {
-			String text = doc[2];
-			for (TextChunk chunk : chunker.split(text, tokenizer.tokenizer().tokenize(text), size.targetTokens(),
-					size.overlapTokens())) {
-				chunks.add(text.substring(chunk.start(), chunk.end()));
+			// the chunks the pipeline will make: its tokenizer (from embedding-service), chunk size and chunker
+			List<String> chunks = new ArrayList<>();
+			ModelTokenizers.Model tokenizer = tokenizers.get(model);
+			ChunkSize size = ChunkSize.fit(target, overlap, tokenizer.maxTokens());
+			Chunker chunker = new Chunker();
+			for (String[] doc : corpus) {
+				String text = doc[2];
+				for (TextChunk chunk : chunker.split(text, tokenizer.tokenizer().tokenize(text), size.targetTokens(),
+						size.overlapTokens())) {
+					chunks.add(text.substring(chunk.start(), chunk.end()));
+				}
+			}
+			if (out == null) {
+				out = BenchOutput.start("ingest", String.format(Locale.ROOT,
+						"SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens; models %s; token vectors %s",
+						corpus.size(), chunks.size(), size.targetTokens(), models, storages), args);
+				table = out.table("Ingest throughput", "run", "seconds", "documents/s", "chunks/s");
+			}
+
+			// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
+			rawEmbedding(http, embedding, model, chunks.subList(0, Math.min(256, chunks.size())), batchSize, concurrency);
+			long t0 = System.nanoTime();
+			rawEmbedding(http, embedding, model, chunks, batchSize, concurrency);
+			double rawSeconds = (System.nanoTime() - t0) / 1e9;
+			double rawRate = chunks.size() / rawSeconds;
+			table.row(model + ": embedding-service alone (HTTP, same chunks, " + concurrency + "×" + batchSize + ")",
+					rawSeconds, null, rawRate);
+			for (String storage : storages) {
+				String collection = "scifact-bench-" + indexedRate.size();
+				Map<String, Object> create = new HashMap<>(Map.of("name", collection, "lateInteraction",
+						Map.of("storage", storage)));
+				create.put("embeddingModel", model);
+				send(http, retrieval.resolve("/v1/collections"), create);
+				double[] times = pipeline(corpus, collection, db, kafka);
+				long pipelineChunks = chunkTotal(db, collection);
+				String run = model + ", token vectors " + storage;
+				table.row(run + ": published → EMBEDDED", times[0], corpus.size() / times[0], pipelineChunks / times[0])
+					.row(run + ": published → INDEXED (searchable)", times[1], corpus.size() / times[1],
+							pipelineChunks / times[1]);
+				out.ratio(run + ": pipeline to INDEXED / embedding-service alone (chunks/s)",
+						pipelineChunks / times[1] / rawRate);
+				indexedRate.put(run, corpus.size() / times[1]);
+				if (pipelineChunks != chunks.size()) {
+					out.note("the pipeline made %,d chunks, the peer %,d", pipelineChunks, chunks.size());
+				}
 			}
 		}
-		BenchOutput out = BenchOutput.start("ingest", String.format(Locale.ROOT,
-				"SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens (%s)", corpus.size(), chunks.size(),
-				size.targetTokens(), model), args);
+		Double base = indexedRate.values().iterator().next();
+		String baseRun = indexedRate.keySet().iterator().next();
+		for (var rate : indexedRate.entrySet()) {
+			if (!rate.getKey().equals(baseRun)) {
+				out.ratio(rate.getKey() + " / " + baseRun + " (documents/s to INDEXED)", rate.getValue() / base);
+			}
+		}
+		out.finish();
+	}
 
-		// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
-		rawEmbedding(http, embedding, model, chunks.subList(0, Math.min(256, chunks.size())), batchSize, concurrency);
+	/** Publishes the corpus on rag.documents.v1 and waits until all are INDEXED: seconds to EMBEDDED and to INDEXED. */
+	private static double[] pipeline(List<String[]> corpus, String collection, PostgresDatabase db, KafkaBroker kafka)
+			throws Exception {
 		long t0 = System.nanoTime();
-		rawEmbedding(http, embedding, model, chunks, batchSize, concurrency);
-		double rawSeconds = (System.nanoTime() - t0) / 1e9;
-		double rawRate = chunks.size() / rawSeconds;
-
-		// the pipeline: records on rag.documents.v1 as a user's system would publish them
-		t0 = System.nanoTime();
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
 				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
 				new StringSerializer(), new StringSerializer())) {
@@ -140,7 +187,6 @@ public final class IngestBenchmark {
 			}
 		}
 		double embeddedAt = 0;
-		double indexedAt;
 		while (true) {
 			Map<String, Long> counts = statusCounts(db, collection);
 			double now = (System.nanoTime() - t0) / 1e9;
@@ -149,8 +195,7 @@ public final class IngestBenchmark {
 				embeddedAt = now;
 			}
 			if (counts.getOrDefault("INDEXED", 0L) == corpus.size()) {
-				indexedAt = now;
-				break;
+				return new double[] { embeddedAt, now };
 			}
 			if (counts.getOrDefault("FAILED", 0L) > 0) {
 				throw new IllegalStateException("documents failed: " + counts);
@@ -160,19 +205,10 @@ public final class IngestBenchmark {
 			}
 			Thread.sleep(200);
 		}
-		long pipelineChunks = chunkTotal(db, collection);
-		out.table("Ingest throughput", "run", "seconds", "documents/s", "chunks/s")
-			.row("embedding-service alone (HTTP, same chunks, " + concurrency + "×" + batchSize + ")", rawSeconds, null,
-					rawRate)
-			.row("pipeline: published → EMBEDDED", embeddedAt, corpus.size() / embeddedAt, pipelineChunks / embeddedAt)
-			.row("pipeline: published → INDEXED (searchable)", indexedAt, corpus.size() / indexedAt,
-					pipelineChunks / indexedAt);
-		out.ratio("pipeline to EMBEDDED / embedding-service alone (chunks/s)", pipelineChunks / embeddedAt / rawRate);
-		out.ratio("pipeline to INDEXED / embedding-service alone (chunks/s)", pipelineChunks / indexedAt / rawRate);
-		if (pipelineChunks != chunks.size()) {
-			out.note("the pipeline made %,d chunks, the peer %,d", pipelineChunks, chunks.size());
-		}
-		out.finish();
+	}
+
+	private static void delete(HttpClient http, URI uri) throws Exception {
+		http.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.discarding());
 	}
 
 	/** Embeds {@code chunks} as the pipeline does: calls of {@code batchSize} texts, {@code concurrency} in flight. */
