@@ -24,6 +24,7 @@ public final class Eval {
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
 			options: --modes dense,lexical,hybrid (any of them +rerank: e.g. hybrid+rerank)  --split test  --collection <name>
 			         --model <embedding model of a collection the run creates, e.g. bge-small-en-v1.5-int8>
+			         --late-interaction <token vectors of a collection the run creates: binary, int8, float32, none>
 			         --datasets ../shared/datasets  --reports reports
 			         --ingest-url http://127.0.0.1:8081  --retrieval-url http://127.0.0.1:8083  --llm-url http://127.0.0.1:8085""";
 
@@ -56,7 +57,8 @@ public final class Eval {
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
 		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
 				URI.create(options.getOrDefault("retrieval-url", "http://127.0.0.1:8083")),
-				URI.create(options.getOrDefault("llm-url", "http://127.0.0.1:8085")), options.get("model"));
+				URI.create(options.getOrDefault("llm-url", "http://127.0.0.1:8085")), options.get("model"),
+				options.get("late-interaction"));
 		List<String> modes = Arrays.asList(options.getOrDefault("modes", "dense,lexical,hybrid").split(","));
 		if ("fire2017".equals(positional.get(0))) {
 			List<String> fireModes = Arrays.asList(options.getOrDefault("modes", "hybrid").split(","));

@@ -33,6 +33,9 @@ final class Platform {
 	/** The embedding model of the collections this run creates; null for the platform's default. */
 	private final String model;
 
+	/** The late-interaction storage of the collections this run creates; null for the platform's default. */
+	private final String tokenStorage;
+
 	/** Adapter ids by the name a mode gives them after {@code @} (e.g. {@code dense@labels}). */
 	private final Map<String, String> adapters = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -41,10 +44,15 @@ final class Platform {
 	}
 
 	Platform(URI ingest, URI retrieval, URI llm, String model) {
+		this(ingest, retrieval, llm, model, null);
+	}
+
+	Platform(URI ingest, URI retrieval, URI llm, String model, String tokenStorage) {
 		this.ingest = ingest;
 		this.retrieval = retrieval;
 		this.llm = llm;
 		this.model = model;
+		this.tokenStorage = tokenStorage;
 	}
 
 	/** Fails unless llm-adapter answered 200 in the mode asked, not degraded: a report never mixes modes. */
@@ -103,6 +111,11 @@ final class Platform {
 		Response got = call("GET", this.retrieval.resolve("/v1/collections/" + name), null);
 		if (got.status() == 200) {
 			String existing = got.body().path("embeddingModel").asString();
+			String storage = got.body().path("lateInteraction").path("storage").asString("none");
+			if (this.tokenStorage != null && !this.tokenStorage.equals(storage)) {
+				throw new IllegalStateException("collection " + name + " keeps " + storage + " token vectors, not "
+						+ this.tokenStorage + ": pass another --collection");
+			}
 			if (this.model != null && !this.model.equals(existing)) {
 				throw new IllegalStateException("collection " + name + " was made with " + existing + ", not "
 						+ this.model + ": pass another --collection, or delete it (DELETE /v1/collections/" + name + ")");
@@ -112,6 +125,9 @@ final class Platform {
 		Map<String, Object> create = new LinkedHashMap<>(Map.of("name", name));
 		if (this.model != null) {
 			create.put("embeddingModel", this.model);
+		}
+		if (this.tokenStorage != null) {
+			create.put("lateInteraction", Map.of("storage", this.tokenStorage));
 		}
 		Response created = call("POST", this.retrieval.resolve("/v1/collections"), create);
 		if (created.status() == 409) { // created by a concurrent run, or by an attempt whose answer was lost
