@@ -33,6 +33,9 @@ final class Platform {
 	/** The embedding model of the collections this run creates; null for the platform's default. */
 	private final String model;
 
+	/** A mode's rerank step: {@code +rerank}, or {@code +rerank<N>} for N candidates. */
+	private static final java.util.regex.Pattern RERANK = java.util.regex.Pattern.compile("\\+rerank(\\d*)$");
+
 	/** The late-interaction storage of the collections this run creates; null for the platform's default. */
 	private final String tokenStorage;
 
@@ -221,8 +224,12 @@ final class Platform {
 		// "+rerank": the platform's depth (100 over stored token vectors, 50 through rerank-service), deeper
 		// candidates follow un-reranked; without it, no rerank at all (a collection that stores token vectors
 		// would otherwise be reranked by default)
-		Rerank rerank = mode.endsWith("+rerank") ? new Rerank(true, null) : new Rerank(false, null);
-		SearchRequest body = new SearchRequest(collection, query, null, topK, mode.replace("+rerank", ""),
+		// "+rerank50": that many
+		java.util.regex.Matcher reranked = RERANK.matcher(mode);
+		Rerank rerank = reranked.find()
+				? new Rerank(true, reranked.group(1).isEmpty() ? null : Integer.valueOf(reranked.group(1)))
+				: new Rerank(false, null);
+		SearchRequest body = new SearchRequest(collection, query, null, topK, RERANK.matcher(mode).replaceAll(""),
 				(filter != null) ? JSON.valueToTree(filter) : null, rerank, null, null, adapter);
 		long started = System.nanoTime();
 		Response response = call("POST", this.retrieval.resolve("/v1/search"), body);
@@ -230,7 +237,7 @@ final class Platform {
 		if (response.status() != 200) {
 			throw new IllegalStateException("search failed: " + response);
 		}
-		if (mode.endsWith("+rerank") && !response.body().path("reranked").asBoolean(false)) {
+		if (rerank.enabled() && !response.body().path("reranked").asBoolean(false)) {
 			throw new IllegalStateException("mode " + mode + ": the rerank step did not run ("
 					+ response.body().path("rerankError").asString("no reason given")
 					+ "); is rerank-service up with a model?");

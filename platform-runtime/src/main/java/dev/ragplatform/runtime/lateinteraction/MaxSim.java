@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
  * the text is read in its stored {@link TokenEncoding}. Immutable once built, so one instance scores a query's
  * candidates from several threads.
  * <p>
- * Binary texts are scored without unpacking a bit: {@code q · (a × sign(d)) = a × (2 × Σ q_i over set bits − Σ q_i)},
+ * Binary texts are scored as {@code q · c + max over tokens of q · (a × sign(r))} (c the text's centroid, r a
+ * token's residual to it) without unpacking a bit: {@code q · (a × sign(r)) = a × (2 × Σ q_i over set bits − Σ q_i)},
  * and the sum over set bits is eight-dimension lookups in a table of 256 partial sums per byte position, built
  * once per query token ({@code dims × 32} floats).
  */
@@ -115,27 +116,35 @@ public final class MaxSim {
 	}
 
 	private double binary(byte[] text, int tokens) {
+		int header = TokenEncoding.BINARY.bytesPerText(this.dims);
 		int per = TokenEncoding.BINARY.bytesPerToken(this.dims);
 		int bytes = per - 2;
+		float centroidScale = ByteBuffer.wrap(text).order(ByteOrder.LITTLE_ENDIAN).getFloat(0);
 		float[] scales = new float[tokens];
 		for (int t = 0; t < tokens; t++) {
-			int at = t * per;
+			int at = header + t * per;
 			scales[t] = Float.float16ToFloat((short) ((text[at] & 0xff) | (text[at + 1] << 8)));
 		}
 		double total = 0;
 		for (int q = 0; q < this.query.length; q++) {
+			float[] vector = this.query[q];
 			float[] table = this.bitSums[q];
 			float sum = this.sums[q];
+			// q · centroid, the same for every token of the text
+			float centroid = 0;
+			for (int d = 0; d < this.dims; d++) {
+				centroid += vector[d] * text[4 + d];
+			}
 			float best = Float.NEGATIVE_INFINITY;
 			for (int t = 0; t < tokens; t++) {
-				int base = t * per + 2;
+				int base = header + t * per + 2;
 				float set = 0;
 				for (int j = 0; j < bytes; j++) {
 					set += table[(j << 8) | (text[base + j] & 0xff)];
 				}
 				best = Math.max(best, scales[t] * (2 * set - sum));
 			}
-			total += best;
+			total += centroid * centroidScale + best;
 		}
 		return total;
 	}

@@ -51,14 +51,22 @@ public enum TokenEncoding {
 	},
 
 	/**
-	 * One sign bit a dimension and a float16 scale (the mean {@code |x|}, which makes {@code scale × sign(x)} the
-	 * closest such vector to {@code x}): {@code dims / 8 + 2} bytes a token, 50 at 384 dimensions. Bit {@code k}
-	 * of byte {@code j} is dimension {@code 8j + k}, set when it is positive.
+	 * The text's centroid (the mean of its token vectors) once, as {@link #INT8}, then per token the signs of its
+	 * residual to the centroid and a float16 scale (the residual's mean {@code |x|}, which makes
+	 * {@code scale × sign(r)} the closest such vector to {@code r}): {@code dims / 8 + 2} bytes a token, 50 at 384
+	 * dimensions, plus {@code dims + 4} a text. Bit {@code k} of byte {@code j} is dimension {@code 8j + k}, set when
+	 * it is positive. The residual, not the vector: a bi-encoder's token vectors share a large common component, and
+	 * the signs of the vectors themselves mostly record it (docs/experiments/late-interaction-storage.md).
 	 */
 	BINARY {
 		@Override
 		public int bytesPerToken(int dims) {
 			return (dims + 7) / 8 + 2;
+		}
+
+		@Override
+		public int bytesPerText(int dims) {
+			return INT8.bytesPerToken(dims);
 		}
 
 		@Override
@@ -78,21 +86,56 @@ public enum TokenEncoding {
 				out.put((byte) bits);
 			}
 		}
+
+		@Override
+		public byte[] encode(float[][] vectors) {
+			if (vectors.length == 0) {
+				return new byte[0];
+			}
+			int dims = vectors[0].length;
+			float[] centroid = new float[dims];
+			for (float[] vector : vectors) {
+				check(vector, dims);
+				for (int d = 0; d < dims; d++) {
+					centroid[d] += vector[d] / vectors.length;
+				}
+			}
+			ByteBuffer out = ByteBuffer.allocate(bytesPerText(dims) + vectors.length * bytesPerToken(dims))
+				.order(ByteOrder.LITTLE_ENDIAN);
+			INT8.put(centroid, out);
+			float[] residual = new float[dims];
+			for (float[] vector : vectors) {
+				for (int d = 0; d < dims; d++) {
+					residual[d] = vector[d] - centroid[d];
+				}
+				put(residual, out);
+			}
+			return out.array();
+		}
 	};
 
-	/** Bytes one token of {@code dims} dimensions takes. */
+	/** Bytes one token of {@code dims} dimensions takes. */	/** Bytes one token of {@code dims} dimensions takes. */
 	public abstract int bytesPerToken(int dims);
+
+	/** Bytes a text takes once, beside its tokens' (0 but for {@link #BINARY}'s centroid). */
+	public int bytesPerText(int dims) {
+		return 0;
+	}
+
+	static void check(float[] vector, int dims) {
+		if (vector.length != dims) {
+			throw new IllegalArgumentException("token vectors of " + vector.length + " and " + dims + " dimensions");
+		}
+	}
 
 	abstract void put(float[] vector, ByteBuffer out);
 
-	/** The stored form of a text's token vectors, in token order. */
+	/** The stored form of a text's token vectors, in token order (empty for a text without tokens). */
 	public byte[] encode(float[][] vectors) {
 		int dims = (vectors.length > 0) ? vectors[0].length : 0;
 		ByteBuffer out = ByteBuffer.allocate(vectors.length * bytesPerToken(dims)).order(ByteOrder.LITTLE_ENDIAN);
 		for (float[] vector : vectors) {
-			if (vector.length != dims) {
-				throw new IllegalArgumentException("token vectors of " + vector.length + " and " + dims + " dimensions");
-			}
+			check(vector, dims);
 			put(vector, out);
 		}
 		return out.array();
@@ -100,15 +143,19 @@ public enum TokenEncoding {
 
 	/**
 	 * How many tokens {@code data} holds.
-	 * @throws IllegalArgumentException when its length is not a whole number of tokens of {@code dims}
+	 * @throws IllegalArgumentException when it is not one text's header and whole tokens of {@code dims}
 	 */
 	public int tokens(byte[] data, int dims) {
-		int per = bytesPerToken(dims);
-		if (data.length % per != 0) {
-			throw new IllegalArgumentException(data.length + " bytes are not whole " + id() + " tokens of " + dims
-					+ " dimensions (" + per + " bytes each)");
+		if (data.length == 0) {
+			return 0;
 		}
-		return data.length / per;
+		int per = bytesPerToken(dims);
+		int header = bytesPerText(dims);
+		if (data.length <= header || (data.length - header) % per != 0) {
+			throw new IllegalArgumentException(data.length + " bytes are not whole " + id() + " tokens of " + dims
+					+ " dimensions (" + ((header > 0) ? header + " bytes a text, " : "") + per + " bytes a token)");
+		}
+		return (data.length - header) / per;
 	}
 
 	/** The name in APIs and the database: {@code float32}, {@code int8}, {@code binary}. */

@@ -25,22 +25,39 @@ class MaxSimTests {
 	}
 
 	@Test
-	void binaryIsTheMaxSimOfTheScaledSignVectors() {
+	void binaryIsTheMaxSimOfTheCentroidPlusTheScaledSignsOfEachResidual() {
 		float[][] query = units(6);
 		float[][] text = units(11);
-		float[][] signs = new float[text.length][DIMS];
+		float[] centroid = new float[DIMS];
+		for (float[] t : text) {
+			for (int d = 0; d < DIMS; d++) {
+				centroid[d] += t[d] / text.length;
+			}
+		}
+		// the centroid as int8 stores it
+		float max = 0;
+		for (float x : centroid) {
+			max = Math.max(max, Math.abs(x));
+		}
+		float[] storedCentroid = new float[DIMS];
+		for (int d = 0; d < DIMS; d++) {
+			storedCentroid[d] = Math.round(centroid[d] / (max / 127f)) * (max / 127f);
+		}
+		float[][] approximated = new float[text.length][DIMS];
 		for (int t = 0; t < text.length; t++) {
 			double mean = 0;
-			for (float x : text[t]) {
-				mean += Math.abs(x);
+			for (int d = 0; d < DIMS; d++) {
+				mean += Math.abs(text[t][d] - centroid[d]);
 			}
 			float scale = Float.float16ToFloat(Float.floatToFloat16((float) (mean / DIMS)));
 			for (int d = 0; d < DIMS; d++) {
-				signs[t][d] = (text[t][d] > 0) ? scale : -scale;
+				approximated[t][d] = storedCentroid[d] + ((text[t][d] - centroid[d] > 0) ? scale : -scale);
 			}
 		}
-		float score = new MaxSim(query).score(TokenEncoding.BINARY, TokenEncoding.BINARY.encode(text));
-		assertThat(score).isCloseTo(reference(query, signs), within(1e-4f));
+		byte[] stored = TokenEncoding.BINARY.encode(text);
+		assertThat(stored).hasSize(DIMS + 4 + text.length * TokenEncoding.BINARY.bytesPerToken(DIMS));
+		float score = new MaxSim(query).score(TokenEncoding.BINARY, stored);
+		assertThat(score).isCloseTo(reference(query, approximated), within(1e-4f));
 	}
 
 	@Test
@@ -69,7 +86,8 @@ class MaxSimTests {
 	void sizesAndTokenCounts(TokenEncoding encoding) {
 		byte[] data = encoding.encode(units(3));
 		assertThat(encoding.tokens(data, DIMS)).isEqualTo(3);
-		assertThat(data).hasSize(3 * encoding.bytesPerToken(DIMS));
+		assertThat(data).hasSize(encoding.bytesPerText(DIMS) + 3 * encoding.bytesPerToken(DIMS));
+		assertThat(encoding.encode(new float[0][])).isEmpty();
 		assertThat(new MaxSim(units(2)).score(encoding, new byte[0])).isZero();
 		assertThatIllegalArgumentException().isThrownBy(() -> encoding.tokens(new byte[data.length - 1], DIMS))
 			.withMessageContaining("not whole " + encoding.id() + " tokens");
@@ -78,6 +96,8 @@ class MaxSimTests {
 	@Test
 	void bytesPerTokenAt384Dimensions() {
 		assertThat(TokenEncoding.BINARY.bytesPerToken(384)).isEqualTo(50);
+		assertThat(TokenEncoding.BINARY.bytesPerText(384)).as("a 300-token chunk in 16 KB").isEqualTo(388);
+		assertThat(388 + 300 * 50).isLessThanOrEqualTo(16 * 1024);
 		assertThat(TokenEncoding.INT8.bytesPerToken(384)).isEqualTo(388);
 		assertThat(TokenEncoding.FLOAT32.bytesPerToken(384)).isEqualTo(1536);
 	}

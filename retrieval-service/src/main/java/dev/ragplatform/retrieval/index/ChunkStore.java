@@ -167,11 +167,16 @@ public class ChunkStore {
 				// stored as they come; reranking reads them with the query's width, which is the collection's
 				require(collection.tokenStorage() != null, "chunk " + chunk.index() + " has token vectors; collection '"
 						+ collection.name() + "' keeps none");
-				int per = collection.tokenStorage().bytesPerToken(collection.dimensions());
-				require(chunk.tokenVectors().length > 0 && chunk.tokenVectors().length % per == 0, "chunk "
-						+ chunk.index() + " has " + chunk.tokenVectors().length + " bytes of token vectors, not whole "
-						+ collection.tokenStorage().id() + " tokens of " + collection.dimensions() + " dimensions ("
-						+ per + " bytes each)");
+				boolean whole;
+				try {
+					whole = collection.tokenStorage().tokens(chunk.tokenVectors(), collection.dimensions()) > 0;
+				}
+				catch (IllegalArgumentException ex) {
+					whole = false;
+				}
+				require(whole, "chunk " + chunk.index() + " has " + chunk.tokenVectors().length + " bytes of token "
+						+ "vectors, not " + collection.tokenStorage().id() + " tokens of " + collection.dimensions()
+						+ " dimensions");
 			}
 		}
 	}

@@ -88,11 +88,10 @@ class TokenBackfill {
 			}
 			List<byte[]> tokens = this.embeddings.embedDocumentTokens(collection.embeddingModel(),
 					collection.defaultTask(), missing.stream().map(Missing::text).toList(), collection.tokenStorage());
-			int per = collection.tokenStorage().bytesPerToken(collection.dimensions());
 			List<Object[]> rows = new java.util.ArrayList<>(missing.size());
 			for (int i = 0; i < missing.size(); i++) {
 				byte[] vectors = tokens.get(i);
-				if (vectors.length == 0 || vectors.length % per != 0) {
+				if (collection.tokenStorage().tokens(vectors, collection.dimensions()) == 0) {
 					throw new IllegalStateException("embedding-service returned " + vectors.length + " bytes of "
 							+ collection.tokenStorage().id() + " token vectors for a chunk of " + collection.name());
 				}
