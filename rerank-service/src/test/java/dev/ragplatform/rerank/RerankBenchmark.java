@@ -200,8 +200,9 @@ public final class RerankBenchmark {
 			if (n == batch.get(0).documents().size()) {
 				out.note("%s: %s takes %d bytes a token, %.0f bytes a candidate on average (%.0f tokens), %d bytes a "
 						+ "300-token chunk", model, encoding.id(), encoding.bytesPerToken(dims),
-						(double) tokens * encoding.bytesPerToken(dims) / candidates, (double) tokens / candidates,
-						300 * encoding.bytesPerToken(dims));
+						((double) tokens * encoding.bytesPerToken(dims) + candidates * encoding.bytesPerText(dims))
+								/ candidates,
+						(double) tokens / candidates, encoding.bytesPerText(dims) + 300 * encoding.bytesPerToken(dims));
 			}
 		}
 	}
