@@ -678,8 +678,12 @@ class AdminConsoleE2EIT {
 		return ids;
 	}
 
+	/** The dense ranking itself: the adapter's effect, not a late-interaction rerank of it. */
 	private JsonNode dense(String collection, String query) {
-		return search(collection, query, "dense", 3);
+		Http.Response found = this.http.post("/api/v1/search", KEY, Map.of("collection", collection, "query", query,
+				"mode", "dense", "topK", 3, "rerank", Map.of("enabled", false)));
+		assertThat(found.status()).as(found.toString()).isEqualTo(200);
+		return found.json();
 	}
 
 	private JsonNode search(String collection, String query, String mode, int topK) {
