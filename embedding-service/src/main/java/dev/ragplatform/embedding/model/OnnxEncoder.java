@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.ragplatform.runtime.lateinteraction.TokenRows;
 
 /**
  * Runs a transformer encoder exported to ONNX on a batch of token id sequences and pools each into one vector.
@@ -105,7 +106,7 @@ public final class OnnxEncoder implements AutoCloseable {
 						this.descriptor.pooling().pool(hidden, b * length * width, sequence.ids().length, width, vector);
 					}
 					float[][] tokens = (sequence.kept() != null)
-							? unitVectors(hidden, b * length * width, sequence.kept(), width) : null;
+							? TokenRows.unit(hidden, b * length * width, sequence.kept(), width) : null;
 					out.add(new Embedded(vector, tokens));
 				}
 				return out;
@@ -122,24 +123,6 @@ public final class OnnxEncoder implements AutoCloseable {
 	/** Whether the graph's output is per token (so late interaction can use it). */
 	public boolean hasTokenVectors() {
 		return !this.pooledOutput;
-	}
-
-	/** The L2-normalised vectors of the kept positions of one sequence of a {@code [batch, tokens, width]} output. */
-	static float[][] unitVectors(FloatBuffer hidden, int base, boolean[] kept, int width) {
-		int count = 0;
-		for (boolean k : kept) {
-			count += k ? 1 : 0;
-		}
-		float[][] vectors = new float[count][width];
-		int v = 0;
-		for (int t = 0; t < kept.length; t++) {
-			if (kept[t]) {
-				float[] vector = vectors[v++];
-				hidden.get(base + t * width, vector, 0, width);
-				Vectors.normalize(vector);
-			}
-		}
-		return vectors;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.onnxruntime.OrtException;
+import dev.ragplatform.runtime.lateinteraction.TokenRows;
 import dev.ragplatform.runtime.batching.TokenBudgetBatcher;
 import dev.ragplatform.rerank.config.RerankProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -186,38 +187,12 @@ final class LateInteractionReranker implements Reranker {
 			List<Result> results = new ArrayList<>(batch.size());
 			for (int b = 0; b < batch.size(); b++) {
 				Item item = batch.get(b);
-				float[][] vectors = unitVectors(hidden, b * length * width, item.scored(), width);
+				float[][] vectors = TokenRows.unit(hidden, b * length * width, item.scored(), width);
 				results.add((item.query() == null) ? new Result(0, vectors)
 						: new Result(maxSim(item.query(), vectors), null));
 			}
 			return results;
 		});
-	}
-
-	/** The L2-normalised vectors of the scored tokens of one sequence of a {@code [batch, tokens, width]} output. */
-	static float[][] unitVectors(FloatBuffer hidden, int base, boolean[] scored, int width) {
-		int count = 0;
-		for (boolean s : scored) {
-			count += s ? 1 : 0;
-		}
-		float[][] vectors = new float[count][width];
-		int v = 0;
-		for (int t = 0; t < scored.length; t++) {
-			if (!scored[t]) {
-				continue;
-			}
-			float[] vector = vectors[v++];
-			hidden.get(base + t * width, vector, 0, width);
-			double norm = 0;
-			for (float x : vector) {
-				norm += (double) x * x;
-			}
-			float scale = (norm > 0) ? (float) (1.0 / Math.sqrt(norm)) : 0f;
-			for (int d = 0; d < width; d++) {
-				vector[d] *= scale;
-			}
-		}
-		return vectors;
 	}
 
 	/** ColBERT's MaxSim: the sum over query vectors of the largest dot product with any passage vector. */
