@@ -121,34 +121,16 @@ public class CollectionService {
 		TokenEncoding tokenStorage = tokenStorage(request.lateInteraction());
 		// The model and task are checked by embedding them once; that also gives the dimensions, and the width of
 		// the model's token vectors when the collection is to keep them.
-		Integer probed = null;
-		Integer tokenWidth = null;
-		if (tokenStorage != null) {
-			try {
-				EmbeddingClient.QueryVectors probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
-				probed = probe.vector().length;
-				tokenWidth = probe.tokens()[0].length;
-			}
-			catch (ServiceProblem ex) {
-				if (ex.getStatusCode().value() != 400) {
-					throw ex;
-				}
-				if (explicit) {
-					throw ServiceProblem.badRequest("lateInteraction.storage " + tokenStorage.id() + ": " + model
-							+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); use "
-							+ "lateInteraction.storage none");
-				}
-				// the default where the model has no token vectors is none; a bad model or task fails just below
-			}
-		}
+		EmbeddingClient.QueryVectors probe = (tokenStorage != null) ? probeTokens(model, task, tokenStorage, explicit)
+				: null;
+		Integer probed = (probe != null) ? probe.vector().length : null;
+		Integer tokenWidth = (probe != null) ? probe.tokens()[0].length : null;
 		int dimensions = (request.dimensions() != null) ? request.dimensions()
 				: (probed != null) ? probed : this.embeddings.embedQuery(model, task, "dimension probe").length;
 		checkDimensions(dimensions, storage);
 		if (tokenStorage != null && (tokenWidth == null || tokenWidth != dimensions)) {
 			if (explicit) {
-				throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
-						+ "vectors have " + tokenWidth + " dimensions, the collection " + dimensions
-						+ "; leave dimensions out or set lateInteraction.storage none");
+				throw narrower(model, tokenWidth, dimensions);
 			}
 			tokenStorage = null; // the default applies where it can: the model's full width
 		}
@@ -181,23 +163,38 @@ public class CollectionService {
 
 	/** Whether {@code model} serves token vectors of {@code dimensions} (one embedding call); else a 400. */
 	private void checkTokenWidth(String model, String task, int dimensions, TokenEncoding storage) {
-		EmbeddingClient.QueryVectors probe;
+		int width = probeTokens(model, task, storage, true).tokens()[0].length;
+		if (dimensions != width) {
+			throw narrower(model, width, dimensions);
+		}
+	}
+
+	/**
+	 * One embedding call with token vectors: the query vector and its token vectors. A model that cannot serve
+	 * them is a 400 when {@code explicit}, else {@code null} (a bad model or task then fails on the next call).
+	 */
+	private EmbeddingClient.QueryVectors probeTokens(String model, String task, TokenEncoding storage,
+			boolean explicit) {
 		try {
-			probe = this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
+			return this.embeddings.embedQueryWithTokens(model, task, "dimension probe");
 		}
 		catch (ServiceProblem ex) {
-			if (ex.getStatusCode().value() == 400) {
-				throw ServiceProblem.badRequest("lateInteraction.storage " + storage.id() + ": " + model
-						+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); use lateInteraction.storage "
-						+ "none");
+			if (ex.getStatusCode().value() != 400) {
+				throw ex;
 			}
-			throw ex;
+			if (explicit) {
+				throw ServiceProblem.badRequest("lateInteraction.storage " + storage.id() + ": " + model
+						+ " cannot serve token vectors (" + ex.getBody().getDetail() + "); use "
+						+ "lateInteraction.storage none");
+			}
+			return null;
 		}
-		if (dimensions != probe.tokens()[0].length) {
-			throw ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
-					+ "vectors have " + probe.tokens()[0].length + " dimensions, the collection " + dimensions
-					+ "; leave dimensions out or set lateInteraction.storage none");
-		}
+	}
+
+	private static ServiceProblem narrower(String model, Integer tokenWidth, int dimensions) {
+		return ServiceProblem.badRequest("lateInteraction needs the model's full width: " + model + "'s token "
+				+ "vectors have " + tokenWidth + " dimensions, the collection " + dimensions
+				+ "; leave dimensions out or set lateInteraction.storage none");
 	}
 
 	/** The request's token storage, the default when it names none; {@code null} for {@code none}. */
