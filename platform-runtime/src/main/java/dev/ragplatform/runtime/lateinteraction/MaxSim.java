@@ -9,8 +9,9 @@ import java.nio.ByteOrder;
  * the text is read in its stored {@link TokenEncoding}. Immutable once built, so one instance scores a query's
  * candidates from several threads.
  * <p>
- * Binary texts are scored as {@code q · c + max over tokens of q · (a × sign(r))} (c the text's centroid, r a
- * token's residual to it) without unpacking a bit: {@code q · (a × sign(r)) = a × (2 × Σ q_i over set bits − Σ q_i)},
+ * Binary texts are scored as {@code q · c + max over tokens of (R q) · (a × sign(R r))} (c the text's centroid, r a
+ * token's residual to it, R the {@link Rotation}) without unpacking a bit:
+ * {@code (R q) · (a × sign(R r)) = a × (2 × Σ (R q)_i over set bits − Σ (R q)_i)},
  * and the sum over set bits is eight-dimension lookups in a table of 256 partial sums per byte position, built
  * once per query token ({@code dims × 32} floats).
  */
@@ -20,10 +21,13 @@ public final class MaxSim {
 
 	private final int dims;
 
-	/** Per query token, per byte position {@code j}: the sum of the query's components at the set bits of each byte value. */
+	/**
+	 * Per query token, per byte position {@code j}: the sum of the rotated query's components at the set bits of
+	 * each byte value.
+	 */
 	private final float[][] bitSums;
 
-	/** Per query token, the sum of its components. */
+	/** Per query token, the sum of its rotated components. */
 	private final float[] sums;
 
 	/** @param query the query's L2-normalised token vectors, at least one */
@@ -37,7 +41,7 @@ public final class MaxSim {
 		this.bitSums = new float[query.length][bytes * 256];
 		this.sums = new float[query.length];
 		for (int q = 0; q < query.length; q++) {
-			float[] vector = query[q];
+			float[] vector = Rotation.apply(query[q]);
 			float[] table = this.bitSums[q];
 			float sum = 0;
 			for (float x : vector) {

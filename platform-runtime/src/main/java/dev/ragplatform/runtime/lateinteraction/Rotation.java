@@ -1,0 +1,77 @@
+package dev.ragplatform.runtime.lateinteraction;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A fixed random orthogonal rotation per width, the same in every service and every run (a seeded Gaussian matrix
+ * made orthonormal by Gram–Schmidt in double): {@link TokenEncoding#BINARY} takes the signs of rotated residuals,
+ * and {@link MaxSim} rotates the query the same way. A rotation keeps dot products; it spreads a residual's energy
+ * over all dimensions, so one bit per dimension with one scale estimates {@code q · r} without the bias the few
+ * large dimensions of a transformer's vectors give (the idea of RaBitQ, Gao and Long, SIGMOD 2024).
+ */
+final class Rotation {
+
+	/** Changing it changes every stored binary token vector: a Flyway migration must then clear them for backfill. */
+	private static final long SEED = 0x5EED_B17L;
+
+	private static final Map<Integer, float[][]> BY_WIDTH = new ConcurrentHashMap<>();
+
+	private Rotation() {
+	}
+
+	/** {@code R × vector}, for the rotation of {@code vector.length} dimensions. */
+	static float[] apply(float[] vector) {
+		float[][] rows = BY_WIDTH.computeIfAbsent(vector.length, Rotation::orthonormal);
+		float[] out = new float[vector.length];
+		for (int i = 0; i < rows.length; i++) {
+			float[] row = rows[i];
+			float dot = 0;
+			for (int d = 0; d < row.length; d++) {
+				dot += row[d] * vector[d];
+			}
+			out[i] = dot;
+		}
+		return out;
+	}
+
+	private static float[][] orthonormal(int dims) {
+		Random random = new Random(SEED + dims);
+		double[][] rows = new double[dims][dims];
+		for (int i = 0; i < dims; i++) {
+			double[] row = rows[i];
+			for (int d = 0; d < dims; d++) {
+				row[d] = random.nextGaussian();
+			}
+			// modified Gram–Schmidt, twice for orthogonality to rounding
+			for (int pass = 0; pass < 2; pass++) {
+				for (int j = 0; j < i; j++) {
+					double dot = 0;
+					for (int d = 0; d < dims; d++) {
+						dot += row[d] * rows[j][d];
+					}
+					for (int d = 0; d < dims; d++) {
+						row[d] -= dot * rows[j][d];
+					}
+				}
+			}
+			double norm = 0;
+			for (double x : row) {
+				norm += x * x;
+			}
+			norm = Math.sqrt(norm);
+			for (int d = 0; d < dims; d++) {
+				row[d] /= norm;
+			}
+		}
+		float[][] out = new float[dims][dims];
+		for (int i = 0; i < dims; i++) {
+			for (int d = 0; d < dims; d++) {
+				out[i][d] = (float) rows[i][d];
+			}
+		}
+		return out;
+	}
+
+}
