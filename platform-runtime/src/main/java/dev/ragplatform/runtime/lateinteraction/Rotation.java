@@ -23,17 +23,30 @@ final class Rotation {
 
 	/** {@code R × vector}, for the rotation of {@code vector.length} dimensions. */
 	static float[] apply(float[] vector) {
-		float[][] rows = BY_WIDTH.computeIfAbsent(vector.length, Rotation::orthonormal);
+		float[][] columns = BY_WIDTH.computeIfAbsent(vector.length, Rotation::columns);
 		float[] out = new float[vector.length];
-		for (int i = 0; i < rows.length; i++) {
-			float[] row = rows[i];
-			float dot = 0;
-			for (int d = 0; d < row.length; d++) {
-				dot += row[d] * vector[d];
+		// a sum of R's columns scaled by the vector (axpy: the JIT vectorises it, where a row-times-vector reduction
+		// stays scalar), each output element summed in the same order everywhere
+		for (int d = 0; d < columns.length; d++) {
+			float x = vector[d];
+			float[] column = columns[d];
+			for (int i = 0; i < out.length; i++) {
+				out[i] += x * column[i];
 			}
-			out[i] = dot;
 		}
 		return out;
+	}
+
+	/** Rᵀ: row {@code d} is R's column {@code d}. */
+	private static float[][] columns(int dims) {
+		float[][] rows = orthonormal(dims);
+		float[][] columns = new float[dims][dims];
+		for (int i = 0; i < dims; i++) {
+			for (int d = 0; d < dims; d++) {
+				columns[d][i] = rows[i][d];
+			}
+		}
+		return columns;
 	}
 
 	private static float[][] orthonormal(int dims) {
