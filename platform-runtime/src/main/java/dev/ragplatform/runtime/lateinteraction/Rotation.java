@@ -5,9 +5,9 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A fixed random orthogonal rotation per width, the same in every service and every run (a seeded Gaussian matrix
- * made orthonormal by Gram–Schmidt in double): {@link TokenEncoding#BINARY} takes the signs of rotated residuals,
- * and {@link MaxSim} rotates the query the same way. A rotation keeps dot products; it spreads a residual's energy
+ * A fixed random orthogonal rotation per width, the same in every service and every run:
+ * {@link TokenEncoding#BINARY} takes the signs of rotated residuals, and {@link MaxSim} rotates the query the same
+ * way. A rotation keeps dot products; it spreads a residual's energy
  * over all dimensions, so one bit per dimension with one scale estimates {@code q · r} without the bias the few
  * large dimensions of a transformer's vectors give (the idea of RaBitQ, Gao and Long, SIGMOD 2024).
  */
@@ -25,8 +25,8 @@ final class Rotation {
 	static float[] apply(float[] vector) {
 		float[][] columns = BY_WIDTH.computeIfAbsent(vector.length, Rotation::columns);
 		float[] out = new float[vector.length];
-		// a sum of R's columns scaled by the vector (axpy: the JIT vectorises it, where a row-times-vector reduction
-		// stays scalar), each output element summed in the same order everywhere
+		// a sum of R's columns scaled by the vector: an axpy loop, which HotSpot may vectorise (a float reduction it
+		// may not reorder); each output element is summed in the same order everywhere, so every service agrees
 		for (int d = 0; d < columns.length; d++) {
 			float x = vector[d];
 			float[] column = columns[d];
@@ -37,27 +37,19 @@ final class Rotation {
 		return out;
 	}
 
-	/** Rᵀ: row {@code d} is R's column {@code d}. */
+	/**
+	 * Rᵀ (row {@code d} is R's column {@code d}) of a seeded Gaussian matrix made orthonormal row by row by modified
+	 * Gram–Schmidt in double, twice for orthogonality to rounding.
+	 */
 	private static float[][] columns(int dims) {
-		float[][] rows = orthonormal(dims);
-		float[][] columns = new float[dims][dims];
-		for (int i = 0; i < dims; i++) {
-			for (int d = 0; d < dims; d++) {
-				columns[d][i] = rows[i][d];
-			}
-		}
-		return columns;
-	}
-
-	private static float[][] orthonormal(int dims) {
 		Random random = new Random(SEED + dims);
 		double[][] rows = new double[dims][dims];
+		float[][] columns = new float[dims][dims];
 		for (int i = 0; i < dims; i++) {
 			double[] row = rows[i];
 			for (int d = 0; d < dims; d++) {
 				row[d] = random.nextGaussian();
 			}
-			// modified Gram–Schmidt, twice for orthogonality to rounding
 			for (int pass = 0; pass < 2; pass++) {
 				for (int j = 0; j < i; j++) {
 					double dot = 0;
@@ -76,15 +68,10 @@ final class Rotation {
 			norm = Math.sqrt(norm);
 			for (int d = 0; d < dims; d++) {
 				row[d] /= norm;
+				columns[d][i] = (float) row[d];
 			}
 		}
-		float[][] out = new float[dims][dims];
-		for (int i = 0; i < dims; i++) {
-			for (int d = 0; d < dims; d++) {
-				out[i][d] = (float) rows[i][d];
-			}
-		}
-		return out;
+		return columns;
 	}
 
 }
