@@ -87,8 +87,9 @@ class LateInteractionIT {
 		this.api = new RetrievalApi(this.port, this.kafka);
 		for (TokenEncoding encoding : TokenEncoding.values()) {
 			String name = "li-" + encoding.id();
-			assertThat(this.api.post("/v1/collections", Map.of("name", name, "lateInteraction",
-					Map.of("storage", encoding.id()))).getStatusCode().value()).isEqualTo(201);
+			// float32 token vectors of the default 480-token chunks would not fit a record: shorter chunks
+			assertThat(this.api.post("/v1/collections", Map.of("name", name, "chunking", Map.of("targetTokens", 300),
+					"lateInteraction", Map.of("storage", encoding.id()))).getStatusCode().value()).isEqualTo(201);
 			// two documents: one single-part, one in three parts (through pending chunks)
 			List<Embedded> embedded = embed(CORPUS, encoding);
 			publish(name, "one", 0, 2, embedded, 1);
@@ -200,6 +201,20 @@ class LateInteractionIT {
 				"lateInteraction", Map.of("storage", "binary")));
 		assertThat(width.getStatusCode().value()).isEqualTo(400);
 		assertThat(width.getBody().path("detail").asString()).contains("full width");
+		// float32 token vectors of the default 480-token chunks cannot travel in one record: refused up front
+		ResponseEntity<JsonNode> big = this.api.post("/v1/collections", Map.of("name", "li-float-big",
+				"lateInteraction", Map.of("storage", "float32")));
+		assertThat(big.getStatusCode().value()).isEqualTo(400);
+		assertThat(big.getBody().path("detail").asString()).contains("chunking.targetTokens to at most 382");
+		ResponseEntity<JsonNode> fits = this.api.post("/v1/collections", Map.of("name", "li-float-fits",
+				"chunking", Map.of("targetTokens", 382), "lateInteraction", Map.of("storage", "float32")));
+		assertThat(fits.getStatusCode().value()).isEqualTo(201);
+		assertThat(this.api.post("/v1/collections", Map.of("name", "li-later", "lateInteraction",
+				Map.of("storage", "none"))).getStatusCode().value()).isEqualTo(201);
+		ResponseEntity<JsonNode> later = this.api.put("/v1/collections/li-later/late-interaction",
+				Map.of("storage", "float32"));
+		assertThat(later.getStatusCode().value()).isEqualTo(400);
+		assertThat(later.getBody().path("detail").asString()).contains("chunking.targetTokens to at most 382");
 		// the default applies where it can: a collection narrower than the model's token vectors keeps none
 		ResponseEntity<JsonNode> narrow = this.api.post("/v1/collections", Map.of("name", "li-narrow", "dimensions", 128));
 		assertThat(narrow.getStatusCode().value()).isEqualTo(201);

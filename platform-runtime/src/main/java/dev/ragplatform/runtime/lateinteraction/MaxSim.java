@@ -21,14 +21,8 @@ public final class MaxSim {
 
 	private final int dims;
 
-	/**
-	 * Per query token, per byte position {@code j}: the sum of the rotated query's components at the set bits of
-	 * each byte value.
-	 */
-	private final float[][] bitSums;
-
-	/** Per query token, the sum of its rotated components. */
-	private final float[] sums;
+	/** The rotated query's lookup tables, built on the first binary text only: float and int8 texts never need them. */
+	private volatile BinaryTables binaryTables;
 
 	/** @param query the query's L2-normalised token vectors, at least one */
 	public MaxSim(float[][] query) {
@@ -37,26 +31,6 @@ public final class MaxSim {
 		}
 		this.query = query;
 		this.dims = query[0].length;
-		int bytes = (this.dims + 7) / 8;
-		this.bitSums = new float[query.length][bytes * 256];
-		this.sums = new float[query.length];
-		for (int q = 0; q < query.length; q++) {
-			float[] vector = Rotation.apply(query[q]);
-			float[] table = this.bitSums[q];
-			float sum = 0;
-			for (float x : vector) {
-				sum += x;
-			}
-			this.sums[q] = sum;
-			for (int j = 0; j < bytes; j++) {
-				int base = j * 256;
-				for (int v = 1; v < 256; v++) {
-					int low = Integer.numberOfTrailingZeros(v);
-					int d = 8 * j + low;
-					table[base + v] = table[base + (v & (v - 1))] + ((d < this.dims) ? vector[d] : 0f);
-				}
-			}
-		}
 	}
 
 	/** How many tokens the query has. */
@@ -129,11 +103,12 @@ public final class MaxSim {
 			int at = header + t * per;
 			scales[t] = Float.float16ToFloat((short) ((text[at] & 0xff) | (text[at + 1] << 8)));
 		}
+		BinaryTables tables = binaryTables();
 		double total = 0;
 		for (int q = 0; q < this.query.length; q++) {
 			float[] vector = this.query[q];
-			float[] table = this.bitSums[q];
-			float sum = this.sums[q];
+			float[] table = tables.bitSums[q];
+			float sum = tables.sums[q];
 			// q · centroid, the same for every token of the text
 			float centroid = 0;
 			for (int d = 0; d < this.dims; d++) {
@@ -153,12 +128,52 @@ public final class MaxSim {
 		return total;
 	}
 
+	private BinaryTables binaryTables() {
+		BinaryTables tables = this.binaryTables;
+		if (tables == null) {
+			// a race builds the same tables twice, never different ones
+			tables = new BinaryTables(this.query, this.dims);
+			this.binaryTables = tables;
+		}
+		return tables;
+	}
+
 	private static float dot(float[] a, float[] b) {
 		float dot = 0;
 		for (int d = 0; d < a.length; d++) {
 			dot += a[d] * b[d];
 		}
 		return dot;
+	}
+
+	/**
+	 * Per query token, per byte position {@code j}: the sum of the rotated query's components at the set bits of each
+	 * byte value ({@code bitSums}); and the sum of all its rotated components ({@code sums}).
+	 */
+	private record BinaryTables(float[][] bitSums, float[] sums) {
+
+		BinaryTables(float[][] query, int dims) {
+			this(new float[query.length][((dims + 7) / 8) * 256], new float[query.length]);
+			int bytes = (dims + 7) / 8;
+			for (int q = 0; q < query.length; q++) {
+				float[] vector = Rotation.apply(query[q]);
+				float[] table = this.bitSums[q];
+				float sum = 0;
+				for (float x : vector) {
+					sum += x;
+				}
+				this.sums[q] = sum;
+				for (int j = 0; j < bytes; j++) {
+					int base = j * 256;
+					for (int v = 1; v < 256; v++) {
+						int low = Integer.numberOfTrailingZeros(v);
+						int d = 8 * j + low;
+						table[base + v] = table[base + (v & (v - 1))] + ((d < dims) ? vector[d] : 0f);
+					}
+				}
+			}
+		}
+
 	}
 
 }

@@ -60,6 +60,9 @@ public class CollectionService {
 		return this.repository.chunksWithoutTokens(collection);
 	}
 
+	/** What a chunk's token vectors may take of a record in base64 (of ingest-service's 900 KB): 768 KiB. */
+	static final long TOKEN_BYTES_PER_RECORD = 768 * 1024;
+
 	/**
 	 * Makes an existing collection keep token vectors in {@code storage}; the backfill computes those its chunks
 	 * lack. The storage of a collection that keeps them cannot change (its chunks would all be re-encoded): 409.
@@ -71,6 +74,8 @@ public class CollectionService {
 			throw ServiceProblem.badRequest("lateInteraction.storage must be binary, int8 or float32 here (a "
 					+ "collection's token vectors are not dropped)");
 		}
+		checkRecordSize(storage, chunkTokens(collection.embeddingModel(), collection.chunkTargetTokens()),
+				collection.dimensions());
 		if (collection.tokenStorage() == null) {
 			// the same probe as at creation: the model must serve token vectors of the collection's width
 			checkTokenWidth(collection.embeddingModel(), collection.defaultTask(), collection.dimensions(), storage);
@@ -134,6 +139,9 @@ public class CollectionService {
 			}
 			tokenStorage = null; // the default applies where it can: the model's full width
 		}
+		if (tokenStorage != null) {
+			checkRecordSize(tokenStorage, chunkTokens(model, target), dimensions);
+		}
 		NewCollection settings = new NewCollection(name, model, dimensions, distance, storage, task, language, m,
 				efConstruction, target, overlap, tokenStorage);
 		try {
@@ -158,6 +166,31 @@ public class CollectionService {
 		if (dimensions < 1 || dimensions > storage.maxIndexedDimensions()) {
 			throw ServiceProblem.badRequest("dimensions must be between 1 and " + storage.maxIndexedDimensions()
 					+ " with storage " + storage.id() + ((storage == Storage.VECTOR) ? " (halfvec indexes up to 4000)" : ""));
+		}
+	}
+
+	/** The most tokens a chunk's token vectors have: its target plus [CLS] and [SEP], at most the model's input. */
+	private int chunkTokens(String model, int targetTokens) {
+		return Math.min(targetTokens + 2, this.embeddings.maxInputTokens(model, targetTokens + 2));
+	}
+
+	/**
+	 * A chunk travels to this service in one Kafka record with its token vectors in base64 (ingest-service's
+	 * {@code rag.ingest.pipeline.max-record-size}, 900 KB by default, under the broker's 1 MB): a collection whose
+	 * full chunks' token vectors would take more than {@value #TOKEN_BYTES_PER_RECORD} bytes of it is refused here,
+	 * rather than every long document failing at publish. float32 at 384 dimensions fits chunks of up to 382 tokens (a chunk's token vectors include [CLS] and
+	 * [SEP]).
+	 */
+	static void checkRecordSize(TokenEncoding storage, int chunkTokens, int dimensions) {
+		long raw = storage.bytesPerText(dimensions) + (long) chunkTokens * storage.bytesPerToken(dimensions);
+		long base64 = (raw + 2) / 3 * 4;
+		if (base64 > TOKEN_BYTES_PER_RECORD) {
+			long fits = (TOKEN_BYTES_PER_RECORD / 4 * 3 - storage.bytesPerText(dimensions))
+					/ storage.bytesPerToken(dimensions) - 2;
+			throw ServiceProblem.badRequest("lateInteraction.storage " + storage.id() + ": the token vectors of a "
+					+ chunkTokens + "-token chunk take " + base64 + " bytes in a record, more than the "
+					+ TOKEN_BYTES_PER_RECORD + " a chunk's record leaves them; set chunking.targetTokens to at most "
+					+ fits + " or use lateInteraction.storage binary or int8");
 		}
 	}
 

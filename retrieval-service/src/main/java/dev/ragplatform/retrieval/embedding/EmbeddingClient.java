@@ -98,6 +98,22 @@ public class EmbeddingClient {
 		return vectors;
 	}
 
+	/**
+	 * The longest input {@code model} takes, in tokens with its special tokens (embedding-service's {@code /info});
+	 * {@code fallback} when embedding-service does not say.
+	 */
+	public int maxInputTokens(String model, int fallback) {
+		try {
+			JsonNode info = this.embedding
+				.idempotent((http) -> http.get().uri("/info?model={model}", model).retrieve().body(JsonNode.class));
+			return (info != null) ? info.path("max_input_length").asInt(fallback) : fallback;
+		}
+		catch (RestClientException ex) {
+			logger.warn("embedding-service did not give {}'s input limit: {}", model, ex.toString());
+			return fallback;
+		}
+	}
+
 	float[] embed(String model, String task, String inputType, String text) {
 		return vector(call(model, task, inputType, List.of(text), null).path("data").path(0).path("embedding"));
 	}
