@@ -30,17 +30,18 @@ final class Report {
 	 * @param settings the collection's settings (model, task, chunking, index)
 	 * @param details sizes and timings
 	 * @param metrics per mode: metric → value
-	 * @param latency per mode: p50/p95 of a search round trip in ms
+	 * @param latency per mode: p50/p95/p99 of a search round trip in ms
 	 */
 	record Result(String suite, String collection, JsonNode settings, Map<String, Object> details,
 			Map<String, Map<String, Double>> metrics, Map<String, Map<String, Double>> latency) {
 	}
 
-	/** p50 and p95 of search round trips in ms (nearest rank). */
+	/** p50, p95 and p99 of search round trips in ms (nearest rank). */
 	static Map<String, Double> percentiles(List<Double> millis) {
 		List<Double> sorted = millis.stream().sorted().toList();
 		return Map.of("p50", sorted.get(sorted.size() / 2), "p95",
-				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.95))));
+				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.95))), "p99",
+				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))));
 	}
 
 	static List<Path> write(Path dir, Result result, String command) throws IOException {
@@ -69,13 +70,14 @@ final class Report {
 			.append("`, chunks ≤ ").append(result.settings().path("chunking").path("targetTokens").asInt())
 			.append(" tokens; ").append(result.details()).append("\n\n");
 		List<String> names = List.copyOf(result.metrics().values().iterator().next().keySet());
-		md.append("| mode | ").append(String.join(" | ", names)).append(" | p50 ms | p95 ms |\n|---|");
-		md.append("---|".repeat(names.size() + 2)).append('\n');
+		md.append("| mode | ").append(String.join(" | ", names)).append(" | p50 ms | p95 ms | p99 ms |\n|---|");
+		md.append("---|".repeat(names.size() + 3)).append('\n');
 		result.metrics().forEach((mode, values) -> {
 			md.append("| ").append(mode);
 			names.forEach((n) -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(n))));
 			Map<String, Double> ms = result.latency().get(mode);
-			md.append(String.format(Locale.ROOT, " | %.1f | %.1f |%n", ms.get("p50"), ms.get("p95")));
+			md.append(String.format(Locale.ROOT, " | %.1f | %.1f | %s |%n", ms.get("p50"), ms.get("p95"),
+					ms.containsKey("p99") ? String.format(Locale.ROOT, "%.1f", ms.get("p99")) : "–"));
 		});
 		Path pngFile = dir.resolve(stem + ".png");
 		Chart.write(pngFile, result.suite() + " — " + json.get("model") + " @ " + json.get("revision"), result.metrics());
