@@ -18,7 +18,7 @@ public final class Eval {
 	static final String USAGE = """
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
-			       ./rag eval fire2017 [--modes hybrid,citations:hybrid] [--forms contexts,whole] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors]
+			       ./rag eval fire2017 [--modes hybrid,citations:hybrid] [--forms contexts,whole] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors] [--skip-queries N: after the first N cases]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
 			                        [--examples biker-train-qa.csv] [--modes dense,lexical,hybrid,examples,examples+dense,examples+hybrid,recommend]
 			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
@@ -66,7 +66,8 @@ public final class Eval {
 					options.getOrDefault("collection", "eval-fire2017"), fireModes,
 					Arrays.asList(options.getOrDefault("forms", "contexts,whole").split(",")),
 					Integer.parseInt(options.getOrDefault("limit-prior", "0")),
-					Integer.parseInt(options.getOrDefault("limit-queries", "0"))), args);
+					Integer.parseInt(options.getOrDefault("limit-queries", "0")),
+					Integer.parseInt(options.getOrDefault("skip-queries", "0"))), args);
 			return;
 		}
 		if ("biker".equals(positional.get(0))) {

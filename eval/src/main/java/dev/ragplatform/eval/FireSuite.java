@@ -53,9 +53,12 @@ final class FireSuite {
 	}
 
 	Report.Result run(Path dir, String collection, List<String> modes, List<String> forms, int priorLimit,
-			int queryLimit) throws Exception {
+			int queryLimit, int querySkip) throws Exception {
 		Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("irled-qrel.txt"));
-		Map<String, String> current = texts(dir.resolve("Current_Cases"), queryLimit, java.util.Set.of());
+		Map<String, String> current = texts(dir.resolve("Current_Cases"), (queryLimit > 0) ? querySkip + queryLimit : 0,
+				java.util.Set.of());
+		// --skip-queries: another subset of the same size, for a second look at a partial run
+		current.keySet().removeAll(current.keySet().stream().limit(querySkip).toList());
 		// a partial run keeps every prior case its queries cite, plus the first priorLimit others as distractors
 		java.util.Set<String> cited = new java.util.HashSet<>();
 		current.keySet().forEach((q) -> cited.addAll(qrels.getOrDefault(q, Map.of()).keySet()));
