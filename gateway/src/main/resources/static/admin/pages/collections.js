@@ -16,7 +16,7 @@ export async function render(main, params) {
   const tokens = h('select', { id: 'collection-token-storage', name: 'lateInteraction',
     title: 'token vectors kept at index time, for reranking every search by late interaction in milliseconds' },
     [['binary', 'binary (default: 50 bytes a token)'], ['int8', 'int8 (388 bytes a token)'],
-      ['float32', 'float32 (1,536 bytes a token)'], ['none', 'none (rerank only through rerank-service)']]
+      ['float32', 'float32 (1,536 bytes a token; needs chunks of ≤ 382 tokens)'], ['none', 'none (rerank only through rerank-service)']]
       .map(([v, label]) => h('option', { value: v }, label)));
   const task = h('input', { id: 'collection-task', name: 'defaultTask', placeholder: 'none (the model’s own)' });
   const language = h('input', { id: 'collection-language', name: 'language', placeholder: 'english' });
