@@ -39,9 +39,11 @@ final class Report {
 	/** p50, p95 and p99 of search round trips in ms (nearest rank). */
 	static Map<String, Double> percentiles(List<Double> millis) {
 		List<Double> sorted = millis.stream().sorted().toList();
-		return Map.of("p50", sorted.get(sorted.size() / 2), "p95",
-				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.95))), "p99",
-				sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))));
+		return Map.of("p50", sorted.get(sorted.size() / 2), "p95", rank(sorted, 0.95), "p99", rank(sorted, 0.99));
+	}
+
+	private static double rank(List<Double> sorted, double quantile) {
+		return sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * quantile)));
 	}
 
 	static List<Path> write(Path dir, Result result, String command) throws IOException {
@@ -76,8 +78,7 @@ final class Report {
 			md.append("| ").append(mode);
 			names.forEach((n) -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(n))));
 			Map<String, Double> ms = result.latency().get(mode);
-			md.append(String.format(Locale.ROOT, " | %.1f | %.1f | %s |%n", ms.get("p50"), ms.get("p95"),
-					ms.containsKey("p99") ? String.format(Locale.ROOT, "%.1f", ms.get("p99")) : "–"));
+			md.append(String.format(Locale.ROOT, " | %.1f | %.1f | %.1f |%n", ms.get("p50"), ms.get("p95"), ms.get("p99")));
 		});
 		Path pngFile = dir.resolve(stem + ".png");
 		Chart.write(pngFile, result.suite() + " — " + json.get("model") + " @ " + json.get("revision"), result.metrics());

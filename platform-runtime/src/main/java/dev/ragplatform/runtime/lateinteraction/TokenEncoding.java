@@ -106,7 +106,7 @@ public enum TokenEncoding {
 					centroid[d] += vector[d] / vectors.length;
 				}
 			}
-			ByteBuffer out = ByteBuffer.allocate(bytesPerText(dims) + vectors.length * bytesPerToken(dims))
+			ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(bytes(vectors.length, dims)))
 				.order(ByteOrder.LITTLE_ENDIAN);
 			INT8.put(centroid, out);
 			float[] residual = new float[dims];
@@ -120,8 +120,13 @@ public enum TokenEncoding {
 		}
 	};
 
-	/** Bytes one token of {@code dims} dimensions takes. */	/** Bytes one token of {@code dims} dimensions takes. */
+	/** Bytes one token of {@code dims} dimensions takes. */
 	public abstract int bytesPerToken(int dims);
+
+	/** Bytes the stored form of a text of {@code tokens} tokens takes. */
+	public long bytes(int tokens, int dims) {
+		return bytesPerText(dims) + (long) tokens * bytesPerToken(dims);
+	}
 
 	/** Bytes a text takes once, beside its tokens' (0 but for {@link #BINARY}'s centroid). */
 	public int bytesPerText(int dims) {

@@ -60,9 +60,6 @@ public class CollectionService {
 		return this.repository.chunksWithoutTokens(collection);
 	}
 
-	/** What a chunk's token vectors may take of a record in base64 (of ingest-service's 900 KB): 768 KiB. */
-	static final long TOKEN_BYTES_PER_RECORD = 768 * 1024;
-
 	/**
 	 * Makes an existing collection keep token vectors in {@code storage}; the backfill computes those its chunks
 	 * lack. The storage of a collection that keeps them cannot change (its chunks would all be re-encoded): 409.
@@ -175,22 +172,20 @@ public class CollectionService {
 	}
 
 	/**
-	 * A chunk travels to this service in one Kafka record with its token vectors in base64 (ingest-service's
-	 * {@code rag.ingest.pipeline.max-record-size}, 900 KB by default, under the broker's 1 MB): a collection whose
-	 * full chunks' token vectors would take more than {@value #TOKEN_BYTES_PER_RECORD} bytes of it is refused here,
-	 * rather than every long document failing at publish. float32 at 384 dimensions fits chunks of up to 382 tokens (a chunk's token vectors include [CLS] and
-	 * [SEP]).
+	 * A chunk travels to this service in one Kafka record with its token vectors in base64: a collection whose full
+	 * chunks' token vectors would take more than {@code collections.max-token-bytes-per-chunk} is refused here, rather
+	 * than every long document failing at publish.
 	 */
-	static void checkRecordSize(TokenEncoding storage, int chunkTokens, int dimensions) {
-		long raw = storage.bytesPerText(dimensions) + (long) chunkTokens * storage.bytesPerToken(dimensions);
-		long base64 = (raw + 2) / 3 * 4;
-		if (base64 > TOKEN_BYTES_PER_RECORD) {
-			long fits = (TOKEN_BYTES_PER_RECORD / 4 * 3 - storage.bytesPerText(dimensions))
-					/ storage.bytesPerToken(dimensions) - 2;
+	private void checkRecordSize(TokenEncoding storage, int chunkTokens, int dimensions) {
+		long budget = this.defaults.maxTokenBytesPerChunk().toBytes();
+		long base64 = (storage.bytes(chunkTokens, dimensions) + 2) / 3 * 4;
+		if (base64 > budget) {
+			// the chunk's tokens without [CLS] and [SEP]
+			long fits = (budget / 4 * 3 - storage.bytes(0, dimensions)) / storage.bytesPerToken(dimensions) - 2;
 			throw ServiceProblem.badRequest("lateInteraction.storage " + storage.id() + ": the token vectors of a "
-					+ chunkTokens + "-token chunk take " + base64 + " bytes in a record, more than the "
-					+ TOKEN_BYTES_PER_RECORD + " a chunk's record leaves them; set chunking.targetTokens to at most "
-					+ fits + " or use lateInteraction.storage binary or int8");
+					+ chunkTokens + "-token chunk take " + base64 + " bytes in a record, more than the " + budget
+					+ " a chunk's record leaves them; set chunking.targetTokens to at most " + fits
+					+ " or use lateInteraction.storage binary or int8");
 		}
 	}
 

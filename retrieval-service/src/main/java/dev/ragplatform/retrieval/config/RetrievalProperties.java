@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -69,10 +70,15 @@ public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @N
 	 * @param chunkOverlapTokens tokens a chunk repeats from the previous one
 	 * @param tokenStorage how chunks' token vectors are stored for late interaction ({@code binary}, {@code int8},
 	 * {@code float32}, or {@code none})
+	 * @param maxTokenBytesPerChunk what a full chunk's token vectors may take in base64 of its Kafka record
+	 * (ingest-service's {@code rag.ingest.pipeline.max-record-size}, 900 KB by default, less room for the text): a
+	 * collection whose chunks would not fit is refused with a 400; raise both with the broker's
+	 * {@code message.max.bytes}
 	 */
 	public record Collections(@NotBlank String embeddingModel, @NotBlank String defaultTask,
 			@NotBlank String language, @Min(2) @Max(100) int hnswM, @Min(4) @Max(1000) int hnswEfConstruction,
-			@Min(16) @Max(8192) int chunkTargetTokens, @Min(0) int chunkOverlapTokens, @NotBlank String tokenStorage) {
+			@Min(16) @Max(8192) int chunkTargetTokens, @Min(0) int chunkOverlapTokens, @NotBlank String tokenStorage,
+			@NotNull DataSize maxTokenBytesPerChunk) {
 	}
 
 	/**
