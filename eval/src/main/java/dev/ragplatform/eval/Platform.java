@@ -230,7 +230,7 @@ final class Platform {
 				? new Rerank(true, reranked.group(1).isEmpty() ? null : Integer.valueOf(reranked.group(1)))
 				: new Rerank(false, null);
 		SearchRequest body = new SearchRequest(collection, query, null, topK, RERANK.matcher(mode).replaceAll(""),
-				(filter != null) ? JSON.valueToTree(filter) : null, rerank, null, null, adapter);
+				(filter != null) ? JSON.valueToTree(filter) : null, rerank, null, null, adapter, null);
 		long started = System.nanoTime();
 		Response response = call("POST", this.retrieval.resolve("/v1/search"), body);
 		double millis = (System.nanoTime() - started) / 1e6;

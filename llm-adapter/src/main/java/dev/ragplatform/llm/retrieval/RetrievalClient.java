@@ -52,7 +52,7 @@ public class RetrievalClient {
 		JsonNode filter = (search.filter() == null || search.filter() instanceof JsonNode) ? (JsonNode) search.filter()
 				: JSON.valueToTree(search.filter());
 		SearchRequest body = new SearchRequest(search.collection(), search.query(), search.task(), search.topK(),
-				search.mode(), filter, new Rerank(search.rerank(), null), null, null, null);
+				search.mode(), filter, new Rerank(search.rerank(), null), null, null, null, null);
 		SearchResponse response = call(
 				(http) -> http.post().uri("/v1/search").body(body).retrieve().body(SearchResponse.class));
 		List<Hit> hits = (response.results() == null) ? List.of()

@@ -18,8 +18,10 @@ import tools.jackson.databind.JsonNode;
  * (filtered) collection is small ({@code rag.retrieval.search.exact-scan-threshold})
  * @param adapter {@code "none"}, an adapter id, or absent for the collection's active adapter (if it was
  * trained for the query's task)
+ * @param fresh whether lexical search first applies every change committed before the request, so a document
+ * reported INDEXED is found (read your own writes); absent: {@code rag.retrieval.lexical.read-your-writes} (true)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SearchRequest(String collection, String query, String task, Integer topK, String mode, JsonNode filter,
-		Rerank rerank, Integer efSearch, Boolean exact, String adapter) {
+		Rerank rerank, Integer efSearch, Boolean exact, String adapter, Boolean fresh) {
 }

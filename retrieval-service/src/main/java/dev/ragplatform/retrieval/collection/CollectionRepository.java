@@ -65,7 +65,7 @@ public class CollectionRepository {
 		return (count != null) ? count : 0;
 	}
 
-	List<Collection> findAll() {
+	public List<Collection> findAll() {
 		return this.jdbc.query("SELECT " + COLUMNS + " FROM retrieval.collections ORDER BY name", ROW);
 	}
 

@@ -23,12 +23,32 @@ import org.springframework.validation.annotation.Validated;
  * @param search search limits and tuning
  * @param index the Kafka indexer
  * @param adapters task adapters: training defaults and limits
+ * @param lexical the lexical index each replica keeps beside PostgreSQL
  */
 @Validated
 @ConfigurationProperties("rag.retrieval")
 public record RetrievalProperties(@Valid @NotNull Embedding embedding, @Valid @NotNull Rerank rerank,
 		@Valid @NotNull Collections collections, @Valid @NotNull Search search, @Valid @NotNull Index index,
-		@Valid @NotNull Adapters adapters) {
+		@Valid @NotNull Adapters adapters, @Valid @NotNull Lexical lexical) {
+
+	/**
+	 * The lexical index: a Lucene index per collection in each replica, built from and kept in step with PostgreSQL,
+	 * scored with exactly the BM25 of the SQL.
+	 *
+	 * @param enabled false: every lexical search computes BM25 in SQL
+	 * @param directory where the indexes live; blank: a temporary directory of this process, built again at each
+	 * start. A persistent one lets a restarted replica catch up from its last commit instead (one per replica)
+	 * @param pollInterval how often the replica applies what was committed since its last catch-up
+	 * @param readYourWrites whether a search that does not say ({@code fresh}) first applies every change committed
+	 * before it (one small SQL round trip when nothing changed)
+	 * @param commitInterval how often a persistent index is committed with its watermark
+	 * @param maxFilterChunks a filtered lexical search whose filter lets more chunks through is computed in SQL
+	 * @param keepRarestTerms search only this many of a query's terms, those in the fewest chunks; 0 keeps all
+	 * (docs/experiments/retrieval-service-lexical-index.md measures it on FIRE)
+	 */
+	public record Lexical(boolean enabled, String directory, @NotNull Duration pollInterval, boolean readYourWrites,
+			@NotNull Duration commitInterval, @Min(0) int maxFilterChunks, @Min(0) int keepRarestTerms) {
+	}
 
 	/**
 	 * The embedding service.

@@ -200,10 +200,16 @@ public class ChunkStore {
 
 	private Counts deleteChunks(Collection collection, String documentId) {
 		// collection_id = ? lets the primary key serve the lookup (it leads the key)
-		return this.jdbc.queryForObject("WITH d AS (DELETE FROM " + collection.partition()
+		Counts removed = this.jdbc.queryForObject("WITH d AS (DELETE FROM " + collection.partition()
 				+ " WHERE collection_id = ? AND document_id = ? RETURNING token_count) "
 				+ "SELECT count(*), coalesce(sum(token_count), 0) FROM d",
 				(rs, n) -> new Counts(rs.getLong(1), rs.getLong(2)), collection.id(), documentId);
+		if (removed.chunks() > 0) {
+			// the replicas' lexical indexes learn of the removal from this row (V8__lexical_index.sql)
+			this.jdbc.update("INSERT INTO retrieval.lexical_removals (collection_id, document_id) VALUES (?, ?)",
+					collection.id(), documentId);
+		}
+		return removed;
 	}
 
 	private void insert(Collection collection, DocumentChunks event) {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -47,24 +49,101 @@ class LexicalSearch {
 		.expireAfterAccess(Duration.ofHours(1))
 		.build();
 
-	LexicalSearch(JdbcTemplate jdbc, RetrievalProperties properties) {
+	private final LexicalIndex index;
+
+	private final RetrievalProperties.Lexical lexical;
+
+	LexicalSearch(JdbcTemplate jdbc, RetrievalProperties properties, LexicalIndex index) {
 		this.jdbc = SearchService.limited(jdbc, properties.search().statementTimeout());
 		this.settings = properties.search();
+		this.lexical = properties.lexical();
+		this.index = index;
+		// a query's terms are the clauses of one Lucene query
+		org.apache.lucene.search.IndexSearcher.setMaxClauseCount(
+				Math.max(org.apache.lucene.search.IndexSearcher.getMaxClauseCount(), this.settings.maxQueryTerms() + 8));
 	}
 
-	List<Candidate> search(Collection collection, String query, String filter, int limit) {
-		List<String> lexemes = this.jdbc.queryForList(
-				"SELECT DISTINCT u.lexeme FROM unnest(to_tsvector(?::regconfig, ?)) u ORDER BY 1", String.class,
-				collection.language(), query);
+	/**
+	 * BM25 top {@code limit}: from this replica's Lucene index ({@link LexicalIndex}), or computed in SQL while the
+	 * index is being built or when a filter lets more than {@code rag.retrieval.lexical.max-filter-chunks} through.
+	 *
+	 * @param fresh whether the index first applies every committed change; {@code null}: the default
+	 * ({@code rag.retrieval.lexical.read-your-writes})
+	 */
+	List<Candidate> search(Collection collection, String query, String filter, int limit, Boolean fresh) {
+		List<String> lexemes = lexemes(collection, query);
 		if (lexemes.isEmpty()) {
 			return List.of();
 		}
+		Set<String> keys = (filter != null) ? filtered(collection, filter) : null;
+		if (filter == null || keys != null) {
+			LexicalIndex.Result found = this.index.search(collection, lexemes, keys, limit,
+					(fresh != null) ? fresh : this.lexical.readYourWrites(), this.lexical.keepRarestTerms(),
+					this.settings.statementTimeout());
+			if (found != null) {
+				return chunks(collection, found.hits());
+			}
+		}
+		return searchInSql(collection, lexemes, filter, limit);
+	}
+
+	/** The query's distinct lexemes in the collection's text search configuration; 400 beyond the cap. */
+	List<String> lexemes(Collection collection, String query) {
+		List<String> lexemes = this.jdbc.queryForList(
+				"SELECT DISTINCT u.lexeme FROM unnest(to_tsvector(?::regconfig, ?)) u ORDER BY 1", String.class,
+				collection.language(), query);
 		if (lexemes.size() > this.settings.maxQueryTerms()) {
 			throw ServiceProblem.badRequest("The query has " + lexemes.size() + " distinct terms; a lexical or "
 					+ "hybrid search takes at most " + this.settings.maxQueryTerms()
 					+ " (rag.retrieval.search.max-query-terms). Search passages of the text, or use mode dense.");
 		}
+		return lexemes;
+	}
+
+	/** The keys of the chunks a filter lets through, or {@code null} when there are too many for the index. */
+	private Set<String> filtered(Collection collection, String filter) {
+		Set<String> keys = new HashSet<>();
+		this.jdbc.query("SELECT document_id, chunk_index FROM " + collection.partition()
+				+ " WHERE collection_id = ? AND metadata @@ ?::jsonpath LIMIT ?", (rs) -> {
+					keys.add(LexicalIndex.key(rs.getString(1), rs.getInt(2)));
+				}, collection.id(), filter, this.lexical.maxFilterChunks() + 1);
+		return (keys.size() > this.lexical.maxFilterChunks()) ? null : keys;
+	}
+
+	/** The ranked chunks' rows, in rank order; a chunk removed since it was ranked drops out. */
+	private List<Candidate> chunks(Collection collection, List<LexicalIndex.Hit> hits) {
+		if (hits.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.query("""
+				SELECT c.document_id, c.chunk_index, c.version, c.text, c.start_offset, c.end_offset,
+				    c.metadata::text AS metadata, k.score
+				FROM unnest(?::text[], ?::int[], ?::float8[]) WITH ORDINALITY AS k(document_id, chunk_index, score, o)
+				JOIN %s c ON c.collection_id = ? AND c.document_id = k.document_id AND c.chunk_index = k.chunk_index
+				ORDER BY k.o""".formatted(collection.partition()),
+				(rs, n) -> DenseSearch.candidate(rs, rs.getDouble("score")),
+				hits.stream().map(LexicalIndex.Hit::documentId).toArray(String[]::new),
+				hits.stream().map(LexicalIndex.Hit::chunkIndex).toArray(Integer[]::new),
+				hits.stream().map(LexicalIndex.Hit::score).toArray(Double[]::new), collection.id());
+	}
+
+	/** BM25 computed in SQL: the oracle the index is tested against, and the path while it is being built. */
+	List<Candidate> searchInSql(Collection collection, List<String> lexemes, String filter, int limit) {
+		if (lexemes.isEmpty()) {
+			return List.of();
+		}
 		Map<String, Long> df = documentFrequencies(collection, lexemes);
+		int keep = this.lexical.keepRarestTerms();
+		if (keep > 0 && df.size() > keep) {
+			List<String> rarest = df.entrySet()
+				.stream()
+				.filter((e) -> e.getValue() > 0)
+				.sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+				.limit(keep)
+				.map(Map.Entry::getKey)
+				.toList();
+			df.keySet().retainAll(rarest);
+		}
 		List<Map<String, Object>> dfRows = new ArrayList<>();
 		df.forEach((lexeme, count) -> dfRows.add(Map.of("lexeme", lexeme, "df", count)));
 		String p = collection.partition();

@@ -180,7 +180,7 @@ public class SearchService implements Teacher {
 		}
 		if (mode != Mode.DENSE) {
 			long t = System.nanoTime();
-			lexicalHits = this.lexical.search(collection, request.query(), filter, depth);
+			lexicalHits = this.lexical.search(collection, request.query(), filter, depth, request.fresh());
 			timings.put("lexicalMs", millis(t));
 		}
 		List<ChunkHit> hits = switch (mode) {
@@ -282,7 +282,7 @@ public class SearchService implements Teacher {
 	@Override
 	public List<ChunkRef> ranking(String collection, String query, String task, int depth, boolean rerank) {
 		SearchResponse response = search(new SearchRequest(collection, query, task, depth, "hybrid", null,
-				rerank ? new Rerank(true, depth) : null, null, null, "none"), true);
+				rerank ? new Rerank(true, depth) : null, null, null, "none", null), true);
 		if (rerank && !Boolean.TRUE.equals(response.reranked())) {
 			throw ServiceProblem.dependencyUnavailable("the rerank teacher failed: " + response.rerankError());
 		}

@@ -347,7 +347,8 @@ public final class SearchBenchmark {
 			}
 			// peers on the same texts
 			RetrievalProperties props = this.context.getBean(RetrievalProperties.class);
-			LexicalSearch anserini = new LexicalSearch(this.jdbc, withBm25(props, 0.9, 0.4));
+			LexicalSearch anserini = new LexicalSearch(this.jdbc, withBm25(props, 0.9, 0.4),
+					this.context.getBean(LexicalIndex.class));
 			runs.put("platform lexical, k1=0.9 b=0.4", lexicalRun(anserini, collection, qrels, queryTexts));
 			this.out.note("collection task: %s; BM25 k1=%.1f b=%.2f", task, props.search().bm25K1(),
 					props.search().bm25B());
@@ -385,7 +386,7 @@ public final class SearchBenchmark {
 				Map<String, Map<String, Integer>> qrels, Map<String, String> queryTexts) {
 			Map<String, List<String>> run = new LinkedHashMap<>();
 			for (String qid : qrels.keySet()) {
-				run.put(qid, lexical.search(collection, queryTexts.get(qid), null, 100)
+				run.put(qid, lexical.searchInSql(collection, lexical.lexemes(collection, queryTexts.get(qid)), null, 100)
 					.stream()
 					.map(Candidate::documentId)
 					.toList());
@@ -521,7 +522,7 @@ public final class SearchBenchmark {
 				new RetrievalProperties.Search(s.defaultTopK(), s.maxTopK(), s.candidates(), s.efSearch(),
 						s.exactScanThreshold(), s.maxScanTuples(), s.rrfK(), k1, b, s.maxQueryCharacters(),
 						s.maxQueryTerms(), s.statementTimeout(), s.maxExactChunks()),
-				p.index(), p.adapters());
+				p.index(), p.adapters(), p.lexical());
 	}
 
 	static List<String> keys(DenseSearch.Result result) {
