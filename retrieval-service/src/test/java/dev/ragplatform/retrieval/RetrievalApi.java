@@ -21,15 +21,15 @@ import org.springframework.web.client.RestClient;
 import static org.awaitility.Awaitility.await;
 
 /** The service's public surfaces as a test uses them: REST over real HTTP, and the chunk topic. */
-final class RetrievalApi {
+public final class RetrievalApi {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
+	public static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final RestClient http;
 
 	private final KafkaTemplate<String, String> kafka;
 
-	RetrievalApi(int port, KafkaTemplate<String, String> kafka) {
+	public RetrievalApi(int port, KafkaTemplate<String, String> kafka) {
 		this.http = RestClient.builder()
 			.baseUrl("http://127.0.0.1:" + port)
 			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -49,21 +49,21 @@ final class RetrievalApi {
 			.toEntity(JsonNode.class);
 	}
 
-	ResponseEntity<JsonNode> post(String path, Object body) {
+	public ResponseEntity<JsonNode> post(String path, Object body) {
 		return this.http.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).retrieve()
 			.toEntity(JsonNode.class);
 	}
 
-	ResponseEntity<JsonNode> get(String path) {
+	public ResponseEntity<JsonNode> get(String path) {
 		return this.http.get().uri(path).retrieve().toEntity(JsonNode.class);
 	}
 
-	ResponseEntity<JsonNode> delete(String path) {
+	public ResponseEntity<JsonNode> delete(String path) {
 		return this.http.delete().uri(path).retrieve().toEntity(JsonNode.class);
 	}
 
 	/** A collection without token vectors (no embedding-service needed to create it). */
-	void createCollection(String name, int dimensions) {
+	public void createCollection(String name, int dimensions) {
 		ResponseEntity<JsonNode> created = post("/v1/collections", Map.of("name", name, "dimensions", dimensions,
 				"lateInteraction", Map.of("storage", "none")));
 		if (created.getStatusCode().value() != 201) {
@@ -71,7 +71,7 @@ final class RetrievalApi {
 		}
 	}
 
-	void publish(ChunkEvent event) {
+	public void publish(ChunkEvent event) {
 		try {
 			this.kafka.send(Topics.CHUNKS, event.key(), JSON.writeValueAsString(event)).get(30, TimeUnit.SECONDS);
 		}
@@ -81,7 +81,7 @@ final class RetrievalApi {
 	}
 
 	/** One single-part version of a document whose chunks are {@code texts} with {@code vectors}. */
-	static DocumentChunks document(String collection, String documentId, long version, List<String> texts,
+	public static DocumentChunks document(String collection, String documentId, long version, List<String> texts,
 			List<float[]> vectors, List<Map<String, Object>> metadata, String model) {
 		List<DocumentChunks.Chunk> chunks = new ArrayList<>();
 		int offset = 0;
@@ -95,7 +95,7 @@ final class RetrievalApi {
 	}
 
 	/** Waits until the collection holds {@code chunks} chunks. */
-	void awaitChunks(String collection, long chunks) {
+	public void awaitChunks(String collection, long chunks) {
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
 			JsonNode c = get("/v1/collections/" + collection).getBody();
 			return c != null && c.path("chunks").asLong() == chunks;

@@ -50,6 +50,11 @@ final class ExactBm25 extends Similarity {
 		return Math.log(1 + (this.chunks - documentFrequency + 0.5) / (documentFrequency + 0.5));
 	}
 
+	/** One term's contribution, in double precision: what a hit's final score is summed from. */
+	double score(double idf, double freq, long length) {
+		return idf * freq * (this.k1 + 1) / (freq + this.k1 * (1 - this.b + this.b * length / this.averageLength));
+	}
+
 	@Override
 	public SimScorer scorer(float boost, CollectionStatistics collectionStats, TermStatistics... termStats) {
 		double idf = 0;

@@ -122,7 +122,7 @@ class LexicalIndex {
 
 	private static final String IDENTITY = "collection";
 
-	/** Extra hits read beyond the limit so that ties at the cut are broken by key, as the SQL breaks them. */
+	/** Hits read beyond the limit, to see whether ties at the cut go further (then more are read). */
 	private static final int TIE_MARGIN = 32;
 
 	private static final FieldType TERMS_TYPE = new FieldType();
@@ -140,7 +140,10 @@ class LexicalIndex {
 			    array_agg(coalesce(array_length(u.positions, 1), 1)) AS tfs FROM unnest(c.tsv) u) l
 			WHERE c.collection_id = ?""";
 
+	/** Builds: one statement reads a whole partition. */
 	private final JdbcTemplate jdbc;
+
+	private final JdbcTemplate follow;
 
 	private final TransactionTemplate snapshots;
 
@@ -169,6 +172,9 @@ class LexicalIndex {
 			RetrievalProperties properties, MeterRegistry meters) throws IOException {
 		this.jdbc = new JdbcTemplate(Objects.requireNonNull(jdbc.getDataSource()));
 		this.jdbc.setFetchSize(1000);
+		// a catch-up (also the one a search asks for) is small statements: each under the search's time limit
+		this.follow = SearchService.limited(jdbc, properties.search().statementTimeout());
+		this.follow.setFetchSize(1000);
 		this.snapshots = new TransactionTemplate(transactions);
 		this.snapshots.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		this.snapshots.setReadOnly(true);
@@ -321,33 +327,88 @@ class LexicalIndex {
 
 		};
 		searcher.setQueryCache(null);
-		searcher.setSimilarity(new ExactBm25(this.k1, this.b, Math.max(chunks, 1),
-				(chunks > 0) ? (double) length / chunks : 1));
+		ExactBm25 bm25 = new ExactBm25(this.k1, this.b, Math.max(chunks, 1), (chunks > 0) ? (double) length / chunks : 1);
+		searcher.setSimilarity(bm25);
 		searcher.setTimeout(new QueryTimeoutImpl(timeout.toMillis()));
-		int depth = limit + TIE_MARGIN;
-		TopDocs top = searcher.search(query, new TopScoreDocCollectorManager(depth, null, depth));
-		if (searcher.timedOut()) {
-			throw ServiceProblem.dependencyUnavailable("The lexical search did not finish within " + timeout.toMillis()
-					+ " ms (rag.retrieval.search.statement-timeout); narrow it with a filter or a shorter query.");
-		}
-		List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-		List<LeafReaderContext> leaves = reader.leaves();
-		for (ScoreDoc hit : top.scoreDocs) {
-			LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
-			SortedDocValues key = DocValues.getSorted(leaf.reader(), KEY);
-			if (!key.advanceExact(hit.doc - leaf.docBase)) {
-				continue;
+		TopDocs top;
+		for (int depth = limit + TIE_MARGIN;; depth *= 4) {
+			top = searcher.search(query, new TopScoreDocCollectorManager(depth, null, depth));
+			if (searcher.timedOut()) {
+				throw ServiceProblem.dependencyUnavailable("The lexical search did not finish within "
+						+ timeout.toMillis() + " ms (rag.retrieval.search.statement-timeout); narrow it with a filter "
+						+ "or a shorter query.");
 			}
-			String value = key.lookupOrd(key.ordValue()).utf8ToString();
-			int cut = value.lastIndexOf('\u0000');
-			hits.add(new Hit(value.substring(0, cut), Integer.parseInt(value.substring(cut + 1)), hit.score));
+			ScoreDoc[] found = top.scoreDocs;
+			// Lucene breaks ties by its own document order, which differs between replicas: read on until the hits
+			// tied with the last one kept are all in, then break the ties by key
+			if (found.length < depth || found.length <= limit || found[depth - 1].score < found[limit - 1].score) {
+				break;
+			}
 		}
+		List<Hit> hits = rescore(reader, top.scoreDocs, terms, df, bm25);
 		// the SQL's order: score, then document id and chunk index, the same in every replica
 		hits.sort(Comparator.comparingDouble(Hit::score)
 			.reversed()
 			.thenComparing(Hit::documentId)
 			.thenComparingInt(Hit::chunkIndex));
 		return new Result(List.copyOf(hits.subList(0, Math.min(limit, hits.size()))), terms.size());
+	}
+
+	/**
+	 * The hits with their scores summed again in double precision, term by term in the order of the terms: Lucene
+	 * sums floats in an order that depends on the segments, so two replicas could differ in the last bit.
+	 */
+	private static List<Hit> rescore(DirectoryReader reader, ScoreDoc[] found, List<BytesRef> terms,
+			Map<BytesRef, Long> df, ExactBm25 bm25) throws IOException {
+		List<BytesRef> ordered = new ArrayList<>(terms);
+		Collections.sort(ordered);
+		double[] idf = new double[ordered.size()];
+		for (int t = 0; t < idf.length; t++) {
+			idf[t] = bm25.idf(df.get(ordered.get(t)));
+		}
+		ScoreDoc[] byDoc = found.clone();
+		java.util.Arrays.sort(byDoc, Comparator.comparingInt((ScoreDoc d) -> d.doc));
+		List<LeafReaderContext> leaves = reader.leaves();
+		List<Hit> hits = new ArrayList<>(byDoc.length);
+		int i = 0;
+		while (i < byDoc.length) {
+			LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(byDoc[i].doc, leaves));
+			int end = i;
+			while (end < byDoc.length && byDoc[end].doc < leaf.docBase + leaf.reader().maxDoc()) {
+				end++;
+			}
+			double[] scores = new double[end - i];
+			Terms indexed = leaf.reader().terms(TERMS);
+			TermsEnum iterator = (indexed != null) ? indexed.iterator() : null;
+			NumericDocValues norms = leaf.reader().getNormValues(TERMS);
+			long[] lengths = new long[end - i];
+			for (int h = i; h < end; h++) {
+				lengths[h - i] = (norms != null && norms.advanceExact(byDoc[h].doc - leaf.docBase)) ? norms.longValue() : 0;
+			}
+			for (int t = 0; iterator != null && t < ordered.size(); t++) {
+				if (!iterator.seekExact(ordered.get(t))) {
+					continue;
+				}
+				PostingsEnum postings = iterator.postings(null, PostingsEnum.FREQS);
+				for (int h = i; h < end; h++) {
+					int doc = byDoc[h].doc - leaf.docBase;
+					int at = (postings.docID() < doc) ? postings.advance(doc) : postings.docID();
+					if (at == doc) {
+						scores[h - i] += bm25.score(idf[t], postings.freq(), lengths[h - i]);
+					}
+				}
+			}
+			SortedDocValues key = DocValues.getSorted(leaf.reader(), KEY);
+			for (int h = i; h < end; h++) {
+				if (key.advanceExact(byDoc[h].doc - leaf.docBase)) {
+					String value = key.lookupOrd(key.ordValue()).utf8ToString();
+					int cut = value.lastIndexOf('\u0000');
+					hits.add(new Hit(value.substring(0, cut), Integer.parseInt(value.substring(cut + 1)), scores[h - i]));
+				}
+			}
+			i = end;
+		}
+		return hits;
 	}
 
 	/** The key of a chunk in the index. */
@@ -618,12 +679,12 @@ class LexicalIndex {
 				long snapshot = snapshotXmin();
 				Map<String, Long> documents = new HashMap<>();
 				String since = Long.toString(this.watermark);
-				LexicalIndex.this.jdbc.query("SELECT document_id, max(lexical_xid::text::bigint) FROM " + this.partition
+				LexicalIndex.this.follow.query("SELECT document_id, max(lexical_xid::text::bigint) FROM " + this.partition
 						+ " WHERE collection_id = ? AND lexical_xid >= ?::text::xid8 GROUP BY document_id",
 						(rs) -> {
 							documents.merge(rs.getString(1), rs.getLong(2), Math::max);
 						}, this.id, since);
-				LexicalIndex.this.jdbc.query("SELECT document_id, max(xid::text::bigint) FROM retrieval.lexical_removals "
+				LexicalIndex.this.follow.query("SELECT document_id, max(xid::text::bigint) FROM retrieval.lexical_removals "
 						+ "WHERE collection_id = ? AND xid >= ?::text::xid8 GROUP BY document_id", (rs) -> {
 							documents.merge(rs.getString(1), rs.getLong(2), Math::max);
 						}, this.id, since);
@@ -639,7 +700,7 @@ class LexicalIndex {
 					catch (IOException ex) {
 						throw new UncheckedIOException(ex);
 					}
-					LexicalIndex.this.jdbc.query(ROWS.formatted(this.partition) + " AND c.document_id = ANY (?)",
+					LexicalIndex.this.follow.query(ROWS.formatted(this.partition) + " AND c.document_id = ANY (?)",
 							this::add, this.id, batch.toArray(String[]::new));
 				}
 				this.applied.putAll(documents);
