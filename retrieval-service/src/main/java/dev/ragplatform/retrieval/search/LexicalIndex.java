@@ -234,6 +234,11 @@ class LexicalIndex {
 		}
 	}
 
+	/** Builds the collection's index, or applies what changed since its watermark, now. */
+	void catchUp(Collection collection) {
+		index(collection).catchUp(false);
+	}
+
 	private CollectionIndex index(Collection collection) {
 		return this.indexes.computeIfAbsent(collection.id(), (id) -> {
 			try {
@@ -496,13 +501,13 @@ class LexicalIndex {
 	/** How far each collection's index is: for the collection API and the console. */
 	Status status(Collection collection) {
 		if (!this.settings.enabled()) {
-			return new Status("disabled", null, null);
+			return new Status("disabled", null, null, null);
 		}
 		CollectionIndex index = this.indexes.get(collection.id());
 		if (index == null || !index.ready()) {
-			return new Status("building", null, null);
+			return new Status("building", null, null, null);
 		}
-		return new Status("ready", index.lagSeconds(), index.chunks());
+		return new Status("ready", index.lagSeconds(), index.chunks(), index.sizeBytes());
 	}
 
 	/**
@@ -510,8 +515,9 @@ class LexicalIndex {
 	 * @param lagSeconds how long ago the last complete catch-up started: the index holds every change committed
 	 * before then
 	 * @param chunks the chunks it holds
+	 * @param sizeBytes its files on disk
 	 */
-	record Status(String state, Double lagSeconds, Long chunks) {
+	record Status(String state, Double lagSeconds, Long chunks, Long sizeBytes) {
 	}
 
 	/** The index of one collection. */
@@ -615,6 +621,15 @@ class LexicalIndex {
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
+			}
+		}
+
+		long sizeBytes() {
+			try (var files = Files.list(this.path)) {
+				return files.mapToLong((f) -> f.toFile().length()).sum();
+			}
+			catch (IOException ex) {
+				return 0;
 			}
 		}
 

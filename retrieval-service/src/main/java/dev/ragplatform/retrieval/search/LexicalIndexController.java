@@ -25,7 +25,7 @@ class LexicalIndexController {
 		Collection collection = this.collections.get(name);
 		LexicalIndex.Status status = this.index.status(collection);
 		return new LexicalIndexView(collection.name(), status.state(), status.lagSeconds(), status.chunks(),
-				collection.chunkCount());
+				collection.chunkCount(), status.sizeBytes());
 	}
 
 	/**
@@ -33,8 +33,10 @@ class LexicalIndexController {
 	 * @param lagSeconds the index holds every change committed more than this long ago
 	 * @param chunks chunks in this replica's index
 	 * @param collectionChunks chunks in PostgreSQL
+	 * @param sizeBytes the index's files on this replica's disk
 	 */
-	record LexicalIndexView(String collection, String state, Double lagSeconds, Long chunks, long collectionChunks) {
+	record LexicalIndexView(String collection, String state, Double lagSeconds, Long chunks, long collectionChunks,
+			Long sizeBytes) {
 	}
 
 }
