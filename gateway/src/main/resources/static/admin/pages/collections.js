@@ -63,6 +63,7 @@ export async function render(main, params) {
   async function showDetails(c) {
     try {
       const s = await api('GET', `/api/v1/collections/${enc(c)}`);
+      const lexical = await api('GET', `/api/v1/collections/${enc(c)}/lexical-index`).catch(() => null);
       const rows = [['embedding model', s.embeddingModel], ['dimensions', s.dimensions], ['distance', s.distance],
         ['storage', s.storage], ['default task', s.defaultTask], ['language', s.language],
         ['chunking', s.chunking ? `${s.chunking.targetTokens} tokens, overlap ${s.chunking.overlapTokens}` : '–'],
@@ -72,6 +73,7 @@ export async function render(main, params) {
         ['token vectors', !s.lateInteraction || s.lateInteraction.storage === 'none' ? 'none (searches rerank only through rerank-service)'
           : `${s.lateInteraction.storage}, ${num((s.lateInteraction.sizeBytes || 0) / 1048576, 1)} MB (searches are reranked over them by default)`
             + (s.lateInteraction.missingChunks ? `; ${num(s.lateInteraction.missingChunks)} of ${num(s.chunks)} chunks still being encoded` : '')],
+        ['lexical index', lexicalIndex(lexical)],
         ['created', when(s.createdAt)]];
       const keep = (!s.lateInteraction || s.lateInteraction.storage === 'none')
         ? h('button', { id: 'collection-keep-tokens', type: 'button', onclick: async (event) => {
@@ -91,6 +93,16 @@ export async function render(main, params) {
     } catch (e) {
       clear(details, problem(e, `Collection ${c}`));
     }
+  }
+
+  /** The answering replica's lexical index: its state, and how far behind PostgreSQL it may be. */
+  function lexicalIndex(x) {
+    if (!x) return '–';
+    if (x.state === 'disabled') return 'off (lexical searches compute BM25 in SQL)';
+    if (x.state !== 'ready') return 'building (lexical searches compute BM25 in SQL until it is ready)';
+    const behind = x.collectionChunks !== x.chunks ? `; ${num(x.collectionChunks)} in the database` : '';
+    return `${num(x.chunks)} chunks, ${num((x.sizeBytes || 0) / 1048576, 1)} MB; caught up ${num(x.lagSeconds, 1)} s ago`
+      + `${behind} (searches read their own writes)`;
   }
 
   async function remove(c, button) {

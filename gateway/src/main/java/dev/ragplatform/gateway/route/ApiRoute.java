@@ -44,6 +44,10 @@ public enum ApiRoute {
 			List.of(op(PUT, "/api/v1/collections/{collection}/late-interaction",
 					"Keep token vectors for late-interaction rerank (storage); the missing ones are computed in the background"))),
 
+	COLLECTION_LEXICAL_INDEX(Service.RETRIEVAL, Scope.READ, Set.of(GET), "/api/v1/collections/{collection}/lexical-index",
+			Collections.PATH, List.of(op(GET, "/api/v1/collections/{collection}/lexical-index",
+					"How far the answering replica's lexical index is: state, lagSeconds, chunks, sizeBytes"))),
+
 	ADAPTERS_READ(Service.RETRIEVAL, Scope.READ, Set.of(GET), "/api/v1/collections/{collection}/adapters/**",
 			Collections.PATH,
 			List.of(op(GET, "/api/v1/collections/{collection}/adapters", "Task adapters of a collection, newest first"),

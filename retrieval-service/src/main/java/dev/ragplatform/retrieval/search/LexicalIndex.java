@@ -226,11 +226,17 @@ class LexicalIndex {
 				if (Thread.currentThread().isInterrupted()) {
 					return;
 				}
-				index(collection).catchUp(false);
+				try {
+					index(collection).catchUp(false);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("The lexical index of '{}' could not catch up (it will try again): {}", collection.name(),
+							ex.toString());
+				}
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("The lexical index could not catch up (it will try again): {}", ex.toString());
+			logger.warn("The lexical indexes could not follow the collections (they will try again): {}", ex.toString());
 		}
 	}
 
@@ -272,8 +278,9 @@ class LexicalIndex {
 		if (index == null || !index.ready()) {
 			return null;
 		}
-		if (fresh) {
-			index.catchUp(true);
+		if (fresh && !index.catchUp(true, Duration.ofMillis(Math.min(1000, timeout.toMillis())))) {
+			// a long catch-up (a replica that fell behind) holds the index: the SQL is exact and current
+			return null;
 		}
 		try {
 			DirectoryReader reader = index.readers.acquire();
@@ -635,12 +642,28 @@ class LexicalIndex {
 
 		/** Builds the index, or applies what changed since the watermark. */
 		void catchUp(boolean forSearch) {
+			catchUp(forSearch, null);
+		}
+
+		/** @return false when {@code wait} passed before the index was free to catch up */
+		boolean catchUp(boolean forSearch, Duration wait) {
 			long asked = System.nanoTime();
-			this.lock.lock();
+			try {
+				if (wait == null) {
+					this.lock.lock();
+				}
+				else if (!this.lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+					return false;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
 			try {
 				if (forSearch && this.lastStarted - asked >= 0) {
 					// a catch-up that started after this search asked has ended: it saw every write the search must see
-					return;
+					return true;
 				}
 				this.lastStarted = System.nanoTime();
 				long started = System.currentTimeMillis();
@@ -656,6 +679,7 @@ class LexicalIndex {
 					this.writer.commit();
 					this.committedAt = System.nanoTime();
 				}
+				return true;
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
