@@ -260,10 +260,6 @@ class LexicalIndex {
 	record Hit(String documentId, int chunkIndex, double score) {
 	}
 
-	/** What a search of the index found: hits, and how many of the query's terms it searched for. */
-	record Result(List<Hit> hits, int termsKept) {
-	}
-
 	/**
 	 * BM25 top {@code limit} of the collection's chunks for the query's lexemes, or {@code null} when this replica
 	 * has not built the collection's index yet (the caller then searches in SQL).
@@ -272,7 +268,7 @@ class LexicalIndex {
 	 * @param fresh whether to apply every committed change first (read your own writes)
 	 * @param keepRarest keep only this many of the query's terms, those with the lowest {@code df}; 0 keeps all
 	 */
-	Result search(Collection collection, List<String> lexemes, Set<String> keys, int limit, boolean fresh,
+	List<Hit> search(Collection collection, List<String> lexemes, Set<String> keys, int limit, boolean fresh,
 			int keepRarest, Duration timeout) {
 		CollectionIndex index = this.settings.enabled() ? this.indexes.get(collection.id()) : null;
 		if (index == null || !index.ready()) {
@@ -291,12 +287,15 @@ class LexicalIndex {
 				index.readers.release(reader);
 			}
 		}
+		catch (org.apache.lucene.store.AlreadyClosedException ex) {
+			return null; // the collection was deleted meanwhile
+		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private Result search(DirectoryReader reader, List<String> lexemes, Set<String> keys, int limit, int keepRarest,
+	private List<Hit> search(DirectoryReader reader, List<String> lexemes, Set<String> keys, int limit, int keepRarest,
 			Duration timeout) throws IOException {
 		long chunks = reader.numDocs();
 		long length = 0;
@@ -317,7 +316,7 @@ class LexicalIndex {
 			terms = terms.subList(0, keepRarest);
 		}
 		if (terms.isEmpty() || (keys != null && keys.isEmpty())) {
-			return new Result(List.of(), terms.size());
+			return List.of();
 		}
 		BooleanQuery.Builder any = new BooleanQuery.Builder();
 		for (BytesRef term : terms) {
@@ -363,7 +362,7 @@ class LexicalIndex {
 			.reversed()
 			.thenComparing(Hit::documentId)
 			.thenComparingInt(Hit::chunkIndex));
-		return new Result(List.copyOf(hits.subList(0, Math.min(limit, hits.size()))), terms.size());
+		return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
 	}
 
 	/**

@@ -77,11 +77,11 @@ class LexicalSearch {
 		}
 		Set<String> keys = (filter != null) ? filtered(collection, filter) : null;
 		if (filter == null || keys != null) {
-			LexicalIndex.Result found = this.index.search(collection, lexemes, keys, limit,
+			List<LexicalIndex.Hit> found = this.index.search(collection, lexemes, keys, limit,
 					(fresh != null) ? fresh : this.lexical.readYourWrites(), this.lexical.keepRarestTerms(),
 					this.settings.statementTimeout());
 			if (found != null) {
-				return chunks(collection, found.hits());
+				return chunks(collection, found);
 			}
 		}
 		return searchInSql(collection, lexemes, filter, limit);

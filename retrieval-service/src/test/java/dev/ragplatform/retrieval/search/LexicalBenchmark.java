@@ -256,10 +256,10 @@ public final class LexicalBenchmark {
 				List<Double> ms = new ArrayList<>();
 				for (Query q : queries) {
 					long t = System.nanoTime();
-					LexicalIndex.Result found = this.index.search(collection, lexemes.get(q.id()), null, 100, false, keep,
+					List<LexicalIndex.Hit> found = this.index.search(collection, lexemes.get(q.id()), null, 100, false, keep,
 							java.time.Duration.ofMinutes(5));
 					ms.add((System.nanoTime() - t) / 1e6);
-					runs.put(q.id(), found.hits().stream().map((h) -> h.documentId() + "#" + h.chunkIndex()).toList());
+					runs.put(q.id(), found.stream().map((h) -> h.documentId() + "#" + h.chunkIndex()).toList());
 				}
 				table.row((keep == 0) ? "all" : k, judge.score(runs), percentile(ms, 50), percentile(ms, 99));
 			}
