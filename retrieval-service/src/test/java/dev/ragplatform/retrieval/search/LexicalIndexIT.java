@@ -70,7 +70,8 @@ class LexicalIndexIT {
 
 	RetrievalApi api;
 
-	final Zipf zipf = new Zipf(2_000, 1.05, new Random(7));
+	// terms from stop-word common to rare
+	final LexicalBenchmark.Zipf zipf = new LexicalBenchmark.Zipf(2_000, 1.05, new Random(7));
 
 	@BeforeAll
 	void api() {
@@ -266,53 +267,6 @@ class LexicalIndexIT {
 		}
 		assertThat(actual).as("'%s': the same chunks above the last score", query)
 			.containsExactlyInAnyOrderElementsOf(expected);
-	}
-
-	/** Words of a made-up language drawn with Zipf frequencies, so that terms range from stop-word common to rare. */
-	static final class Zipf {
-
-		private final String[] words;
-
-		private final double[] cumulative;
-
-		Zipf(int vocabulary, double exponent, Random random) {
-			String[] syllables = { "ka", "lo", "mi", "ter", "on", "vas", "ul", "pre", "dim", "sor", "ne", "qua", "bri",
-					"tal", "es", "gor" };
-			this.words = new String[vocabulary];
-			java.util.Set<String> seen = new java.util.HashSet<>();
-			for (int i = 0; i < vocabulary; i++) {
-				String word;
-				do {
-					StringBuilder w = new StringBuilder();
-					int n = 2 + random.nextInt(3);
-					for (int s = 0; s < n; s++) {
-						w.append(syllables[random.nextInt(syllables.length)]);
-					}
-					word = w.toString();
-				}
-				while (!seen.add(word));
-				this.words[i] = word;
-			}
-			this.cumulative = new double[vocabulary];
-			double sum = 0;
-			for (int i = 0; i < vocabulary; i++) {
-				sum += 1 / Math.pow(i + 1, exponent);
-				this.cumulative[i] = sum;
-			}
-			for (int i = 0; i < vocabulary; i++) {
-				this.cumulative[i] /= sum;
-			}
-		}
-
-		String text(int length, Random random) {
-			StringBuilder text = new StringBuilder();
-			for (int i = 0; i < length; i++) {
-				int at = java.util.Arrays.binarySearch(this.cumulative, random.nextDouble());
-				text.append(this.words[Math.min(this.words.length - 1, (at >= 0) ? at : -at - 1)]).append(' ');
-			}
-			return text.toString().trim();
-		}
-
 	}
 
 }
