@@ -229,6 +229,16 @@ class AdminConsoleE2EIT {
 		});
 		this.chromium.screenshot("overview-counts");
 
+		// the collection's settings show retrieval-service's lexical index holding its chunks, and how recently it
+		// caught up with PostgreSQL
+		open("collections?collection=" + collection);
+		waitUntil(Duration.ofSeconds(30), "the lexical index in the collection's settings", (d) -> {
+			List<WebElement> row = d.findElements(By.xpath("//dl[contains(@class,'settings')]/dt[.='lexical index']"
+					+ "/following-sibling::dd[1]"));
+			return !row.isEmpty() && row.get(0).getText().matches("[1-9][0-9,]* chunks, .* MB; caught up .* s ago.*");
+		});
+		this.chromium.screenshot("collection-lexical-index");
+
 		// a new read key is shown once
 		this.browser.findElement(By.linkText("API keys")).click();
 		waitFor(By.id("key-name"), Duration.ofSeconds(10)).sendKeys("console-reader", Keys.ENTER);
