@@ -31,7 +31,6 @@ import jakarta.annotation.PreDestroy;
 import dev.ragplatform.retrieval.collection.Collection;
 import dev.ragplatform.retrieval.collection.CollectionRepository;
 import dev.ragplatform.retrieval.config.RetrievalProperties;
-import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
@@ -345,9 +344,8 @@ class LexicalIndex {
 		for (int depth = limit + TIE_MARGIN;; depth *= 4) {
 			top = searcher.search(query, new TopScoreDocCollectorManager(depth, null, depth));
 			if (searcher.timedOut()) {
-				throw ServiceProblem.dependencyUnavailable("The lexical search did not finish within "
-						+ timeout.toMillis() + " ms (rag.retrieval.search.statement-timeout); narrow it with a filter "
-						+ "or a shorter query.");
+				// answered as a statement past its timeout is (SearchService): the same 503, the same words
+				throw new org.springframework.dao.QueryTimeoutException("Lucene search past " + timeout);
 			}
 			ScoreDoc[] found = top.scoreDocs;
 			// Lucene breaks ties by its own document order, which differs between replicas: read on until the hits
