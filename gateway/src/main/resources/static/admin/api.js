@@ -1,11 +1,32 @@
 // Calls to the gateway's /api/v1 with the key kept in sessionStorage (gone when the tab closes).
 const KEY = 'rag.console.key';
+const COLLECTION = 'rag.console.collection';
+
+let caller = null; // GET /api/v1/me of the key signed in: its scopes and collections
 
 export const session = {
   key: () => sessionStorage.getItem(KEY),
-  signIn: (key) => sessionStorage.setItem(KEY, key),
-  signOut: () => sessionStorage.removeItem(KEY),
+  signIn: (key) => { sessionStorage.setItem(KEY, key); caller = null; },
+  signOut: () => { sessionStorage.removeItem(KEY); caller = null; },
+  /** Who the key is ({keyId, name, may: [read, write, admin], collections: null for all}); read once per key. */
+  async me() {
+    if (!caller) caller = await api('GET', '/api/v1/me');
+    return caller;
+  },
+  /** The collection last chosen in this tab, kept across pages. */
+  collection: () => sessionStorage.getItem(COLLECTION),
+  choose: (c) => { if (c) sessionStorage.setItem(COLLECTION, c); },
 };
+
+/** Whether the signed-in key has the scope (read, write, admin); true while unknown, so the service decides. */
+export function can(scope) {
+  return !caller || caller.may.includes(scope);
+}
+
+/** Whether the key may use every collection (it may list them, create them, read dead letters). */
+export function unrestricted() {
+  return !caller || caller.collections === null || caller.collections === undefined;
+}
 
 /** A failed call: the problem's detail (RFC 9457) when the answer was one, else the status. */
 class ApiError extends Error {

@@ -1,5 +1,5 @@
 // The console's shell: sign-in, navigation by location hash (#/page?param=…), one page module at a time.
-import { api, session } from './api.js';
+import { api, session, can, unrestricted } from './api.js';
 import { h, clear, problem, field, busy } from './ui.js';
 
 const pages = {
@@ -12,14 +12,31 @@ const pages = {
   adapters: () => import('./pages/adapters.js'),
   reports: () => import('./pages/reports.js'),
   keys: () => import('./pages/keys.js'),
+  document: () => import('./pages/document.js'),
+  'dead-letters': () => import('./pages/deadletters.js'),
 };
+
+// what each page needs of the key (the gateway refuses the rest): a scope, and for some every collection
+const NEEDS = {
+  overview: ['admin'], reports: ['admin'], keys: ['admin'], 'dead-letters': ['write', true],
+};
+
+function allowed(page) {
+  const [scope, all] = NEEDS[page] || ['read'];
+  return can(scope) && (!all || unrestricted());
+}
+
+/** Where a key lands: the overview for admin keys, else the documents of its collections. */
+function home() {
+  return allowed('overview') ? 'overview' : 'documents';
+}
 
 const main = document.getElementById('main');
 let leave = null; // the current page's clean-up (timers)
 
 function route() {
-  const [path, query] = (location.hash.replace(/^#\/?/, '') || 'overview').split('?');
-  return { page: pages[path] ? path : 'overview', params: new URLSearchParams(query || '') };
+  const [path, query] = (location.hash.replace(/^#\/?/, '') || home()).split('?');
+  return { page: pages[path] ? path : home(), params: new URLSearchParams(query || '') };
 }
 
 function go(page, params) {
@@ -33,13 +50,27 @@ async function show() {
   const mine = ++generation;
   if (leave) { leave(); leave = null; }
   if (!session.key()) return signIn();
+  const me = await session.me().catch(() => null); // an older gateway without /api/v1/me: every page is shown
+  if (mine !== generation) return;
   document.getElementById('nav').hidden = false;
   document.getElementById('who').hidden = false;
-  document.getElementById('who-key').textContent = `key ${session.key().slice(0, 8)}…`;
+  document.getElementById('who-key').textContent = me
+    ? `${me.name} · ${me.may[me.may.length - 1] || 'no scope'}${me.collections ? ` · ${me.collections.join(', ')}` : ''}`
+    : `key ${session.key().slice(0, 8)}…`;
   const { page, params } = route();
   for (const a of document.querySelectorAll('#nav a')) {
-    if (a.getAttribute('href') === `#/${page}`) a.setAttribute('aria-current', 'page');
+    const target = a.getAttribute('href').slice(2);
+    a.hidden = !allowed(target);
+    if (target === page || (page === 'document' && target === 'documents')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
+  }
+  if (!allowed(page)) {
+    const [scope, all] = NEEDS[page] || ['read'];
+    clear(main, h('h1', {}, 'Not for this key'), h('p', { id: 'not-allowed' },
+      `This page needs a key with the ${scope} scope${all ? ' and no collection list' : ''}; this key has `
+        + `${me ? `${me.scopes.join(', ') || 'no scope'}${me.collections ? ` and is limited to ${me.collections.join(', ')}` : ''}` : 'other rights'}.`),
+      h('p', {}, h('a', { href: `#/${home()}` }, 'Go to what this key can use')));
+    return;
   }
   clear(main, h('p.note', {}, 'Loading…'));
   try {
@@ -74,8 +105,8 @@ function signIn(message) {
       session.signIn(key.value.trim());
       await busy(submit, async () => {
         try {
-          // any valid key may read the model list: this checks the key without naming a collection
-          await api('GET', '/api/v1/embeddings/models', { probe: true });
+          // any valid key may ask who it is: this checks the key without naming a collection
+          await api('GET', '/api/v1/me', { probe: true });
           show();
         } catch (e) {
           if (e.status === 401) {
@@ -83,7 +114,7 @@ function signIn(message) {
             clear(errors, problem(e, 'Sign-in failed'));
             key.focus();
           } else {
-            show(); // the key is fine; embedding-service is not (the pages will say so)
+            show(); // not a refusal of the key (an older gateway, say): the pages will say what works
           }
         }
       });
@@ -99,7 +130,7 @@ function signIn(message) {
 
 document.getElementById('sign-out').addEventListener('click', () => {
   session.signOut();
-  location.hash = '#/overview';
+  location.hash = '#/'; // the next key lands where it can work
   show();
 });
 window.addEventListener('hashchange', show);

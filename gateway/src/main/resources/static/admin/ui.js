@@ -94,17 +94,77 @@ export function jsonField(text, name) {
   }
 }
 
-/** <select> of the collections the key may list; a text input when it may not (collection-limited keys). */
-export async function collectionPicker(api, id, selected) {
+/** The collections the key may use: all of them listed, or the key's own list (collection-limited keys). */
+export async function collectionNames(api, session) {
+  const me = await session.me().catch(() => null);
+  if (me && me.collections) return me.collections;
+  const list = await api('GET', '/api/v1/collections');
+  return (list.collections || []).map((c) => c.name);
+}
+
+/**
+ * <select> of the collections the key may use, the one chosen last in this tab (kept across pages) selected; a
+ * text input when there are none or they cannot be read. The choice is remembered when it changes.
+ */
+export async function collectionPicker(api, id, selected, session) {
+  const chosen = selected || (session && session.collection()) || '';
+  let picker;
   try {
-    const list = await api('GET', '/api/v1/collections');
-    const names = (list.collections || []).map((c) => c.name);
+    const names = await collectionNames(api, session);
     if (names.length === 0) {
-      return h('input', { id, name: 'collection', required: true, placeholder: 'no collections yet', value: selected || '' });
+      picker = h('input', { id, name: 'collection', required: true, placeholder: 'no collections yet', value: chosen });
+    } else {
+      picker = h('select', { id, name: 'collection', required: true },
+        names.map((n) => h('option', { value: n, selected: n === chosen }, n)));
     }
-    return h('select', { id, name: 'collection', required: true },
-      names.map((n) => h('option', { value: n, selected: n === selected }, n)));
   } catch {
-    return h('input', { id, name: 'collection', required: true, value: selected || '', placeholder: 'collection name' });
+    picker = h('input', { id, name: 'collection', required: true, value: chosen, placeholder: 'collection name' });
   }
+  if (session) {
+    session.choose(picker.value);
+    picker.addEventListener('change', () => session.choose(picker.value));
+  }
+  return picker;
+}
+
+/** A field's help: one short sentence in plain words, tied to the control for screen readers. */
+export function help(control, text) {
+  const id = `${control.id}-help`;
+  control.setAttribute('aria-describedby', id);
+  return h('small.help', { id }, text);
+}
+
+// words too common to mark
+const STOP = new Set(['the', 'and', 'for', 'who', 'what', 'how', 'why', 'when', 'with', 'are', 'was', 'were', 'that',
+  'this', 'from', 'into', 'does', 'can', 'not', 'you', 'your', 'its', 'has', 'have', 'had', 'but', 'all', 'any', 'our']);
+
+/** The query's words (3 letters or more) marked in a piece of text: text nodes and <mark class="term">. */
+export function markTerms(text, query) {
+  const words = [...new Set(String(query || '').toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || [])]
+    .filter((w) => !STOP.has(w));
+  if (!words.length || !text) return [text];
+  const escaped = words.sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})`, 'giu');
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push(h('mark.term', {}, m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** A link to a document's page in the console. */
+export function documentLink(collection, documentId, label) {
+  return h('a', { href: `#/document?collection=${encodeURIComponent(collection)}&id=${encodeURIComponent(documentId)}` }, label);
+}
+
+/** Seconds as "12 s", "3 min", "2 h". */
+export function duration(seconds) {
+  if (seconds == null || Number.isNaN(seconds)) return '–';
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${num(seconds / 3600, 1)} h`;
 }

@@ -70,7 +70,8 @@ class RouteFuzzIT {
 		for (ApiRoute route : ApiRoute.values()) {
 			for (ApiRoute.Operation operation : route.operations()) {
 				String canonical = operation.path().replace("{collection}", "fuzz").replace("{document}", "d1")
-					.replace("{id}", "a1").replace("{index}", "0").replace("{job}", "j1");
+					.replace("{id}", "a1").replace("{index}", "0").replace("{job}", "j1")
+					.replace("{topic}", "rag.documents.v1-dlt").replace("{partition}", "0").replace("{offset}", "0");
 				paths.addAll(mutations(canonical));
 			}
 		}

@@ -64,14 +64,18 @@ public enum ApiRoute {
 
 	CHUNKS_READ(Service.RETRIEVAL, Scope.READ, Set.of(GET),
 			"/api/v1/collections/{collection}/documents/{document}/chunks/**", Collections.PATH,
-			List.of(op(GET, "/api/v1/collections/{collection}/documents/{document}/chunks/{index}",
-					"One indexed chunk: text, offsets, metadata"))),
+			List.of(op(GET, "/api/v1/collections/{collection}/documents/{document}/chunks",
+					"The indexed chunks of a document in order (from, size): text, offsets, metadata"),
+					op(GET, "/api/v1/collections/{collection}/documents/{document}/chunks/{index}",
+							"One indexed chunk: text, offsets, metadata"))),
 
 	DOCUMENTS_READ(Service.INGEST, Scope.READ, Set.of(GET), "/api/v1/collections/{collection}/documents/**",
 			Collections.PATH,
 			List.of(op(GET, "/api/v1/collections/{collection}/documents", "Documents, newest first (status, page, size)"),
 					op(GET, "/api/v1/collections/{collection}/documents/{document}", "A document's ingest status and progress"),
-					op(GET, "/api/v1/collections/{collection}/documents/{document}/text", "The parsed text of a document"))),
+					op(GET, "/api/v1/collections/{collection}/documents/{document}/text", "The parsed text of a document"),
+					op(GET, "/api/v1/collections/{collection}/documents/{document}/history",
+							"Every status the document's versions reached, oldest first"))),
 
 	DOCUMENTS_WRITE(Service.INGEST, Scope.WRITE, Set.of(POST, DELETE), "/api/v1/collections/{collection}/documents/**",
 			Collections.PATH, true,
@@ -87,6 +91,11 @@ public enum ApiRoute {
 	SOURCES_WRITE(Service.INGEST, Scope.WRITE, Set.of(POST), "/api/v1/collections/{collection}/sources/**",
 			Collections.PATH, List.of(op(POST, "/api/v1/collections/{collection}/sources/java",
 					"Import a Java API source archive (JDK src.zip or -sources.jar on the server)"))),
+
+	DEAD_LETTERS(Service.INGEST, Scope.WRITE, Set.of(GET, POST), "/api/v1/dead-letters/**", Collections.ALL,
+			List.of(op(GET, "/api/v1/dead-letters", "Records of the dead-letter topics with their reason (topic, limit)"),
+					op(POST, "/api/v1/dead-letters/{topic}/{partition}/{offset}:replay",
+							"Send a dead letter back to its topic, once"))),
 
 	EMBEDDINGS(Service.EMBEDDING, Scope.READ, Set.of(POST), "/api/v1/embeddings", Collections.NONE,
 			List.of(op(POST, "/api/v1/embeddings", "OpenAI-compatible embeddings: input, model, dimensions, task"))),

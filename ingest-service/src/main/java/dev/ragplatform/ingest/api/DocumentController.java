@@ -54,7 +54,12 @@ class DocumentController {
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<DocumentView> submitText(@PathVariable String collection, @RequestBody TextDocument request,
+			@RequestParam(required = false) String duplicates,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+		if (refuseDuplicates(duplicates) && request.text() != null) {
+			requireNoDuplicate(collection, request.text().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					request.externalId());
+		}
 		return accepted(this.intake.submitText(collection, request.externalId(), request.title(), request.text(),
 				request.metadata(), idempotencyKey));
 	}
@@ -62,15 +67,24 @@ class DocumentController {
 	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<DocumentView> submitFile(@PathVariable String collection, @RequestPart("file") MultipartFile file,
 			@RequestParam(required = false) String externalId, @RequestParam(required = false) String title,
-			@RequestParam(required = false) String metadata,
+			@RequestParam(required = false) String metadata, @RequestParam(required = false) String duplicates,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
+		if (refuseDuplicates(duplicates)) {
+			requireNoDuplicate(collection, file.getBytes(), externalId);
+		}
 		return accepted(this.intake.submitFile(collection, externalId, title, file.getBytes(),
 				file.getOriginalFilename(), parseMetadata(metadata), idempotencyKey));
 	}
 
 	@GetMapping("/{id}")
 	DocumentView get(@PathVariable String collection, @PathVariable String id) {
-		return DocumentView.of(this.intake.get(collection, uuid(id)), false);
+		return withQueue(List.of(DocumentView.of(this.intake.get(collection, uuid(id)), false))).get(0);
+	}
+
+	/** Every status the document's versions reached, oldest first. */
+	@GetMapping("/{id}/history")
+	List<DocumentRepository.HistoryEntry> history(@PathVariable String collection, @PathVariable String id) {
+		return this.documents.history(this.intake.get(collection, uuid(id)).id());
 	}
 
 	@GetMapping
@@ -88,12 +102,62 @@ class DocumentController {
 		if (page < 0 || size < 1 || size > 500) {
 			throw ServiceProblem.badRequest("page must be ≥ 0 and size between 1 and 500");
 		}
-		List<DocumentView> items = this.documents.list(collection, wanted, page, size)
+		List<DocumentView> items = withQueue(this.documents.list(collection, wanted, page, size)
 			.stream()
 			.map((d) -> DocumentView.of(d, false))
-			.toList();
+			.toList());
 		return new DocumentPage(items, page, size, this.documents.count(collection, wanted),
 				this.documents.countByStatus(collection));
+	}
+
+	/** Waiting documents with their place in the queue and, when the queue moved lately, an estimate. */
+	private List<DocumentView> withQueue(List<DocumentView> views) {
+		List<UUID> waiting = views.stream()
+			.filter((v) -> DocumentStatus.RECEIVED.name().equals(v.status()))
+			.map((v) -> UUID.fromString(v.documentId()))
+			.toList();
+		if (waiting.isEmpty()) {
+			return views;
+		}
+		Map<UUID, Long> ahead = this.documents.waitingAhead(waiting);
+		double rate = this.documents.parsedPerSecond();
+		return views.stream().map((v) -> {
+			Long n = ahead.get(UUID.fromString(v.documentId()));
+			return (n == null) ? v : v.waiting(n, (rate > 0) ? (n + 1) / rate : null);
+		}).toList();
+	}
+
+	private static boolean refuseDuplicates(String duplicates) {
+		if (duplicates == null || duplicates.isBlank() || duplicates.equals("allow")) {
+			return false;
+		}
+		if (duplicates.equals("refuse")) {
+			return true;
+		}
+		throw ServiceProblem.badRequest("duplicates must be 'allow' (the default) or 'refuse'");
+	}
+
+	/** 409 with the documents that already hold this content ({@code duplicates}), so a client can ask the user. */
+	private void requireNoDuplicate(String collection, byte[] content, String externalId) {
+		List<Document> same = this.documents.sameContent(collection, DocumentRepository.sha256(content),
+				(externalId == null || externalId.isBlank()) ? null : externalId);
+		if (same.isEmpty()) {
+			return;
+		}
+		Document first = same.get(0);
+		String name = (first.title() != null) ? first.title() : (first.fileName() != null) ? first.fileName()
+				: first.externalId();
+		ServiceProblem problem = ServiceProblem.of(org.springframework.http.HttpStatus.CONFLICT,
+				dev.ragplatform.contracts.problem.ProblemTypes.CONFLICT, "Duplicate document",
+				"Collection '" + collection + "' already holds this content as '" + name + "' (" + first.id() + ", "
+						+ first.status() + ")" + ((same.size() > 1) ? " and " + (same.size() - 1) + " more" : "")
+						+ "; send it without duplicates=refuse to store it again.");
+		problem.getBody().setProperty("duplicates", same.stream()
+			.map((d) -> Map.of("documentId", d.id().toString(), "externalId", d.externalId(), "name",
+					(d.title() != null) ? d.title() : (d.fileName() != null) ? d.fileName() : d.externalId(), "status",
+					d.status().name()))
+			.toList());
+		throw problem;
 	}
 
 	/** The parsed text of the current version: chunk offsets point into it. */
@@ -156,29 +220,46 @@ class DocumentController {
 
 	/**
 	 * A document's state. {@code unchanged}: the submission repeated the current version, so nothing was queued.
-	 * {@code progress}: 0–1 across the stages, for progress bars.
+	 * {@code progress}: 0–1 across the stages, for progress bars: how far the version got (a failed one stops
+	 * where it failed; a deleted one is 0). For a waiting ({@code RECEIVED}) version, {@code waitingBehind}: how many
+	 * documents of any collection have waited longer, and {@code estimatedWaitSeconds}: when the pipeline should
+	 * reach it at the rate it parsed documents in the last five minutes (null when it parsed none).
 	 */
 	record DocumentView(String documentId, String collection, String externalId, long version, String status,
 			double progress, String failedStage, String failureReason, String title, String fileName,
 			String mediaType, long sizeBytes, Map<String, Object> metadata, String source, Integer chunks,
 			int chunksEmbedded, int attempts, boolean unchanged, String statusUrl, OffsetDateTime createdAt,
-			OffsetDateTime updatedAt, OffsetDateTime indexedAt) {
+			OffsetDateTime updatedAt, OffsetDateTime indexedAt, Long waitingBehind, Double estimatedWaitSeconds) {
 
 		static DocumentView of(Document d, boolean unchanged) {
 			return new DocumentView(d.id().toString(), d.collection(), d.externalId(), d.version(), d.status().name(),
-					progress(d.status()), d.failedStage(), d.failureReason(), d.title(), d.fileName(), d.mediaType(),
-					d.sizeBytes(), d.metadata(), d.source(), d.chunkCount(), d.chunksEmbedded(), d.attempts(),
-					unchanged, "/v1/collections/" + d.collection() + "/documents/" + d.id(), d.createdAt(),
-					d.updatedAt(), d.indexedAt());
+					progress(d.status(), d.failedStage()), d.failedStage(), d.failureReason(), d.title(), d.fileName(),
+					d.mediaType(), d.sizeBytes(), d.metadata(), d.source(), d.chunkCount(), d.chunksEmbedded(),
+					d.attempts(), unchanged, "/v1/collections/" + d.collection() + "/documents/" + d.id(),
+					d.createdAt(), d.updatedAt(), d.indexedAt(), null, null);
 		}
 
-		private static double progress(DocumentStatus status) {
+		DocumentView waiting(long behind, Double seconds) {
+			return new DocumentView(this.documentId, this.collection, this.externalId, this.version, this.status,
+					this.progress, this.failedStage, this.failureReason, this.title, this.fileName, this.mediaType,
+					this.sizeBytes, this.metadata, this.source, this.chunks, this.chunksEmbedded, this.attempts,
+					this.unchanged, this.statusUrl, this.createdAt, this.updatedAt, this.indexedAt, behind, seconds);
+		}
+
+		private static double progress(DocumentStatus status, String failedStage) {
 			return switch (status) {
-				case RECEIVED -> 0.0;
+				case RECEIVED, DELETED -> 0.0;
 				case PARSED -> 0.2;
 				case CHUNKED -> 0.4;
 				case EMBEDDED -> 0.8;
-				case INDEXED, DELETED, FAILED -> 1.0;
+				case INDEXED -> 1.0;
+				// the stages done before the one that failed
+				case FAILED -> switch ((failedStage != null) ? failedStage : "") {
+					case "chunk" -> 0.2;
+					case "embed" -> 0.4;
+					case "publish", "index" -> 0.8;
+					default -> 0.0;
+				};
 			};
 		}
 

@@ -106,11 +106,12 @@ public class DocumentRepository {
 		String externalId = (s.externalId() != null) ? s.externalId() : id.toString();
 		int inserted = this.jdbc.sql("""
 				INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
-				    media_type, size_bytes, content_hash, metadata, source, collection_generation, queued_at)
-				VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, CASE WHEN ? THEN now() END)
+				    media_type, size_bytes, content_hash, metadata, source, collection_generation, queued_at,
+				    content_sha256)
+				VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, CASE WHEN ? THEN now() END, ?)
 				ON CONFLICT (collection, external_id) DO NOTHING""")
 			.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
-					hash, metadata, s.source(), s.collectionGeneration(), fromKafka(s))
+					hash, metadata, s.source(), s.collectionGeneration(), fromKafka(s), sha256(s.content()))
 			.update();
 		if (inserted == 1) {
 			storeContent(id, 1, s.content());
@@ -133,10 +134,11 @@ public class DocumentRepository {
 				    failure_reason = NULL, title = ?, file_name = ?, media_type = ?, size_bytes = ?, content_hash = ?,
 				    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
 				    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
-				    indexed_at = NULL, collection_generation = ?, queued_at = CASE WHEN ? THEN now() END
+				    indexed_at = NULL, collection_generation = ?, queued_at = CASE WHEN ? THEN now() END,
+				    content_sha256 = ?
 				WHERE id = ?""")
 			.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
-					version, s.collectionGeneration(), fromKafka(s), current.id())
+					version, s.collectionGeneration(), fromKafka(s), sha256(s.content()), current.id())
 			.update();
 		this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
 		storeContent(current.id(), version, s.content());
@@ -228,9 +230,10 @@ public class DocumentRepository {
 			.optional();
 	}
 
+	/** A page of the collection's documents, newest first: those of {@code status}, or when null all but deleted ones. */
 	public List<Document> list(String collection, DocumentStatus status, int page, int size) {
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM ingest.documents WHERE collection = ? "
-				+ "AND (?::text IS NULL OR status = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+				+ "AND (?::text IS NULL AND status <> 'DELETED' OR status = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
 			.params(collection, name(status), name(status), size, (long) page * size)
 			.query(this::map)
 			.list();
@@ -238,7 +241,7 @@ public class DocumentRepository {
 
 	public long count(String collection, DocumentStatus status) {
 		return this.jdbc.sql("SELECT count(*) FROM ingest.documents WHERE collection = ? "
-				+ "AND (?::text IS NULL OR status = ?)")
+				+ "AND (?::text IS NULL AND status <> 'DELETED' OR status = ?)")
 			.params(collection, name(status), name(status))
 			.query(Long.class)
 			.single();
@@ -390,6 +393,66 @@ public class DocumentRepository {
 		return (status != null) ? status.name() : null;
 	}
 
+	/** SHA-256 of the content alone. */
+	public static byte[] sha256(byte[] content) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(content);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The documents of the collection, not deleted, whose current version has exactly this content, but for the one
+	 * known by {@code externalId} (sending it again makes a new version of it, not a duplicate).
+	 */
+	public List<Document> sameContent(String collection, byte[] sha256, String externalId) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM ingest.documents WHERE collection = ? AND content_sha256 = ? "
+				+ "AND status <> 'DELETED' AND (?::text IS NULL OR external_id <> ?) ORDER BY created_at LIMIT 5")
+			.params(collection, sha256, externalId, externalId)
+			.query(this::map)
+			.list();
+	}
+
+	/** The statuses a document went through, oldest first (written by the database: V7's trigger). */
+	public List<HistoryEntry> history(UUID id) {
+		return this.jdbc.sql("SELECT version, status, failed_stage, failure_reason, attempts, at "
+				+ "FROM ingest.document_history WHERE document_id = ? ORDER BY at, version LIMIT 500")
+			.param(id)
+			.query((rs, n) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+					rs.getInt(5), rs.getObject(6, OffsetDateTime.class)))
+			.list();
+	}
+
+	/**
+	 * Where each of these waiting (RECEIVED) documents is in the queue: how many documents of any collection have
+	 * waited longer. The pipeline takes them in about that order (three partitions and two lanes blur it).
+	 */
+	public Map<UUID, Long> waitingAhead(List<UUID> waiting) {
+		Map<UUID, Long> ahead = new java.util.HashMap<>();
+		if (waiting.isEmpty()) {
+			return ahead;
+		}
+		this.jdbc.sql("SELECT w.id, (SELECT count(*) FROM ingest.documents d WHERE d.status = 'RECEIVED' "
+				+ "AND (d.updated_at, d.id) < (w.updated_at, w.id)) FROM ingest.documents w "
+				+ "WHERE w.id = ANY (?) AND w.status = 'RECEIVED'")
+			.param(waiting.toArray(UUID[]::new))
+			.query((rs) -> {
+				ahead.put(rs.getObject(1, UUID.class), rs.getLong(2));
+			});
+		return ahead;
+	}
+
+	/** Documents parsed per second over the last five minutes, in every collection: how fast the queue moves. */
+	public double parsedPerSecond() {
+		Long parsed = this.jdbc.sql("SELECT count(*) FROM ingest.document_history WHERE status = 'PARSED' "
+				+ "AND at > now() - interval '5 minutes'")
+			.query(Long.class)
+			.single();
+		return parsed / 300.0;
+	}
+
 	private byte[] hash(Submission s) {
 		try {
 			MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -434,6 +497,11 @@ public class DocumentRepository {
 	 * @param unchanged whether the submission repeated the current version (nothing was done)
 	 */
 	public record Registration(Document document, boolean unchanged) {
+	}
+
+	/** One status a document's version reached, with the stage and reason of a failure. */
+	public record HistoryEntry(long version, String status, String failedStage, String failureReason, int attempts,
+			OffsetDateTime at) {
 	}
 
 }

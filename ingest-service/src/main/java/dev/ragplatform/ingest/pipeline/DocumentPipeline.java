@@ -166,8 +166,9 @@ class DocumentPipeline {
 			if (text == null || text.isBlank()) {
 				throw new PoisonDocumentException("parse", "the document has no text (" + doc.mediaType() + ")");
 			}
-			title = (title != null) ? title : parsed.title();
-			if (this.documents.parsed(doc.id(), version, text, parsed.title())) {
+			// no title given or found in the file: its name stands in, so that search results show it
+			title = (title != null) ? title : (parsed.title() != null) ? parsed.title() : doc.fileName();
+			if (this.documents.parsed(doc.id(), version, text, title)) {
 				this.events.changed(doc, version, DocumentStatus.PARSED, null);
 			}
 		}

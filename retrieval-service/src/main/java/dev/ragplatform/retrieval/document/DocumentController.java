@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A document's indexed state, one chunk, and deleting a document from the index. */
@@ -40,6 +41,22 @@ class DocumentController {
 		Collection c = this.collections.get(collection);
 		return this.queries.document(c, documentId)
 			.orElseThrow(() -> notFound(collection, documentId));
+	}
+
+	/** The document's chunks in order, {@code size} from {@code from} (the console's document page). */
+	@GetMapping("/chunks")
+	ChunkPage chunks(@PathVariable String collection, @PathVariable String documentId,
+			@RequestParam(defaultValue = "0") int from, @RequestParam(defaultValue = "100") int size) {
+		if (from < 0 || size < 1 || size > 1000) {
+			throw ServiceProblem.badRequest("from must be ≥ 0 and size between 1 and 1000");
+		}
+		DocumentView document = get(collection, documentId);
+		Collection c = this.collections.get(collection);
+		return new ChunkPage(document.chunks(), this.queries.chunks(c, documentId, from, size));
+	}
+
+	/** {@code total}: the chunks of the indexed version. */
+	record ChunkPage(long total, java.util.List<ChunkView> chunks) {
 	}
 
 	@GetMapping("/chunks/{index}")

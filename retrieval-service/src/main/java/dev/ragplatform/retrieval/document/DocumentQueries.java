@@ -2,6 +2,7 @@ package dev.ragplatform.retrieval.document;
 
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 import dev.ragplatform.retrieval.collection.Collection;
@@ -41,6 +42,17 @@ class DocumentQueries {
 				collection.id(), documentId, index)
 			.stream()
 			.findFirst();
+	}
+
+	/** The document's chunks from {@code from}, in order, at most {@code size}. */
+	List<ChunkView> chunks(Collection collection, String documentId, int from, int size) {
+		return this.jdbc.query("SELECT chunk_index, version, text, start_offset, end_offset, metadata::text, "
+				+ "token_count, content_hash FROM " + collection.partition()
+				+ " WHERE collection_id = ? AND document_id = ? AND chunk_index >= ? ORDER BY chunk_index LIMIT ?",
+				(rs, n) -> new ChunkView(documentId, rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+						rs.getInt(5), JSON.readTree(rs.getString(6)), rs.getInt(7),
+						HexFormat.of().formatHex(rs.getBytes(8))),
+				collection.id(), documentId, from, size);
 	}
 
 }

@@ -1,0 +1,291 @@
+package dev.ragplatform.ingest.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.ragplatform.contracts.kafka.Topics;
+import dev.ragplatform.runtime.problem.ServiceProblem;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The dead-letter topics read from the broker, newest first, and a replay that sends one record back to the topic
+ * it came from, once: the replay is claimed in {@code ingest.dead_letter_replays} in the same transaction as the
+ * send, so a second replay of the same record (from any replica) answers that it was done and sends nothing. The
+ * consumers downstream are idempotent as well: a document record sent again is a retry of a failed version, or
+ * nothing when the version is already indexed.
+ */
+@Service
+class DeadLetters {
+
+	/** The platform's dead-letter topics: ingest-service's two lanes and retrieval-service's chunks. */
+	static final List<String> TOPICS = List.of(Topics.deadLetter(Topics.DOCUMENTS),
+			Topics.deadLetter(Topics.DOCUMENTS_INTERACTIVE), Topics.deadLetter(Topics.CHUNKS));
+
+	static final String REPLAYED_FROM = "rag-replayed-from";
+
+	private static final Duration READ_FOR = Duration.ofSeconds(5);
+
+	private final Map<String, Object> kafka;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final JsonMapper json;
+
+	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
+		this.kafka = Map.copyOf(admin.getConfigurationProperties());
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		this.json = json;
+	}
+
+	/** The newest {@code limit} records of the topic (of every dead-letter topic when null), newest first. */
+	List<DeadLetter> list(String topic, int limit) {
+		List<String> topics = (topic == null || topic.isBlank()) ? TOPICS : List.of(known(topic));
+		List<DeadLetter> letters = new ArrayList<>();
+		try (KafkaConsumer<byte[], byte[]> consumer = consumer(limit)) {
+			for (String t : topics) {
+				letters.addAll(newest(consumer, t, limit));
+			}
+		}
+		Map<String, OffsetDateTime> replayed = replayed();
+		return letters.stream()
+			.sorted(Comparator.comparing(DeadLetter::timestamp).reversed())
+			.limit(limit)
+			.map((d) -> d.replayedAt(replayed.get(d.id())))
+			.toList();
+	}
+
+	/**
+	 * Sends the record at {@code topic/partition/offset} back to its original topic, unless it was replayed before.
+	 *
+	 * @return the replay: {@code replayed} false when an earlier replay had sent it
+	 */
+	Replay replay(String topic, int partition, long offset) {
+		known(topic);
+		return this.transactions.execute((tx) -> {
+			int claimed = this.jdbc.sql("INSERT INTO ingest.dead_letter_replays (topic, partition, record_offset) "
+					+ "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+				.params(topic, partition, offset)
+				.update();
+			if (claimed == 0) {
+				OffsetDateTime at = this.jdbc.sql("SELECT replayed_at FROM ingest.dead_letter_replays "
+						+ "WHERE topic = ? AND partition = ? AND record_offset = ?")
+					.params(topic, partition, offset)
+					.query(OffsetDateTime.class)
+					.single();
+				return new Replay(topic, partition, offset, null, false, at);
+			}
+			ConsumerRecord<byte[], byte[]> record = read(topic, partition, offset);
+			String to = originalTopic(record);
+			RecordHeaders headers = new RecordHeaders();
+			for (Header h : record.headers()) {
+				if (!h.key().startsWith("kafka_dlt-")) {
+					headers.add(h);
+				}
+			}
+			headers.add(REPLAYED_FROM, (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
+			try (KafkaProducer<byte[], byte[]> producer = producer()) {
+				producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers))
+					.get(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw ServiceProblem.dependencyUnavailable("interrupted while sending the record to " + to);
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+				// the claim is rolled back with the transaction: the replay can be asked for again
+				throw ServiceProblem.dependencyUnavailable("Kafka did not take the record for " + to + ": " + ex);
+			}
+			return new Replay(topic, partition, offset, to, true, OffsetDateTime.now());
+		});
+	}
+
+	private static String known(String topic) {
+		if (!TOPICS.contains(topic)) {
+			throw ServiceProblem.badRequest("topic must be one of " + TOPICS);
+		}
+		return topic;
+	}
+
+	private List<DeadLetter> newest(KafkaConsumer<byte[], byte[]> consumer, String topic, int limit) {
+		List<TopicPartition> partitions;
+		try {
+			partitions = consumer.partitionsFor(topic, READ_FOR)
+				.stream()
+				.map((p) -> new TopicPartition(topic, p.partition()))
+				.toList();
+		}
+		catch (org.apache.kafka.common.KafkaException ex) {
+			throw ServiceProblem.dependencyUnavailable("Kafka did not describe " + topic + ": " + ex.getMessage());
+		}
+		if (partitions.isEmpty()) {
+			return List.of(); // not created yet: no dead letters
+		}
+		consumer.assign(partitions);
+		Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, READ_FOR);
+		Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_FOR);
+		Map<TopicPartition, Long> from = new HashMap<>();
+		for (TopicPartition tp : partitions) {
+			long start = Math.max(begin.get(tp), end.get(tp) - limit);
+			from.put(tp, start);
+			consumer.seek(tp, start);
+		}
+		List<DeadLetter> letters = new ArrayList<>();
+		long deadline = System.nanoTime() + READ_FOR.toNanos();
+		while (partitions.stream().anyMatch((tp) -> consumer.position(tp) < end.get(tp))) {
+			if (System.nanoTime() > deadline) {
+				throw ServiceProblem.dependencyUnavailable("Kafka did not give the records of " + topic + " within "
+						+ READ_FOR.toSeconds() + " s");
+			}
+			for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+				if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+					letters.add(summary(r));
+				}
+			}
+		}
+		consumer.unsubscribe();
+		return letters;
+	}
+
+	private ConsumerRecord<byte[], byte[]> read(String topic, int partition, long offset) {
+		TopicPartition tp = new TopicPartition(topic, partition);
+		try (KafkaConsumer<byte[], byte[]> consumer = consumer(1)) {
+			if (consumer.partitionsFor(topic, READ_FOR).stream().noneMatch((p) -> p.partition() == partition)) {
+				throw ServiceProblem.notFound("Topic " + topic + " has no partition " + partition + ".");
+			}
+			consumer.assign(List.of(tp));
+			long begin = consumer.beginningOffsets(List.of(tp), READ_FOR).get(tp);
+			long end = consumer.endOffsets(List.of(tp), READ_FOR).get(tp);
+			if (offset < begin || offset >= end) {
+				throw ServiceProblem.notFound("No record at " + topic + "/" + partition + "/" + offset
+						+ " (the partition holds offsets " + begin + " to " + (end - 1) + ").");
+			}
+			consumer.seek(tp, offset);
+			long deadline = System.nanoTime() + READ_FOR.toNanos();
+			while (System.nanoTime() < deadline) {
+				for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+					if (r.offset() == offset) {
+						return r;
+					}
+				}
+			}
+			throw ServiceProblem.dependencyUnavailable("Kafka did not give the record at " + topic + "/" + partition
+					+ "/" + offset + " within " + READ_FOR.toSeconds() + " s");
+		}
+	}
+
+	/** What the record is, without its content: the reason it was dead-lettered and the document it names. */
+	private DeadLetter summary(ConsumerRecord<byte[], byte[]> r) {
+		JsonNode value = null;
+		try {
+			value = (r.value() != null) ? this.json.readTree(r.value()) : null;
+		}
+		catch (RuntimeException ex) {
+			// not JSON: a poison record of its own kind; shown with its reason, nothing more
+		}
+		boolean object = value != null && value.isObject();
+		return new DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(), r.topic(), r.partition(), r.offset(),
+				Instant.ofEpochMilli(r.timestamp()), (r.key() != null) ? new String(r.key(), StandardCharsets.UTF_8) : null,
+				header(r, "kafka_dlt-exception-message"), header(r, "kafka_dlt-exception-fqcn"), originalTopic(r),
+				object ? text(value, "collection") : null, object ? text(value, "externalId") : null,
+				object ? text(value, "documentId") : null, object ? text(value, "title") : null,
+				object ? text(value, "fileName") : null, (r.value() != null) ? r.value().length : 0, null);
+	}
+
+	private static String text(JsonNode node, String field) {
+		JsonNode v = node.get(field);
+		return (v != null && v.isValueNode() && !v.isNull()) ? v.asString() : null;
+	}
+
+	private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+		Header h = r.headers().lastHeader(name);
+		return (h != null && h.value() != null) ? new String(h.value(), StandardCharsets.UTF_8) : null;
+	}
+
+	private static String originalTopic(ConsumerRecord<byte[], byte[]> r) {
+		String original = header(r, "kafka_dlt-original-topic");
+		if (original != null && !original.isBlank()) {
+			return original;
+		}
+		return r.topic().substring(0, r.topic().length() - Topics.DEAD_LETTER_SUFFIX.length());
+	}
+
+	private Map<String, OffsetDateTime> replayed() {
+		Map<String, OffsetDateTime> at = new HashMap<>();
+		this.jdbc.sql("SELECT topic, partition, record_offset, replayed_at FROM ingest.dead_letter_replays")
+			.query((rs) -> {
+				at.put(rs.getString(1) + "/" + rs.getInt(2) + "/" + rs.getLong(3),
+						rs.getObject(4, OffsetDateTime.class));
+			});
+		return at;
+	}
+
+	private KafkaConsumer<byte[], byte[]> consumer(int maxPoll) {
+		Map<String, Object> config = new HashMap<>(this.kafka);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(maxPoll, 500)));
+		config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READ_FOR.toMillis());
+		config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READ_FOR.toMillis());
+		return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+	}
+
+	private KafkaProducer<byte[], byte[]> producer() {
+		Map<String, Object> config = new HashMap<>(this.kafka);
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+		return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+	}
+
+	/**
+	 * One dead letter, without its content.
+	 *
+	 * @param id {@code topic/partition/offset}
+	 * @param reason why it was dead-lettered ({@code kafka_dlt-exception-message})
+	 * @param originalTopic where a replay sends it
+	 * @param replayedAt when it was replayed, or null
+	 */
+	record DeadLetter(String id, String topic, int partition, long offset, Instant timestamp, String key,
+			String reason, String exception, String originalTopic, String collection, String externalId,
+			String documentId, String title, String fileName, int bytes, OffsetDateTime replayedAt) {
+
+		DeadLetter replayedAt(OffsetDateTime at) {
+			return new DeadLetter(this.id, this.topic, this.partition, this.offset, this.timestamp, this.key,
+					this.reason, this.exception, this.originalTopic, this.collection, this.externalId, this.documentId,
+					this.title, this.fileName, this.bytes, at);
+		}
+
+	}
+
+	/** A replay: {@code replayed} false when an earlier one had sent the record (at {@code at}). */
+	record Replay(String topic, int partition, long offset, String sentTo, boolean replayed, OffsetDateTime at) {
+	}
+
+}
