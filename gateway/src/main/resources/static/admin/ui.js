@@ -40,8 +40,8 @@ export function problem(error, what) {
     p && p.requestId ? h('div.note', {}, `request id ${p.requestId}`) : null);
 }
 
-export function field(label, control, cls) {
-  return h(`label${cls ? '.' + cls : ''}`, {}, label, control);
+export function field(label, control, cls, hint) {
+  return h(`label${cls ? '.' + cls : ''}`, {}, label, control, hint || null);
 }
 
 export function table(headers, rows, caption) {
@@ -161,9 +161,10 @@ export function documentLink(collection, documentId, label) {
   return h('a', { href: `#/document?collection=${encodeURIComponent(collection)}&id=${encodeURIComponent(documentId)}` }, label);
 }
 
-/** Seconds as "12 s", "3 min", "2 h". */
+/** Seconds as "140 ms", "12 s", "3 min", "2 h". */
 export function duration(seconds) {
   if (seconds == null || Number.isNaN(seconds)) return '–';
+  if (seconds < 1) return `${Math.max(0, Math.round(seconds * 1000))} ms`;
   if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${num(seconds / 3600, 1)} h`;

@@ -1,6 +1,6 @@
 // Task adapters of a collection (retrieval-service, /api/v1/collections/{c}/adapters): status, progress, held-out
 // metrics; activate (refused unless ready and better than the unadapted baseline) and deactivate.
-import { api, enc } from '../api.js';
+import { api, enc, session, can } from '../api.js';
 import { h, clear, problem, field, tableOr, busy, statusBadge, when, collectionPicker } from '../ui.js';
 
 const RUNNING = new Set(['queued', 'training']);
@@ -9,7 +9,7 @@ const RUNNING = new Set(['queued', 'training']);
 const running = (x) => RUNNING.has(String(x.status).toLowerCase());
 
 export async function render(main, params, { go }) {
-  const picker = await collectionPicker(api, 'adapters-collection', params.get('collection'));
+  const picker = await collectionPicker(api, 'adapters-collection', params.get('collection'), session);
   main.append(h('h1', {}, 'Task adapters'), h('form.toolbar', { onsubmit: (e) => { e.preventDefault(); go('adapters', { collection: picker.value }); } },
     field('Collection', picker), h('button', { type: 'submit' }, 'Show')));
   const collection = params.get('collection') || picker.value;
@@ -17,14 +17,16 @@ export async function render(main, params, { go }) {
   const base = `/api/v1/collections/${enc(collection)}/adapters`;
   const messages = h('div', { 'aria-live': 'polite' });
   const list = h('div');
-  main.append(trainForm(base, messages, () => load()), messages, list);
+  if (can('write')) main.append(trainForm(base, messages, () => load()));
+  main.append(messages, list);
   let timer = null;
   let stopped = false; // left: an answer still on its way must not start polling again
 
   async function act(id, action, button) {
     await busy(button, async () => {
       try {
-        await api('POST', `${base}/${enc(id)}:${action}`);
+        if (action === 'delete') await api('DELETE', `${base}/${enc(id)}`);
+        else await api('POST', `${base}/${enc(id)}:${action}`);
         clear(messages, h('p.note', { role: 'status' }, `Adapter ${id}: ${action === 'cancel' ? 'cancelled' : `${action}d`}.`));
       } catch (e) {
         clear(messages, problem(e, `${action} ${id}`));
@@ -38,15 +40,26 @@ export async function render(main, params, { go }) {
     // one action per state: a job still going can be cancelled, a finished adapter switched on or off
     const action = running(x) ? 'cancel' : x.active ? 'deactivate' : 'activate';
     const verb = action[0].toUpperCase() + action.slice(1);
+    // retrieval-service activates only a ready adapter that beat the unadapted search on its held-out queries:
+    // said before the click, with the figures it decides on
+    const m = x.metrics || {};
+    const refused = action !== 'activate' ? null
+      : String(x.status).toLowerCase() !== 'ready' ? `cannot be activated: it is ${x.status}; only a ready adapter can be`
+        : m.beatsBaseline === false ? `cannot be activated: it does not beat the unadapted search on its held-out queries`
+          + ` (nDCG@10 ${number((m.validation || {})['nDCG@10'])} vs ${number((m.baseline || {})['nDCG@10'])})` : null;
     return h('tr', { dataset: { adapterId: x.id, status: x.status } },
       h('td', {}, label, h('div.note', {}, x.id), x.active ? h('strong', {}, 'active') : null),
       h('td', {}, statusBadge(String(x.status).toUpperCase()), x.progress && running(x) ? h('div.note', {}, progress(x.progress)) : null,
         x.error ? h('div.problem', {}, x.error) : null),
       h('td', {}, `${x.supervision || '–'} / ${x.task || '–'}`, h('div.note', {}, `rank ${x.rank}, ${x.embeddingModel}`)),
-      h('td', {}, metrics(x.metrics)),
+      h('td', {}, headline(x.metrics), metrics(x.metrics)),
       h('td', {}, when(x.createdAt)),
-      h('td', {}, h('button', { type: 'button', 'aria-label': `${verb} adapter ${label}`,
-        onclick: (e) => act(x.id, action, e.currentTarget) }, verb)));
+      h('td', {}, !can('write') ? '–' : [
+        h('button', { type: 'button', 'aria-label': `${verb} adapter ${label}`, disabled: Boolean(refused),
+          'aria-describedby': refused ? `refused-${x.id}` : null, onclick: (e) => act(x.id, action, e.currentTarget) }, verb),
+        refused ? h('div.note.refused', { id: `refused-${x.id}` }, refused) : null, ' ',
+        h('button.danger', { type: 'button', 'aria-label': `Delete adapter ${label}`, onclick: (e) =>
+          confirm(`Delete adapter ${label}${x.active ? ' (active: searches go back to the plain model)' : ''}?`) && act(x.id, 'delete', e.currentTarget) }, 'Delete')]));
   }
 
   async function load() {
@@ -122,6 +135,16 @@ function trainForm(base, messages, reload) {
     h('div', {}, submit),
     h('p.note.wide', {}, 'The job holds out whole queries, trains, and keeps the adapter only as the identity unless it beats the '
       + 'unadapted search on them; follow it below.')));
+}
+
+/** The held-out comparison in one line: the adapted search's nDCG@10 against the plain model's, and the gain. */
+function headline(m) {
+  const after = m && m.validation && m.validation['nDCG@10'];
+  const before = m && m.baseline && m.baseline['nDCG@10'];
+  if (typeof after !== 'number' || typeof before !== 'number') return null;
+  const gain = after - before;
+  return h(`p.headline${gain > 0 ? '.better' : '.worse'}`, {}, `held-out nDCG@10 ${number(after)} with it, ${number(before)} without `
+    + `(${gain >= 0 ? '+' : ''}${number(gain)})`);
 }
 
 /** Live progress: its phase and counters; of the per-epoch list (progress.epochs) the latest entry only. */

@@ -1,10 +1,10 @@
 // Citation playground: POST /api/v1/citations/predict (llm-adapter). Each predicted source is shown beside its
 // evidence: the best chunk, marked, and the contexts of the text it answers.
-import { api } from '../api.js';
-import { h, clear, problem, field, num, busy, collectionPicker } from '../ui.js';
+import { api, session } from '../api.js';
+import { h, clear, problem, field, num, busy, collectionPicker, documentLink } from '../ui.js';
 
 export async function render(main, params) {
-  const picker = await collectionPicker(api, 'citations-collection', params.get('collection'));
+  const picker = await collectionPicker(api, 'citations-collection', params.get('collection'), session);
   const text = h('textarea', { id: 'citations-text', required: true, rows: 5,
     placeholder: 'A dying declaration is admissible without corroboration [?CITATION?].' });
   const mode = h('select', { id: 'citations-mode' }, ['retrieval', 'llm', 'ensemble'].map((m) => h('option', { value: m }, m)));
@@ -17,11 +17,13 @@ export async function render(main, params) {
   main.append(h('h1', {}, 'Citation playground'), h('form.grid', { onsubmit: async (e) => {
     e.preventDefault();
     await busy(submit, async () => {
+      clear(out, h('p.note.busy', { role: 'status' }, 'Predicting…'));
       try {
         const a = await api('POST', '/api/v1/citations/predict', { json: { collection: picker.value, text: text.value,
           mode: mode.value, searchMode: searchMode.value, topK: Number(topK.value || 5), rerank: rerank.checked,
           wholeText: whole.checked } });
-        clear(out, view(a, text.value));
+        session.choose(picker.value);
+        clear(out, view(a, text.value, picker.value, mode.value));
       } catch (err) {
         clear(out, problem(err, 'Citation prediction'));
       }
@@ -32,14 +34,19 @@ export async function render(main, params) {
   text.focus();
 }
 
-function view(a, text) {
+function view(a, text, collection, asked) {
   return [
     h('p.note', {}, `mode ${a.mode}${a.model ? ` · model ${a.model}` : ''} · markers found: ${a.markersFound ?? 0}`
       + (a.droppedUnverified ? ` · dropped unverified: ${a.droppedUnverified}` : '')),
-    a.degraded ? h('div.problem', { role: 'alert' }, h('strong', {}, 'Degraded: '), a.reason || 'no reason given') : null,
-    (a.documents || []).length === 0 ? h('p.note', {}, 'No source predicted.') : null,
+    // a fallback is always said: an LLM asked for and failing (degraded), or none configured for the mode asked
+    a.degraded ? h('div.problem', { role: 'alert', id: 'citations-fallback' }, h('strong', {}, 'Degraded: '), a.reason || 'no reason given')
+      : a.reason || a.mode !== asked ? h('div.problem.fallback', { role: 'status', id: 'citations-fallback' },
+        h('strong', {}, `Answered in mode ${a.mode}, not ${asked}: `), a.reason || 'the service did not say why') : null,
+    (a.documents || []).length === 0 ? h('p.note', {}, 'No source predicted.') : h('p.note', {},
+      'score: the contexts\' rankings fused by reciprocal rank (each context votes 1 / (k + rank) for a source); '
+        + 'only the order within one answer means something.'),
     (a.documents || []).map((d) => h('article.result.beside', {},
-      h('div', {}, h('strong', {}, `${d.rank}. ${d.title || d.externalId || d.documentId}`),
+      h('div', {}, h('strong', {}, `${d.rank}. `, documentLink(collection, d.documentId, d.title || d.externalId || d.documentId)),
         h('div.note', {}, `${d.externalId || ''} · score ${num(d.score, 4)} · ${d.verified ? 'verified in the collection' : 'not verified'}`),
         h('div.note', {}, `found by ${(d.sources || []).join(', ')}`),
         (d.supports || []).length ? h('ul', {}, d.supports.map((s) => h('li.note', {},

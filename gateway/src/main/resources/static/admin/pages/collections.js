@@ -1,14 +1,22 @@
 // Collections: list, create and delete (retrieval-service through /api/v1/collections); settings are fixed at
 // creation (retrieval-service has no update), so they are shown read-only.
-import { api, enc } from '../api.js';
-import { h, clear, problem, field, tableOr, num, busy, when } from '../ui.js';
+import { api, enc, session, can, unrestricted } from '../api.js';
+import { h, clear, problem, field, tableOr, num, busy, when, help, collectionNames } from '../ui.js';
+
+// the collection's name as retrieval-service takes it (escaped for the v flag browsers compile patterns with)
+export const NAME_PATTERN = '[a-z0-9][a-z0-9_\\-]{0,62}';
 
 export async function render(main, params) {
   const messages = h('div', { 'aria-live': 'polite' });
   const list = h('div');
   const details = h('div');
-  const name = h('input', { id: 'collection-name', name: 'name', required: true, pattern: '[a-z0-9][a-z0-9_-]{0,62}',
-    placeholder: 'kb', title: 'lower-case letters, digits, - and _ (up to 63)' });
+  const name = h('input', { id: 'collection-name', name: 'name', required: true, pattern: NAME_PATTERN,
+    placeholder: 'kb', title: 'lower-case letters, digits, - and _ (up to 63), starting with a letter or digit' });
+  const model = h('select', { id: 'collection-model', name: 'embeddingModel' },
+    h('option', { value: '' }, 'the service default'));
+  api('GET', '/api/v1/embeddings/models').then((m) => {
+    for (const x of (m && m.data) || []) model.append(h('option', { value: x.id }, x.id));
+  }, () => model.append(h('option', { value: '', disabled: true }, '(the model list could not be read)')));
   const distance = h('select', { id: 'collection-distance', name: 'distance' },
     ['cosine', 'l2', 'inner_product'].map((d) => h('option', { value: d }, d)));
   const storage = h('select', { id: 'collection-storage', name: 'storage' },
@@ -29,6 +37,7 @@ export async function render(main, params) {
     event.preventDefault();
     const body = { name: name.value.trim(), distance: distance.value, storage: storage.value,
       lateInteraction: { storage: tokens.value } };
+    if (model.value) body.embeddingModel = model.value;
     if (task.value.trim()) body.defaultTask = task.value.trim();
     if (language.value.trim()) body.language = language.value.trim();
     if (target.value || overlap.value) {
@@ -52,13 +61,38 @@ export async function render(main, params) {
       }
     });
   } },
-  field('Name', name), field('Distance', distance), field('Vector storage', storage),
-  field('Token vectors (late interaction)', tokens), field('Default task', task),
-  field('Text search language', language), field('Chunk target tokens', target), field('Chunk overlap tokens', overlap),
-  field('HNSW m', m), field('HNSW ef_construction', ef), h('div', {}, submit));
+  field('Name', name, null, help(name, 'Lower-case letters, digits, - and _; it cannot be changed later.')),
+  field('Embedding model', model, null, help(model, 'Turns text into vectors. Every document and query of the collection uses it; '
+    + 'an int8 model, where one is served, is faster on a CPU and nearly as good.')),
+  field('Distance', distance, null, help(distance, 'How vectors are compared. Keep cosine unless the model says otherwise.')),
+  field('Vector storage', storage, null, help(storage, 'vector keeps 4 bytes a dimension; halfvec 2, half the disk and memory, '
+    + 'with almost the same results.')),
+  field('Token vectors (late interaction)', tokens, null, help(tokens, 'Kept per token so that searches are reranked in '
+    + 'milliseconds. binary is small and good; none leaves reranking to rerank-service (slower).')),
+  field('Default task', task, null, help(task, 'The instruction the model gets for this collection\'s searches '
+    + '(e.g. qa, icl, convsearch); empty uses the model\'s own.')),
+  field('Text search language', language, null, help(language, 'How words are cut to their stems for lexical search '
+    + '(a PostgreSQL text search configuration: english, german, simple…).')),
+  field('Chunk target tokens', target, null, help(target, 'How long a chunk is, in the model\'s tokens. Shorter chunks '
+    + 'find precise passages; longer ones keep more context.')),
+  field('Chunk overlap tokens', overlap, null, help(overlap, 'Tokens two neighbouring chunks share, so a sentence cut in '
+    + 'two is still found whole.')),
+  field('HNSW m', m, null, help(m, 'Links per vector in the search graph. More finds more of the true nearest chunks, '
+    + 'at the cost of memory and indexing time.')),
+  field('HNSW ef_construction', ef, null, help(ef, 'How hard the graph is built. More gives a better graph and slower '
+    + 'indexing; searches are not slower.')),
+  h('div', {}, submit));
 
-  main.append(h('h1', {}, 'Collections'), h('h2', {}, 'New collection'), form, messages,
-    h('h2', {}, 'Collections'), list, details);
+  const filter = h('input', { id: 'collections-filter', type: 'search', placeholder: 'name or model', 'aria-label': 'Filter collections' });
+  const sort = h('select', { id: 'collections-sort', 'aria-label': 'Sort collections' },
+    [['name', 'by name'], ['created', 'newest first'], ['documents', 'most documents'], ['size', 'largest first']]
+      .map(([v, label]) => h('option', { value: v }, label)));
+  let rows = [];
+  filter.addEventListener('input', () => draw());
+  sort.addEventListener('change', () => draw());
+  main.append(h('h1', {}, 'Collections'));
+  if (can('write') && unrestricted()) main.append(h('details', { open: !params.get('collection') }, h('summary', {}, h('h2.inline', {}, 'New collection')), form));
+  main.append(messages, h('h2', {}, 'Collections'), h('div.toolbar', {}, filter, sort), list, details);
 
   async function showDetails(c) {
     try {
@@ -75,7 +109,7 @@ export async function render(main, params) {
             + (s.lateInteraction.missingChunks ? `; ${num(s.lateInteraction.missingChunks)} of ${num(s.chunks)} chunks still being encoded` : '')],
         ['lexical index', lexicalIndex(lexical)],
         ['created', when(s.createdAt)]];
-      const keep = (!s.lateInteraction || s.lateInteraction.storage === 'none')
+      const keep = can('write') && (!s.lateInteraction || s.lateInteraction.storage === 'none')
         ? h('button', { id: 'collection-keep-tokens', type: 'button', onclick: async (event) => {
           await busy(event.target, async () => {
             try {
@@ -119,24 +153,46 @@ export async function render(main, params) {
     });
   }
 
-  async function load() {
-    try {
-      const { collections } = await api('GET', '/api/v1/collections');
-      clear(list, tableOr('No collections yet.', ['name', 'model', { label: 'dims', num: true }, 'distance', { label: 'documents', num: true },
-          { label: 'chunks', num: true }, 'actions'], collections.map((c) => h('tr', { dataset: { collection: c.name } },
+  /** The list as filtered and sorted now. */
+  function draw() {
+    const q = filter.value.trim().toLowerCase();
+    const by = {
+      name: (a, b) => a.name.localeCompare(b.name),
+      created: (a, b) => String(b.createdAt).localeCompare(String(a.createdAt)),
+      documents: (a, b) => b.documents - a.documents,
+      size: (a, b) => (b.sizeBytes || 0) - (a.sizeBytes || 0),
+    }[sort.value];
+    const shown = rows.filter((c) => !q || c.name.includes(q) || String(c.embeddingModel).toLowerCase().includes(q)).sort(by);
+    clear(list, tableOr(rows.length ? `No collection matches “${filter.value}”.` : 'No collections yet.',
+      ['name', 'model', { label: 'dims', num: true }, 'distance', { label: 'documents', num: true },
+          { label: 'chunks', num: true }, { label: 'size', num: true }, 'created', 'actions'], shown.map((c) => h('tr', { dataset: { collection: c.name } },
           h('td', {}, h('button.link', { type: 'button', onclick: () => showDetails(c.name) }, c.name)),
           h('td', {}, c.embeddingModel), h('td.num', {}, c.dimensions), h('td', {}, c.distance),
           h('td.num', {}, num(c.documents)), h('td.num', {}, num(c.chunks)),
+          h('td.num', {}, c.sizeBytes == null ? '–' : `${num(c.sizeBytes / 1048576, 1)} MB`), h('td', {}, when(c.createdAt)),
           h('td', {}, h('a', { href: `#/documents?collection=${enc(c.name)}` }, 'Documents'), ' · ',
             h('a', { href: `#/search?collection=${enc(c.name)}` }, 'Search'), ' · ',
-            h('a', { href: `#/adapters?collection=${enc(c.name)}` }, 'Adapters'), ' · ',
-            h('button.danger', { type: 'button', onclick: (e) => remove(c.name, e.currentTarget),
-              'aria-label': `Delete collection ${c.name}` }, 'Delete'))))));
+            h('a', { href: `#/adapters?collection=${enc(c.name)}` }, 'Adapters'),
+            can('write') ? [' · ', h('button.danger', { type: 'button', onclick: (e) => remove(c.name, e.currentTarget),
+              'aria-label': `Delete collection ${c.name}` }, 'Delete')] : null)))),
+      shown.length !== rows.length ? h('p.note', {}, `${shown.length} of ${rows.length} collections shown.`) : null);
+  }
+
+  async function load() {
+    try {
+      if (unrestricted()) {
+        rows = (await api('GET', '/api/v1/collections')).collections;
+      } else {
+        // a key limited to some collections may not list them all: each of its own is read
+        const names = await collectionNames(api, session);
+        rows = (await Promise.all(names.map((n) => api('GET', `/api/v1/collections/${enc(n)}`).catch(() => null)))).filter(Boolean);
+      }
+      draw();
     } catch (e) {
       clear(list, problem(e, 'Collections'));
     }
   }
   await load();
   if (params.get('collection')) showDetails(params.get('collection'));
-  name.focus();
+  else if (can('write') && unrestricted()) name.focus();
 }

@@ -51,6 +51,8 @@ function view(o, previous) {
     o.services.map((s) => h('tr', {}, h('td', {}, s.name), h('td', {}, statusBadge(s.status)),
       h('td.num', {}, num(s.millis)), h('td', {}, s.detail || '')))));
 
+  const failedNow = o.collections.available
+    ? o.collections.value.reduce((t, c) => t + ((c.byStatus || {}).FAILED || 0), 0) : null;
   parts.push(...section('Ingest', o.ingest, (i) => {
     const p = previous && previous.ingest.available ? previous.ingest.value : null;
     const seconds = p ? (Date.parse(o.at) - Date.parse(previous.at)) / 1000 : 0;
@@ -61,7 +63,9 @@ function view(o, previous) {
       card('documents/s', docRate === null ? 'measuring…' : num(docRate, 2), 'embedded, since the last refresh'),
       card('chunks/s', chunkRate === null ? 'measuring…' : num(chunkRate, 1), 'since the last refresh'),
       card('documents embedded', num(i.documentsEmbedded), 'since ingest-service started'),
-      card('documents failed', num(i.documentsFailed), 'dead-lettered to rag.documents.v1-dlt or rag.documents.interactive.v1-dlt, since start'),
+      card('documents failed now', failedNow === null ? '–' : num(failedNow), 'FAILED in the collections below (their sum)'),
+      card('failures since start', num(i.documentsFailed), 'each failed attempt, retries too, since ingest-service started: '
+        + 'dead-lettered to rag.documents.v1-dlt or rag.documents.interactive.v1-dlt'),
       card('chunks', num(i.chunks), 'since ingest-service started'),
       card('mean time per document', i.meanDocumentSeconds == null ? '–' : `${num(i.meanDocumentSeconds, 2)} s`, 'parse → embedded')),
     Object.keys(i.indexerEvents || {}).length
@@ -76,11 +80,11 @@ function view(o, previous) {
 
   parts.push(...section('Dead letters', o.deadLetters, (topics) => tableOr('No service reports its dead-letter topic.',
     ['service', 'topic', { label: 'records', num: true }],
-    topics.map((d) => h('tr', {}, h('td', {}, d.service), h('td', {}, d.topic),
+    topics.map((d) => h('tr', {}, h('td', {}, d.service), h('td', {}, h('a', { href: `#/dead-letters?topic=${encodeURIComponent(d.topic)}` }, d.topic)),
       h('td.num', {}, d.records === null ? 'unreadable' : num(d.records)))),
     'poison records kept with their reason (header kafka_dlt-exception-message), counted on the broker')));
 
-  const statuses = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED', 'FAILED', 'DELETED'];
+  const statuses = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED', 'FAILED'];
   parts.push(...section('Collections', o.collections, (collections) => tableOr('No collections yet.',
     ['collection', { label: 'documents', num: true }, { label: 'chunks', num: true },
       ...statuses.map((s) => ({ label: s.toLowerCase(), num: true }))],
@@ -88,8 +92,8 @@ function view(o, previous) {
       h('td', {}, h('a', { href: `#/documents?collection=${encodeURIComponent(c.name)}` }, c.name)),
       h('td.num', {}, num(c.documents)), h('td.num', {}, num(c.chunks)),
       statuses.map((s) => h('td.num', {}, c.byStatus ? num(c.byStatus[s] || 0) : '–')))),
-    'documents and chunks: searchable now (retrieval-service); per status: every version ingest-service knows, '
-      + 'failed ones are the dead letters')));
+    'documents and chunks: searchable now (retrieval-service); per status: the documents ingest-service tracks, '
+      + 'deleted ones left out')));
   parts.push(h('p.note', {}, `Read at ${new Date(o.at).toLocaleTimeString()}.`));
   return parts;
 }

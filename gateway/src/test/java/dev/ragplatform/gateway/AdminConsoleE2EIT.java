@@ -86,6 +86,23 @@ class AdminConsoleE2EIT {
 				 "metrics": {"dense": {"nDCG@10": 0.7071, "Recall@100": 0.9467}, "hybrid": {"nDCG@10": 0.7265, "Recall@100": 0.9633}},
 				 "latencyMs": {"dense": {"p50": 54.1}, "hybrid": {"p50": 75.7}}}
 				""");
+		Files.writeString(reports.resolve("scifact-20261130-115915.md"), """
+				# SciFact through the platform
+
+				| mode | nDCG@10 |
+				|---|---|
+				| dense | 0.7071 |
+				| hybrid | **0.7265** |
+
+				- run on `2 cores`
+				""");
+		// an earlier run of the same suite, with per-query results, to compare with and drill into
+		Files.writeString(reports.resolve("scifact-20261129-080000.json"), """
+				{"suite": "scifact", "metrics": {"dense": {"nDCG@10": 0.7000}, "hybrid": {"nDCG@10": 0.7100}},
+				 "perQuery": {"hybrid": [
+				   {"id": "q1", "query": "aspirin lowers the risk of stroke", "metrics": {"nDCG@10": 1.0}, "found": ["d1", "d7"], "relevant": ["d1"]},
+				   {"id": "q2", "query": "vitamin D and bone density", "metrics": {"nDCG@10": 0.0}, "found": ["d3", "d4"], "relevant": ["d9"]}]}}
+				""");
 		BufferedImage chart = new BufferedImage(120, 60, BufferedImage.TYPE_INT_RGB);
 		ImageIO.write(chart, "png", reports.resolve("scifact-20261130-115915.png").toFile());
 		registry.add("rag.gateway.reports-dir", reports::toString);
@@ -146,12 +163,35 @@ class AdminConsoleE2EIT {
 
 		// create a collection with small chunks
 		this.browser.findElement(By.linkText("Collections")).click();
-		waitFor(By.id("collection-name"), Duration.ofSeconds(10)).sendKeys(collection);
+		WebElement nameField = waitFor(By.id("collection-name"), Duration.ofSeconds(10));
+		// the browser checks the name as retrieval-service will (the pattern compiles: an invalid one never checks)
+		nameField.sendKeys("Bad name!");
+		assertThat((Boolean) script("return arguments[0].checkValidity()", nameField)).isFalse();
+		nameField.clear();
+		nameField.sendKeys("ok-name_1");
+		assertThat((Boolean) script("return arguments[0].checkValidity()", nameField)).isTrue();
+		nameField.clear();
+		// each setting explained in plain words; the model chosen from the embedding service's list
+		assertThat(this.browser.findElement(By.id("collection-hnsw-m-help")).getText()).contains("Links per vector");
+		waitUntil(Duration.ofSeconds(10), "the served model listed", (d) -> new Select(d.findElement(By.id("collection-model")))
+			.getOptions().stream().anyMatch((o) -> "bge-small-en-v1.5".equals(o.getDomAttribute("value"))));
+		new Select(this.browser.findElement(By.id("collection-model"))).selectByValue("bge-small-en-v1.5");
+		nameField.sendKeys(collection);
 		this.browser.findElement(By.id("collection-target-tokens")).sendKeys("24");
 		this.browser.findElement(By.id("collection-overlap-tokens")).sendKeys("0");
 		this.browser.findElement(By.id("collection-create")).click();
 		waitFor(By.cssSelector("tr[data-collection='" + collection + "']"), Duration.ofSeconds(20));
 		assertThat(this.browser.findElement(By.id("collection-created")).getText()).contains(collection);
+		// the list has size and creation date, and a filter that narrows it to the new collection
+		WebElement filter = this.browser.findElement(By.id("collections-filter"));
+		filter.sendKeys(collection);
+		waitUntil(Duration.ofSeconds(5), "the list filtered",
+				(d) -> d.findElements(By.cssSelector("tr[data-collection]")).size() == 1);
+		assertThat(this.browser.findElement(By.cssSelector("tr[data-collection='" + collection + "']")).getText())
+			.contains("bge-small-en-v1.5", " MB", String.valueOf(java.time.Year.now().getValue()));
+		assertThat(this.browser.findElement(By.cssSelector("#main thead")).getText()).contains("size", "created");
+		filter.clear();
+		filter.sendKeys(Keys.BACK_SPACE);
 
 		// the same name again: the service's problem detail is shown
 		this.browser.findElement(By.id("collection-name")).sendKeys(collection, Keys.ENTER);
@@ -185,26 +225,48 @@ class AdminConsoleE2EIT {
 			.selectByValue(collection);
 		this.browser.findElement(By.id("search-query")).sendKeys("who polishes the brass lantern");
 		this.browser.findElement(By.id("search-submit")).click();
-		WebElement mark = waitFor(By.cssSelector("#search-results article.result mark"), Duration.ofSeconds(60));
+		WebElement mark = waitFor(By.cssSelector("#search-results article.result span.hit"), Duration.ofSeconds(60));
 		String passage = this.browser.findElement(By.cssSelector("#search-results article.result .passage")).getText();
 		assertThat(mark.getText()).contains("lighthouse keeper polishes the brass lantern")
 			.doesNotContain("Volcanic", "Honey");
 		assertThat(passage).contains(mark.getText()).contains("Tea grows best");
+		// the query's words are marked, in the chunk and around it; a word as common as "who" is not
+		List<String> terms = this.browser
+			.findElements(By.cssSelector("#search-results article.result:first-of-type .passage mark.term"))
+			.stream()
+			.map((e) -> e.getText().toLowerCase(java.util.Locale.ROOT))
+			.toList();
+		assertThat(terms).contains("polishes", "brass", "lantern").doesNotContain("who");
+		// the score is explained for the mode; the result links to its document's page
+		assertThat(this.browser.findElement(By.id("search-score-meaning")).getText()).contains("reranker", "late-interaction");
+		assertThat(this.browser.findElement(By.cssSelector("#search-results article.result header a")).getDomAttribute("href"))
+			.startsWith("#/document?collection=" + collection + "&id=");
+		// the query is in the tab's history, one click from being searched again
+		assertThat(this.browser.findElement(By.id("search-history")).getText()).contains("who polishes the brass lantern");
 		// the stages' timings: at least one measured (a stage not run shows –)
 		assertThat(this.browser.findElement(By.id("search-timings")).getText()).isNotBlank().containsPattern("\\d");
 		this.chromium.screenshot("search-highlighted");
 
 		// the citation playground: each predicted source beside its evidence
 		this.browser.findElement(By.linkText("Citations")).click();
-		new org.openqa.selenium.support.ui.Select(waitFor(By.id("citations-collection"), Duration.ofSeconds(10)))
-			.selectByValue(collection);
+		// the collection chosen on the search page is chosen here too
+		assertThat(new Select(waitFor(By.id("citations-collection"), Duration.ofSeconds(10))).getFirstSelectedOption()
+			.getDomAttribute("value")).isEqualTo(collection);
 		this.browser.findElement(By.id("citations-text"))
 			.sendKeys("Every evening the keeper polishes the brass lantern of the lighthouse [1].");
 		this.browser.findElement(By.id("citations-submit")).click();
 		WebElement evidence = waitFor(By.cssSelector("article.result.beside .passage mark"), Duration.ofSeconds(60));
 		assertThat(evidence.getText()).contains("brass lantern");
 		assertThat(this.browser.findElement(By.cssSelector("article.result.beside")).getText()).contains("Lighthouse notes");
+		assertThat(this.browser.findElements(By.id("citations-fallback"))).as("no fallback in retrieval mode").isEmpty();
 		this.chromium.screenshot("citations");
+
+		// mode llm with no LLM configured: answered from retrieval, and the page says so and why
+		new Select(this.browser.findElement(By.id("citations-mode"))).selectByValue("llm");
+		this.browser.findElement(By.id("citations-submit")).click();
+		WebElement fallback = waitFor(By.id("citations-fallback"), Duration.ofSeconds(60));
+		assertThat(fallback.getText()).contains("Answered in mode retrieval, not llm", "no LLM is configured");
+		this.chromium.screenshot("citations-llm-fallback");
 
 		// an evaluation report with its chart and metrics
 		this.browser.findElement(By.linkText("Reports")).click();
@@ -214,7 +276,26 @@ class AdminConsoleE2EIT {
 				(d) -> ((Number) ((org.openqa.selenium.JavascriptExecutor) d)
 					.executeScript("return arguments[0].naturalWidth", chart)).intValue() == 120);
 		assertThat(this.browser.findElement(By.id("main")).getText()).contains("nDCG@10", "0.7265", "hybrid");
+		// the Markdown rendered: a table and bold, not the raw text
+		this.browser.findElement(By.cssSelector("#report-text summary")).click();
+		assertThat(this.browser.findElement(By.cssSelector("#report-text table")).getText()).contains("hybrid", "0.7265");
+		assertThat(this.browser.findElement(By.cssSelector("#report-text strong")).getText()).isEqualTo("0.7265");
+		assertThat(this.browser.findElement(By.id("report-text")).getText()).doesNotContain("|---|", "**");
+		assertThat(this.browser.findElement(By.id("report-per-query")).getText()).contains("no per-query results");
 		this.chromium.screenshot("report");
+		// compared with the earlier run: each metric side by side, with the difference
+		new Select(this.browser.findElement(By.id("report-compare"))).selectByValue("scifact-20261129-080000");
+		this.browser.findElement(By.cssSelector("#main form.toolbar button")).click();
+		WebElement comparison = waitFor(By.id("report-comparison"), Duration.ofSeconds(10));
+		assertThat(comparison.findElement(By.xpath(".//tr[th[.='hybrid'] and td[1][.='nDCG@10']]")).getText())
+			.contains("0.7265", "0.71", "+0.0165");
+		this.chromium.screenshot("report-compared");
+		// the earlier run holds per-query results: the worst first, each opening to what was found and expected
+		open("reports?name=scifact-20261129-080000&query=q2");
+		WebElement worst = waitFor(By.cssSelector("#report-per-query tr[data-query]"), Duration.ofSeconds(10));
+		assertThat(worst.getDomAttribute("data-query")).isEqualTo("q2");
+		assertThat(worst.getText()).contains("vitamin D and bone density", "expected: d9", "d3");
+		this.chromium.screenshot("report-per-query");
 
 		// the overview now counts the collection's document and chunks
 		this.browser.findElement(By.linkText("Overview")).click();
@@ -266,8 +347,13 @@ class AdminConsoleE2EIT {
 		waitFor(revoke, Duration.ofSeconds(10));
 
 		// the only admin key (the one signed in) cannot go: the gateway's 409 detail is shown
+		// the signed-in key is marked, and revoking it asks a second time
+		assertThat(this.browser.findElement(By.cssSelector("tr.own")).getText()).contains("bootstrap", "this session");
 		confirm(this.browser.findElement(By.cssSelector("button[aria-label='Revoke key bootstrap (rag.gateway.bootstrap-key)']")),
 				"bootstrap");
+		Alert again = new WebDriverWait(this.browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+		assertThat(again.getText()).contains("signed in with");
+		again.accept();
 		WebElement refused = waitFor(By.cssSelector("#main .problem"), Duration.ofSeconds(20));
 		assertThat(refused.getText()).contains("last admin key cannot be deleted");
 		this.chromium.screenshot("key-last-admin-refused");
@@ -348,7 +434,9 @@ class AdminConsoleE2EIT {
 		waitFor(failedRow, Duration.ofSeconds(60));
 		WebElement failed = this.browser.findElement(failedRow);
 		String failedId = failed.getDomAttribute("data-document-id");
-		assertThat(failed.getText()).contains("broken.pdf", "failed at parse", "attempts: 1");
+		assertThat(failed.getText()).contains("broken.pdf", "failed at parse", "attempts: 1", "stopped at parse");
+		WebElement stopped = failed.findElement(By.cssSelector("progress.failed"));
+		assertThat(Double.parseDouble(stopped.getDomProperty("value"))).as("a failed parse is no full bar").isZero();
 		String reason = failed.findElement(By.cssSelector(".problem")).getText();
 		// the parser's reason names what it could not read, not only the file's name
 		assertThat(reason).containsIgnoringCase("PDF");
@@ -368,13 +456,45 @@ class AdminConsoleE2EIT {
 		assertThat(status.path("failedStage").asString()).isEqualTo("parse");
 		this.chromium.screenshot("document-retried");
 
+		// the dead letters page: the PDF's records with the parser's reason; Replay sends the newest back once,
+		// which runs the document again (a third attempt); a second replay of it sends nothing
+		open("dead-letters");
+		By letters = By.cssSelector("tr[data-key='" + collection + "/" + failedId + "']");
+		waitUntil(Duration.ofSeconds(30), "both attempts' dead letters listed", (d) -> d.findElements(letters).size() == 2);
+		WebElement newest = this.browser.findElements(letters).get(0);
+		assertThat(newest.getText()).containsIgnoringCase("PDF").contains(collection);
+		String letter = newest.getDomAttribute("data-dead-letter");
+		this.chromium.screenshot("dead-letters");
+		newest.findElement(By.cssSelector("button[aria-label='Replay " + letter + "']")).click();
+		assertThat(waitFor(By.id("dead-letter-replayed"), Duration.ofSeconds(20)).getText()).contains("sent back to rag.documents");
+		waitUntil(Duration.ofSeconds(20), "the record marked replayed",
+				(d) -> d.findElement(By.cssSelector("tr[data-dead-letter='" + letter + "']")).getText().contains("replayed"));
+		Awaitility.await("the replayed document's third attempt").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> this.http.get("/api/v1/collections/" + collection + "/documents/" + failedId, KEY).json(),
+					(d) -> d.path("attempts").asInt() == 3 && d.path("status").asString().equals("FAILED"));
+		Http.Response again = this.http.post("/api/v1/dead-letters/" + letter + ":replay", KEY, Map.of());
+		assertThat(again.status()).as(again.toString()).isEqualTo(200);
+		assertThat(again.json().path("replayed").asBoolean()).isFalse();
+		this.chromium.screenshot("dead-letter-replayed");
+		open("documents?collection=" + collection);
+		waitFor(By.cssSelector("tr[data-document-id='" + removed + "'][data-status='INDEXED']"), Duration.ofSeconds(10));
+
 		// Delete (Enter, then the confirmation): the row is marked DELETED and its buttons are gone
 		confirm(this.browser.findElement(By.cssSelector("button[aria-label='Delete document " + removed + "']")), "Delete");
-		waitUntil(Duration.ofSeconds(30), "the document deleted",
+		waitUntil(Duration.ofSeconds(30), "the document deleted, out of the list and of the count",
 				(d) -> d.findElement(By.id("main")).getText().contains("Delete " + removed + ": done.")
-						&& !d.findElements(By.cssSelector("tr[data-document-id='" + removed + "'][data-status='DELETED']")).isEmpty());
-		assertThat(this.browser.findElements(By.cssSelector("button[aria-label='Delete document " + removed + "']"))).isEmpty();
+						&& d.findElements(By.cssSelector("tr[data-document-id='" + removed + "']")).isEmpty()
+						&& d.findElement(By.id("documents-summary")).getText().contains("1 deleted, not counted"));
 		this.chromium.screenshot("document-deleted");
+		// listed when asked for, with no progress bar and no chunk count
+		open("documents?collection=" + collection + "&status=DELETED");
+		WebElement deleted = waitFor(By.cssSelector("tr[data-document-id='" + removed + "'][data-status='DELETED']"),
+				Duration.ofSeconds(20));
+		assertThat(deleted.findElements(By.tagName("progress"))).isEmpty();
+		assertThat(deleted.getText()).contains("deleted: out of search").doesNotContain("1/1");
+		assertThat(this.browser.findElements(By.cssSelector("button[aria-label='Delete document " + removed + "']"))).isEmpty();
+		this.chromium.screenshot("document-deleted-listed");
 
 		// the INDEXED list no longer has it; the kept document stays
 		new Select(this.browser.findElement(By.id("documents-status"))).selectByValue("INDEXED");
@@ -567,10 +687,15 @@ class AdminConsoleE2EIT {
 			.contains("nDCG@10 " + shown(metrics.path("validation").path("nDCG@10").asDouble()));
 		this.chromium.screenshot("adapters-ready");
 
-		// the one that does not beat the baseline is refused with retrieval-service's detail
-		this.browser.findElement(By.cssSelector("button[aria-label='Activate adapter already-right']")).sendKeys(Keys.ENTER);
-		WebElement refused = waitFor(By.cssSelector("#main .problem"), Duration.ofSeconds(20));
-		assertThat(refused.getText()).contains("does not beat the unadapted baseline");
+		// the one that does not beat the baseline cannot be activated, and says why before any click
+		WebElement refusedButton = this.browser.findElement(By.cssSelector("button[aria-label='Activate adapter already-right']"));
+		assertThat(refusedButton.isEnabled()).isFalse();
+		assertThat(this.browser.findElement(By.id(refusedButton.getDomAttribute("aria-describedby"))).getText())
+			.contains("does not beat the unadapted search", "nDCG@10");
+		// retrieval-service refuses it as well, with its own detail
+		Http.Response refused = this.http.post(adapters + "/" + useless + ":activate", KEY, Map.of());
+		assertThat(refused.status()).isEqualTo(409);
+		assertThat(refused.body()).contains("does not beat the unadapted baseline");
 		this.chromium.screenshot("adapter-refused");
 
 		// activate the other from the keyboard: the page and the searches say so
@@ -598,6 +723,146 @@ class AdminConsoleE2EIT {
 		assertThat(dense(collection, query).path("results").path(0).path("externalId").asString()).isEqualTo("doc4");
 		scrollToTop();
 		this.chromium.screenshot("adapter-deactivated");
+
+		// Delete (after the confirmation): the adapter leaves the page and the service
+		confirm(this.browser.findElement(By.cssSelector("button[aria-label='Delete adapter already-right']")), "already-right");
+		waitUntil(Duration.ofSeconds(20), "the adapter deleted",
+				(d) -> d.findElements(By.cssSelector("tr[data-adapter-id='" + useless + "']")).isEmpty());
+		assertThat(this.http.get(adapters + "/" + useless, KEY).status()).isEqualTo(404);
+	}
+
+	/**
+	 * A document's page: opened from the list, where an upload without a title goes by its file name (in search
+	 * too); its facts, its status history from RECEIVED to INDEXED, and its text with each chunk marked at its offsets
+	 * and listed beside. The same file uploaded again is refused as a duplicate naming the first, until "Upload
+	 * anyway".
+	 */
+	@Test
+	@Order(6)
+	void openADocumentAndCatchADuplicateUpload() throws IOException {
+		String collection = "console-doc-" + UUID.randomUUID().toString().substring(0, 8);
+		Http.Response created = this.http.post("/api/v1/collections", KEY,
+				Map.of("name", collection, "chunking", Map.of("targetTokens", 24, "overlapTokens", 0)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		open("documents?collection=" + collection);
+		Path file = this.temp.resolve("harbour-notes.txt");
+		Files.writeString(file, DOCUMENT);
+		waitFor(By.id("upload-file"), Duration.ofSeconds(10)).sendKeys(file.toAbsolutePath().toString());
+		this.browser.findElement(By.id("upload-submit")).click();
+		waitUntil(Duration.ofMinutes(3), "the document INDEXED", (d) -> !d.findElements(By.cssSelector("tr[data-status='INDEXED']")).isEmpty());
+		WebElement link = this.browser.findElement(By.cssSelector("tr[data-status='INDEXED'] td a"));
+		assertThat(link.getText()).isEqualTo("harbour-notes.txt");
+		String id = this.browser.findElement(By.cssSelector("tr[data-status='INDEXED']")).getDomAttribute("data-document-id");
+		assertThat(search(collection, "brass lantern", "hybrid", 1).path("results").path(0).path("title").asString())
+			.isEqualTo("harbour-notes.txt");
+
+		link.click();
+		WebElement title = waitFor(By.id("document-title"), Duration.ofSeconds(10));
+		assertThat(title.getText()).isEqualTo("harbour-notes.txt");
+		assertThat(this.browser.findElement(By.id("document-facts")).getText()).contains(id, "text/plain", "INDEXED");
+		waitFor(By.cssSelector("#document-history table"), Duration.ofSeconds(10));
+		String history = this.browser.findElement(By.id("document-history")).getText();
+		assertThat(history).contains("RECEIVED", "PARSED", "CHUNKED", "EMBEDDED", "INDEXED");
+		assertThat(history.indexOf("RECEIVED")).isLessThan(history.indexOf("INDEXED"));
+		List<WebElement> marked = this.browser.findElements(By.cssSelector("#document-text span.chunk[id^='chunk-']"));
+		List<WebElement> listed = this.browser.findElements(By.cssSelector("#document-chunks li"));
+		JsonNode chunks = this.http.get("/api/v1/collections/" + collection + "/documents/" + id + "/chunks", KEY).json();
+		assertThat(chunks.path("total").asInt()).isGreaterThan(1);
+		assertThat(marked).hasSize(chunks.path("total").asInt());
+		assertThat(listed).hasSize(chunks.path("total").asInt());
+		// each marked piece is its chunk's text, at its offsets
+		for (JsonNode chunk : chunks.path("chunks")) {
+			WebElement piece = this.browser.findElement(By.id("chunk-" + chunk.path("chunkIndex").asInt()));
+			assertThat(chunk.path("text").asString().strip()).startsWith(piece.getText().strip());
+		}
+		this.chromium.screenshot("document-page");
+
+		// the same file again: refused as a duplicate naming the first, then stored when the user insists
+		open("documents?collection=" + collection);
+		waitFor(By.id("upload-file"), Duration.ofSeconds(10)).sendKeys(file.toAbsolutePath().toString());
+		this.browser.findElement(By.id("upload-submit")).click();
+		WebElement duplicate = waitFor(By.cssSelector("#uploads .duplicate"), Duration.ofSeconds(20));
+		assertThat(duplicate.getText()).contains("Already in the collection", "harbour-notes.txt", "INDEXED");
+		assertThat(this.http.get("/api/v1/collections/" + collection + "/documents", KEY).json().path("total").asInt())
+			.as("nothing stored yet").isEqualTo(1);
+		this.chromium.screenshot("upload-duplicate");
+		duplicate.findElement(By.cssSelector("button.upload-anyway")).click();
+		waitUntil(Duration.ofSeconds(20), "the copy accepted", (d) -> d.findElement(By.id("uploads")).getText().contains("accepted"));
+		assertThat(this.http.get("/api/v1/collections/" + collection + "/documents", KEY).json().path("total").asInt())
+			.isEqualTo(2);
+	}
+
+	/**
+	 * A read-only key limited to one collection: it lands on its collection's documents, sees only the pages it
+	 * may use and no create, upload or delete control, and an admin page tells it why instead of failing. A key
+	 * naming a collection that does not exist is questioned before it is made.
+	 */
+	@Test
+	@Order(7)
+	void aReadOnlyKeyLimitedToOneCollectionSeesOnlyWhatItMayUse() {
+		String mine = createCollection("console-mine");
+		createCollection("console-other");
+		ingest(mine, "tides", "Tide tables", "High tide comes twice a day, about fifty minutes later each day.", Map.of());
+		awaitIndexed(mine, 1);
+
+		// a collection name that is not one: asked before the key is made; declined, nothing is made
+		open("keys");
+		waitFor(By.id("key-name"), Duration.ofSeconds(10)).sendKeys("console-typo");
+		this.browser.findElement(By.id("key-collections")).sendKeys("no-such-collection-xyz");
+		this.browser.findElement(By.id("key-create")).click();
+		Alert question = new WebDriverWait(this.browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent());
+		assertThat(question.getText()).contains("no-such-collection-xyz");
+		question.dismiss();
+		assertThat(waitFor(By.id("key-unknown-collections"), Duration.ofSeconds(10)).getText()).contains("Not created");
+		assertThat(this.http.get("/api/v1/admin/keys", KEY).body()).doesNotContain("console-typo");
+
+		String secret = this.http
+			.post("/api/v1/admin/keys", KEY, Map.of("name", "console-limited", "scopes", List.of("read"), "collections", List.of(mine)))
+			.json()
+			.path("key")
+			.asString();
+		this.browser.findElement(By.id("sign-out")).click();
+		waitFor(By.id("signin-key"), Duration.ofSeconds(10)).sendKeys(secret, Keys.ENTER);
+		waitUntil(Duration.ofSeconds(20), "the limited key on its collection's documents",
+				(d) -> d.findElement(By.id("main")).getText().contains("Tide tables"));
+		assertThat(this.browser.findElements(By.cssSelector("#nav a")).stream().filter(WebElement::isDisplayed)
+			.map(WebElement::getText)).containsExactly("Collections", "Documents", "Search", "Citations",
+					"API recommendation", "Adapters");
+		assertThat(this.browser.findElement(By.id("who")).getText()).contains("console-limited", "read", mine);
+		assertThat(this.browser.findElements(By.id("upload-form"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("button.danger"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("#main .problem"))).isEmpty();
+		this.chromium.screenshot("limited-key-documents");
+
+		// its collections only, without the create form or delete buttons
+		this.browser.findElement(By.linkText("Collections")).click();
+		waitUntil(Duration.ofSeconds(10), "its collection listed",
+				(d) -> !d.findElements(By.cssSelector("tr[data-collection='" + mine + "']")).isEmpty());
+		assertThat(this.browser.findElements(By.cssSelector("tr[data-collection]"))).hasSize(1);
+		assertThat(this.browser.findElements(By.id("collection-form"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("button.danger"))).isEmpty();
+		assertThat(this.browser.findElements(By.cssSelector("#main .problem"))).isEmpty();
+		this.chromium.screenshot("limited-key-collections");
+
+		// the search page offers its collection only
+		this.browser.findElement(By.linkText("Search")).click();
+		assertThat(new Select(waitFor(By.id("search-collection"), Duration.ofSeconds(10))).getOptions()
+			.stream().map((o) -> o.getDomAttribute("value"))).containsExactly(mine);
+
+		// an admin page, reached by its address, says what it needs instead of failing
+		open("overview");
+		assertThat(waitFor(By.id("not-allowed"), Duration.ofSeconds(10)).getText()).contains("admin scope", "read", mine);
+		assertThat(this.browser.findElements(By.cssSelector("#main .problem"))).isEmpty();
+		this.chromium.screenshot("limited-key-admin-page");
+
+		this.browser.findElement(By.id("sign-out")).click();
+		waitFor(By.id("signin-key"), Duration.ofSeconds(10)).sendKeys(KEY, Keys.ENTER);
+		waitUntil(Duration.ofSeconds(10), "the admin key on the overview",
+				(d) -> d.findElement(By.id("nav")).isDisplayed() && d.getCurrentUrl().endsWith("#/"));
+	}
+
+	private Object script(String js, Object... args) {
+		return ((org.openqa.selenium.JavascriptExecutor) this.browser).executeScript(js, args);
 	}
 
 	/** The records of both document dead-letter topics as the overview reports them; -1 while unreadable. */

@@ -426,6 +426,105 @@ class DocumentPipelineIT {
 		assertThat(again.path("failedStage").asString()).isEqualTo("parse");
 	}
 
+	/**
+	 * The console's document page and upload: a document's status history written as it moves; the same content
+	 * refused as a duplicate only when asked (duplicates=refuse), naming the first; a deleted document out of the
+	 * default list and count but listed under its status.
+	 */
+	@Test
+	void historyDuplicatesAndDeletedDocumentsAsTheConsoleShowsThem() {
+		String text = "Lighthouses use Fresnel lenses to throw a beam many miles out to sea.";
+		String id = this.ingest.post(documents(), Map.of("text", text)).getBody().path("documentId").asString();
+		awaitStatus(id, "INDEXED");
+		JsonNode history = this.ingest.get(documents() + "/" + id + "/history").getBody();
+		assertThat(history.valueStream().map((h) -> h.path("status").asString()).toList())
+			.containsExactly("RECEIVED", "PARSED", "CHUNKED", "EMBEDDED", "INDEXED");
+
+		ResponseEntity<JsonNode> refused = this.ingest.post(documents() + "?duplicates=refuse", Map.of("text", text));
+		assertProblem(refused, 409, "already holds this content");
+		assertThat(refused.getBody().path("duplicates").path(0).path("documentId").asString()).isEqualTo(id);
+		assertThat(this.ingest.get(documents()).getBody().path("total").asInt()).as("nothing stored").isEqualTo(1);
+		// the same document's own externalId is a new version, not a duplicate; without the check a copy is stored
+		assertThat(this.ingest.post(documents() + "?duplicates=refuse", Map.of("externalId", id, "text", text))
+			.getStatusCode().value()).isEqualTo(200);
+		assertThat(this.ingest.post(documents(), Map.of("text", text)).getStatusCode().value()).isEqualTo(202);
+		assertProblem(this.ingest.post(documents() + "?duplicates=maybe", Map.of("text", text)), 400, "duplicates");
+
+		assertThat(this.ingest.delete(documents() + "/" + id).getStatusCode().value()).isEqualTo(202);
+		JsonNode page = this.ingest.get(documents()).getBody();
+		assertThat(page.path("total").asInt()).isEqualTo(1);
+		assertThat(page.path("documents").valueStream().map((d) -> d.path("documentId").asString())).doesNotContain(id);
+		assertThat(page.path("byStatus").path("DELETED").asInt()).isEqualTo(1);
+		JsonNode deleted = this.ingest.get(documents() + "?status=DELETED").getBody().path("documents").path(0);
+		assertThat(deleted.path("documentId").asString()).isEqualTo(id);
+		assertThat(deleted.path("progress").asDouble()).isZero();
+		assertThat(this.ingest.get(documents() + "/" + id + "/history").getBody().valueStream()
+			.map((h) -> h.path("status").asString()).toList()).endsWith("DELETED");
+
+		// three documents waiting (as a bulk import leaves them: stored, queued, not yet taken): each knows its place
+		String waiting = "queue-" + UUID.randomUUID().toString().substring(0, 8);
+		for (int i = 0; i < 3; i++) {
+			this.jdbc.sql("""
+					INSERT INTO ingest.documents (id, collection, external_id, version, status, media_type, size_bytes,
+					    content_hash, source, queued_at, updated_at, created_at)
+					VALUES (gen_random_uuid(), ?, ?, 1, 'RECEIVED', 'text/plain', 10, sha256(?::bytea), 'rest', now(),
+					    now() + ? * interval '1 millisecond', now())""")
+				.params(waiting, "w" + i, "w" + i, i)
+				.update();
+		}
+		try {
+			Map<String, Long> behind = new HashMap<>();
+			this.ingest.get("/v1/collections/" + waiting + "/documents").getBody().path("documents")
+				.forEach((d) -> behind.put(d.path("externalId").asString(), d.path("waitingBehind").asLong(-1)));
+			assertThat(behind.get("w0")).isNotNegative();
+			assertThat(behind.get("w1")).isEqualTo(behind.get("w0") + 1);
+			assertThat(behind.get("w2")).isEqualTo(behind.get("w0") + 2);
+		}
+		finally {
+			this.jdbc.sql("DELETE FROM ingest.documents WHERE collection = ?").param(waiting).update();
+		}
+	}
+
+	/**
+	 * A record dead-lettered because its collection did not exist is listed with its reason; once the collection is
+	 * created, a replay sends it back and it is indexed; a second replay sends nothing.
+	 */
+	@Test
+	void aDeadLetterReplayedAfterTheFixIsIndexedOnce(KafkaBroker broker) throws Exception {
+		String later = "later-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> record = new HashMap<>(record("too-early", "Written before its collection existed."));
+		record.put("collection", later);
+		String key = later + "/too-early";
+		publish(key, record);
+		JsonNode letter = await().atMost(INDEXING).pollInterval(Duration.ofMillis(500)).until(
+				() -> this.ingest.get("/v1/dead-letters?topic=rag.documents.v1-dlt&limit=500").getBody().path("records")
+					.valueStream().filter((r) -> key.equals(r.path("key").asString())).findFirst().orElse(null),
+				(r) -> r != null);
+		assertThat(letter.path("reason").asString()).contains("unknown collection '" + later + "'");
+		assertThat(letter.path("collection").asString()).isEqualTo(later);
+		assertThat(letter.path("originalTopic").asString()).isEqualTo(Topics.DOCUMENTS);
+
+		assertThat(this.search.post("/v1/collections", Map.of("name", later)).getStatusCode().value()).isEqualTo(201);
+		String replay = "/v1/dead-letters/" + letter.path("id").asString() + ":replay";
+		ResponseEntity<JsonNode> sent = this.ingest.post(replay, Map.of());
+		assertThat(sent.getStatusCode().value()).as("%s", sent).isEqualTo(202);
+		assertThat(sent.getBody().path("sentTo").asString()).isEqualTo(Topics.DOCUMENTS);
+		this.ingest.awaitJson("/v1/collections/" + later + "/documents?status=INDEXED", INDEXING,
+				(p) -> p.path("total").asInt() == 1);
+
+		ResponseEntity<JsonNode> again = this.ingest.post(replay, Map.of());
+		assertThat(again.getStatusCode().value()).isEqualTo(200);
+		assertThat(again.getBody().path("replayed").asBoolean()).isFalse();
+		assertThat(this.ingest.get("/v1/dead-letters?topic=rag.documents.v1-dlt&limit=500").getBody().path("records")
+			.valueStream().filter((r) -> key.equals(r.path("key").asString())).findFirst().orElseThrow()
+			.path("replayedAt").isNull()).isFalse();
+		assertThat(this.ingest.get("/v1/collections/" + later + "/documents").getBody().path("documents").path(0)
+			.path("version").asInt()).as("one version: the record was processed once").isEqualTo(1);
+		assertProblem(this.ingest.post("/v1/dead-letters/rag.documents.v1/0/0:replay", Map.of()), 400, "topic must be");
+		assertProblem(this.ingest.post("/v1/dead-letters/rag.documents.v1-dlt/0/999999999:replay", Map.of()), 404,
+				"No record");
+	}
+
 	@Test
 	void badRequestsGetProblemsWithTheRightStatus() {
 		assertProblem(this.ingest.post("/v1/collections/no-such-collection/documents", Map.of("text", "hello")), 404,

@@ -9,9 +9,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.ragplatform.contracts.kafka.Topics;
+import dev.ragplatform.ingest.document.DocumentRepository;
 import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,11 +60,15 @@ class DeadLetters {
 
 	private final JsonMapper json;
 
-	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
+	private final DocumentRepository documents;
+
+	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
+			DocumentRepository documents) {
 		this.kafka = Map.copyOf(admin.getConfigurationProperties());
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.json = json;
+		this.documents = documents;
 	}
 
 	/** The newest {@code limit} records of the topic (of every dead-letter topic when null), newest first. */
@@ -89,7 +95,10 @@ class DeadLetters {
 	 */
 	Replay replay(String topic, int partition, long offset) {
 		known(topic);
-		return this.transactions.execute((tx) -> {
+		// claimed and, for a failed document, set going again (RECEIVED, not queued) in one committed transaction
+		// before the record is sent: a consumer that reads the record at once finds the version to process. If the
+		// send then fails, the claim is given back; the document's row, not queued, is sent by the requeuer anyway.
+		Prepared prepared = this.transactions.execute((tx) -> {
 			int claimed = this.jdbc.sql("INSERT INTO ingest.dead_letter_replays (topic, partition, record_offset) "
 					+ "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
 				.params(topic, partition, offset)
@@ -100,31 +109,72 @@ class DeadLetters {
 					.params(topic, partition, offset)
 					.query(OffsetDateTime.class)
 					.single();
-				return new Replay(topic, partition, offset, null, false, at);
+				return new Prepared(null, null, at);
 			}
 			ConsumerRecord<byte[], byte[]> record = read(topic, partition, offset);
-			String to = originalTopic(record);
-			RecordHeaders headers = new RecordHeaders();
-			for (Header h : record.headers()) {
-				if (!h.key().startsWith("kafka_dlt-")) {
-					headers.add(h);
-				}
-			}
-			headers.add(REPLAYED_FROM, (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
-			try (KafkaProducer<byte[], byte[]> producer = producer()) {
-				producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers))
-					.get(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw ServiceProblem.dependencyUnavailable("interrupted while sending the record to " + to);
-			}
-			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-				// the claim is rolled back with the transaction: the replay can be asked for again
-				throw ServiceProblem.dependencyUnavailable("Kafka did not take the record for " + to + ": " + ex);
-			}
-			return new Replay(topic, partition, offset, to, true, OffsetDateTime.now());
+			return new Prepared(record, retryFailedVersion(record), null);
 		});
+		if (prepared.record() == null) {
+			return new Replay(topic, partition, offset, null, false, prepared.replayedAt());
+		}
+		ConsumerRecord<byte[], byte[]> record = prepared.record();
+		String to = originalTopic(record);
+		RecordHeaders headers = new RecordHeaders();
+		for (Header h : record.headers()) {
+			if (!h.key().startsWith("kafka_dlt-")) {
+				headers.add(h);
+			}
+		}
+		headers.add(REPLAYED_FROM, (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
+		try (KafkaProducer<byte[], byte[]> producer = producer()) {
+			producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers)).get(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException | java.util.concurrent.ExecutionException
+				| java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			this.jdbc.sql("DELETE FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ?")
+				.params(topic, partition, offset)
+				.update();
+			throw ServiceProblem.dependencyUnavailable("Kafka did not take the record for " + to + " (" + ex
+					+ "); the replay can be asked for again");
+		}
+		if (prepared.retried() != null) {
+			this.documents.find(prepared.retried()).ifPresent((d) -> this.documents.queued(d.id(), d.version()));
+		}
+		return new Replay(topic, partition, offset, to, true, OffsetDateTime.now());
+	}
+
+	/**
+	 * A REST document's record names its stored version, which the pipeline skips once FAILED: when that version is
+	 * still the current one and failed, it is set going again (as Retry does), so that the record sent back is
+	 * processed. A record from another system registers itself again and needs nothing.
+	 *
+	 * @return the document set going again, or null
+	 */
+	private UUID retryFailedVersion(ConsumerRecord<byte[], byte[]> record) {
+		String to = originalTopic(record);
+		if (!to.equals(Topics.DOCUMENTS) && !to.equals(Topics.DOCUMENTS_INTERACTIVE) || record.value() == null) {
+			return null;
+		}
+		try {
+			JsonNode value = this.json.readTree(record.value());
+			String documentId = text(value, "documentId");
+			if (documentId == null) {
+				return null;
+			}
+			UUID id = UUID.fromString(documentId);
+			long version = value.path("version").asLong(-1);
+			boolean current = this.documents.find(id).map((d) -> d.version() == version).orElse(false);
+			return (current && this.documents.retry(id)) ? id : null;
+		}
+		catch (RuntimeException ex) {
+			return null; // not a document record of ours: sent back as it is, and dead-lettered again with its reason
+		}
+	}
+
+	private record Prepared(ConsumerRecord<byte[], byte[]> record, UUID retried, OffsetDateTime replayedAt) {
 	}
 
 	private static String known(String topic) {

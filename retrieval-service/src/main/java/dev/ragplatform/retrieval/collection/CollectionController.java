@@ -35,7 +35,20 @@ class CollectionController {
 
 	@GetMapping
 	CollectionList list() {
-		return new CollectionList(this.service.list().stream().map((c) -> CollectionView.of(c, null, null, null)).toList());
+		return new CollectionList(this.service.list()
+			.stream()
+			.map((c) -> CollectionView.of(c, sizeOrNull(c), null, null))
+			.toList());
+	}
+
+	/** The size on disk; null for a collection dropped since it was listed. */
+	private Long sizeOrNull(Collection collection) {
+		try {
+			return this.service.sizeBytes(collection);
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			return null;
+		}
 	}
 
 	@GetMapping("/{name}")
