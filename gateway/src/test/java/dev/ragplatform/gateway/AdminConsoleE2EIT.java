@@ -243,6 +243,14 @@ class AdminConsoleE2EIT {
 			.startsWith("#/document?collection=" + collection + "&id=");
 		// the query is in the tab's history, one click from being searched again
 		assertThat(this.browser.findElement(By.id("search-history")).getText()).contains("who polishes the brass lantern");
+		// a new search clears the old results at once and says it is running (checked in the same task as the
+		// submit, before any answer can arrive)
+		Boolean busyAtOnce = (Boolean) script("document.getElementById('search-form').requestSubmit();"
+				+ "return document.getElementById('search-busy') !== null"
+				+ " && document.querySelectorAll('#search-results article.result').length === 0"
+				+ " && document.getElementById('search-results').getAttribute('aria-busy') === 'true';");
+		assertThat(busyAtOnce).as("busy state shown and the old results gone").isTrue();
+		waitFor(By.cssSelector("#search-results article.result span.hit"), Duration.ofSeconds(60));
 		// the stages' timings: at least one measured (a stage not run shows –)
 		assertThat(this.browser.findElement(By.id("search-timings")).getText()).isNotBlank().containsPattern("\\d");
 		this.chromium.screenshot("search-highlighted");
@@ -530,6 +538,9 @@ class AdminConsoleE2EIT {
 			return rows.size() == 2 && total >= deadLettersBefore + 2;
 		});
 		assertThat(this.browser.findElement(By.id("main")).getText()).contains("rag.chunks.v1-dlt");
+		// failed now (this collection's PDF among them) apart from every failure since start
+		assertThat(this.browser.findElement(By.id("main")).getText()).contains("documents failed now",
+				"failures since start");
 		((org.openqa.selenium.JavascriptExecutor) this.browser).executeScript("arguments[0].scrollIntoView()",
 				this.browser.findElement(By.xpath("//h2[.='Dead letters']")));
 		this.chromium.screenshot("overview-dead-letters");
@@ -585,6 +596,9 @@ class AdminConsoleE2EIT {
 		assertThat(first.getDomAttribute("data-api")).isEqualTo("java.lang.Integer.parseInt");
 		assertThat(first.getText()).contains("1. java.lang.Integer.parseInt", "public static int parseInt(String s)",
 				"from retrieval", "How to convert a String to an int in Java?", "Converting a string of digits to an integer");
+		// the score is explained, and shown as a share of the first's
+		assertThat(first.getText()).contains("(100 % of the first)");
+		assertThat(this.browser.findElement(By.id("apis-score-meaning")).getText()).contains("reciprocal rank");
 		assertThat(first.findElement(By.cssSelector(".passage mark")).getText())
 			.contains("java.lang.Integer.parseInt", "Parses the string argument as a signed decimal integer.");
 		assertThat(first.findElement(By.cssSelector(".passage")).getText()).contains("parseInt(String) · chunk 0");
@@ -674,6 +688,8 @@ class AdminConsoleE2EIT {
 			return d.findElements(By.cssSelector("tr[data-status='ready']")).size() == 2;
 		});
 		WebElement goodRow = this.browser.findElement(By.cssSelector("tr[data-adapter-id='" + good + "']"));
+		// the held-out comparison in one line above the metrics
+		assertThat(goodRow.findElement(By.cssSelector("p.headline.better")).getText()).startsWith("held-out nDCG@10");
 		assertThat(goodRow.getText()).contains("shifted", "READY", "labels", "baseline", "nDCG@10", "beatsBaseline",
 				"true", "trainingQueries", "48", "validationQueries", "12");
 		assertThat(this.browser.findElement(By.cssSelector("tr[data-adapter-id='" + useless + "']")).getText())
@@ -801,7 +817,7 @@ class AdminConsoleE2EIT {
 	@Order(7)
 	void aReadOnlyKeyLimitedToOneCollectionSeesOnlyWhatItMayUse() {
 		String mine = createCollection("console-mine");
-		createCollection("console-other");
+		String other = createCollection("console-other");
 		ingest(mine, "tides", "Tide tables", "High tide comes twice a day, about fifty minutes later each day.", Map.of());
 		awaitIndexed(mine, 1);
 
@@ -859,6 +875,15 @@ class AdminConsoleE2EIT {
 		waitFor(By.id("signin-key"), Duration.ofSeconds(10)).sendKeys(KEY, Keys.ENTER);
 		waitUntil(Duration.ofSeconds(10), "the admin key on the overview",
 				(d) -> d.findElement(By.id("nav")).isDisplayed() && d.getCurrentUrl().endsWith("#/"));
+
+		// a deleted collection's documents are not listed as if it were there: the page says it is gone
+		ingest(other, "gone", "Gone soon", "A document of a collection about to be deleted.", Map.of());
+		awaitIndexed(other, 1);
+		assertThat(this.http.delete("/api/v1/collections/" + other, KEY).status()).isEqualTo(204);
+		open("documents?collection=" + other);
+		WebElement gone = waitFor(By.cssSelector("#main .problem"), Duration.ofSeconds(10));
+		assertThat(gone.getText()).contains(other);
+		assertThat(this.browser.findElements(By.cssSelector("#documents-list tr[data-status='INDEXED']"))).isEmpty();
 	}
 
 	private Object script(String js, Object... args) {
