@@ -134,6 +134,11 @@ document.getElementById('sign-out').addEventListener('click', () => {
   show();
 });
 window.addEventListener('hashchange', show);
+// the skip link moves the focus to the page, not the location: with hash routing, #main would be a page of its own
+document.querySelector('a.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 // a key that stops working (revoked, expired) sends the user back to sign-in, whichever page made the call
 window.addEventListener('rag:unauthorized', (e) => {
   // only the key signed in now: a late answer to a call made with an earlier key changes nothing

@@ -40,8 +40,10 @@ export function problem(error, what) {
     p && p.requestId ? h('div.note', {}, `request id ${p.requestId}`) : null);
 }
 
+/** A labelled control; its help, when given, sits under it outside the label (tied by aria-describedby). */
 export function field(label, control, cls, hint) {
-  return h(`label${cls ? '.' + cls : ''}`, {}, label, control, hint || null);
+  if (!hint) return h(`label${cls ? '.' + cls : ''}`, {}, label, control);
+  return h(`div.field${cls ? '.' + cls : ''}`, {}, h('label', {}, label, control), hint);
 }
 
 export function table(headers, rows, caption) {

@@ -38,11 +38,14 @@ CREATE INDEX documents_by_content ON ingest.documents (collection, content_sha25
 -- documents waiting for the pipeline, oldest first: a waiting document's place in the queue
 CREATE INDEX documents_waiting ON ingest.documents (updated_at, id) WHERE status = 'RECEIVED';
 
--- Dead letters sent back to their topic (POST /v1/dead-letters/{topic}/{partition}/{offset}:replay): each once.
+-- Dead letters sent back to their topic (POST /v1/dead-letters/{topic}/{partition}/{offset}:replay), each once: a
+-- replay claims its record (claimed_at) before it sends and marks it sent (replayed_at) when Kafka has taken it. A
+-- claim never marked sent (the process died, Kafka's answer never came) may be taken again after two minutes.
 CREATE TABLE ingest.dead_letter_replays (
     topic         text        NOT NULL,
     partition     integer     NOT NULL,
     record_offset bigint      NOT NULL,
-    replayed_at   timestamptz NOT NULL DEFAULT now(),
+    claimed_at    timestamptz NOT NULL DEFAULT now(),
+    replayed_at   timestamptz,
     PRIMARY KEY (topic, partition, record_offset)
 );

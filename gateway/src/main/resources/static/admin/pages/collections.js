@@ -91,7 +91,7 @@ export async function render(main, params) {
   filter.addEventListener('input', () => draw());
   sort.addEventListener('change', () => draw());
   main.append(h('h1', {}, 'Collections'));
-  if (can('write') && unrestricted()) main.append(h('details', { open: !params.get('collection') }, h('summary', {}, h('h2.inline', {}, 'New collection')), form));
+  if (can('write') && unrestricted()) main.append(h('details', { open: !params.get('collection') }, h('summary.heading', {}, 'New collection'), form));
   main.append(messages, h('h2', {}, 'Collections'), h('div.toolbar', {}, filter, sort), list, details);
 
   async function showDetails(c) {

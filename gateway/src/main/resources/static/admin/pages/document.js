@@ -69,7 +69,13 @@ export async function render(main, params, { go }) {
   } else if (text instanceof Error) {
     clear(textView, h('p.note', {}, `No text: ${text.message}`));
   } else {
-    clear(textView, chunks instanceof Error ? problem(chunks, 'Chunks') : null, textWithChunks(text, chunks instanceof Error ? [] : chunks));
+    // chunks of another version (the indexed one, while a new version is on its way) point into another text
+    const all = chunks instanceof Error ? [] : chunks;
+    const current = all.filter((c) => c.version === d.version);
+    clear(textView, chunks instanceof Error ? problem(chunks, 'Chunks') : null,
+      current.length < all.length ? h('p.note', { id: 'document-other-version' }, `${num(all.length - current.length)} chunks `
+        + `of version ${all.find((c) => c.version !== d.version).version} are still in search; they are not marked in this version's text.`) : null,
+      textWithChunks(text, current));
   }
   main.querySelector('h1').focus();
   return null;

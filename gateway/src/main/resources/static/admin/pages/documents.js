@@ -81,7 +81,8 @@ export async function render(main, params, { go }) {
           same.map((x, i) => [i ? ', ' : '', documentLink(collection, x.documentId, x.name), ` (${x.status})`]),
           '. ', h('button', { type: 'button', class: 'upload-anyway', onclick: () => send1(file, data, false, li) }, 'Upload anyway'),
           ' (a second document with the same content)'));
-      });
+      })
+      .finally(() => { if (!check) load(); });
   }
 
   const summary = h('p.note', { id: 'documents-summary' });

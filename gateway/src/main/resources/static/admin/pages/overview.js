@@ -63,7 +63,7 @@ function view(o, previous) {
       card('documents/s', docRate === null ? 'measuring…' : num(docRate, 2), 'embedded, since the last refresh'),
       card('chunks/s', chunkRate === null ? 'measuring…' : num(chunkRate, 1), 'since the last refresh'),
       card('documents embedded', num(i.documentsEmbedded), 'since ingest-service started'),
-      card('documents failed now', failedNow === null ? '–' : num(failedNow), 'FAILED in the collections below (their sum)'),
+      card('documents failed now', failedNow === null ? '–' : num(failedNow), 'FAILED in the collections listed below (their sum)'),
       card('failures since start', num(i.documentsFailed), 'each failed attempt, retries too, since ingest-service started: '
         + 'dead-lettered to rag.documents.v1-dlt or rag.documents.interactive.v1-dlt'),
       card('chunks', num(i.chunks), 'since ingest-service started'),

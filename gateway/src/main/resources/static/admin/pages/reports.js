@@ -91,18 +91,20 @@ function compare(r, a, o, b) {
 function perQuery(r, j, chosen) {
   const per = j.perQuery;
   if (!per || typeof per !== 'object' || !Object.keys(per).length) {
-    return h('p.note', { id: 'report-per-query' }, 'This report holds no per-query results.');
+    return h('p.note', { id: 'report-per-query' }, 'This report holds no per-query results (a report with a perQuery '
+      + 'section, {mode: [{id, query, metrics, found, relevant}]}, opens to each query here).');
   }
   const sections = Object.entries(per).map(([mode, queries]) => {
-    const metric = Object.keys((queries[0] && queries[0].metrics) || {})[0];
+    const names = Object.keys((queries[0] && queries[0].metrics) || {});
+    const metric = names[0];
     const sorted = [...queries].sort((x, y) => ((x.metrics || {})[metric] ?? 0) - ((y.metrics || {})[metric] ?? 0));
     return h('details', { open: Boolean(chosen) }, h('summary', {}, `${mode}: ${queries.length} queries, worst ${metric} first`),
-      table(['query', ...Object.keys((queries[0] && queries[0].metrics) || {}).map((n) => ({ label: n, num: true }))],
+      table(['query', ...names.map((n) => ({ label: n, num: true }))],
         sorted.map((q) => h('tr', { dataset: { query: q.id } },
           h('td', {}, h('details', { open: chosen === String(q.id) }, h('summary', {}, q.query || q.id),
             h('div.note', {}, 'expected: ', (q.relevant || []).join(', ') || '–'),
             h('ol', {}, (q.found || []).map((f) => h(`li${(q.relevant || []).includes(f) ? '.relevant' : ''}`, {}, f))))),
-          Object.values(q.metrics || {}).map((v) => h('td.num', {}, num(v, 4)))))));
+          names.map((n) => h('td.num', {}, num((q.metrics || {})[n], 4)))))));
   });
   return h('section', { id: 'report-per-query', 'aria-label': 'Per-query results' }, h('h3', {}, 'Per query'), sections);
 }

@@ -132,6 +132,28 @@ class AdminEndpointsIT {
 		assertThat(anonymous.status()).isEqualTo(401);
 	}
 
+	/** {@code /api/v1/me}: any valid key learns its own name, scopes and collections; no key is a 401. */
+	@Test
+	void aKeyLearnsWhatItMayDo() {
+		Http http = new Http(this.port);
+		JsonNode created = http.post("/api/v1/admin/keys", ADMIN,
+				Map.of("name", "me-writer", "scopes", List.of("write"), "collections", List.of("kb", "docs")))
+			.json();
+
+		JsonNode me = http.get("/api/v1/me", created.path("key").asString()).json();
+		JsonNode admin = http.get("/api/v1/me", ADMIN).json();
+
+		assertThat(me.path("keyId").asString()).isEqualTo(created.path("id").asString());
+		assertThat(me.path("name").asString()).startsWith("me-writer");
+		assertThat(me.path("scopes").valueStream().map(JsonNode::asString)).containsExactly("write");
+		assertThat(me.path("may").valueStream().map(JsonNode::asString)).containsExactly("read", "write");
+		assertThat(me.path("collections").valueStream().map(JsonNode::asString)).containsExactly("docs", "kb");
+		assertThat(admin.path("may").valueStream().map(JsonNode::asString)).containsExactly("read", "write", "admin");
+		assertThat(admin.path("collections").isNull() || admin.path("collections").isMissingNode()).as("every collection")
+			.isTrue();
+		assertThat(http.get("/api/v1/me", null).status()).isEqualTo(401);
+	}
+
 	@Test
 	void theApiDocumentListsTheAdminEndpoints() {
 		JsonNode paths = new Http(this.port).get("/api/docs", null).json().path("paths");

@@ -137,7 +137,8 @@ public final class ConsoleBenchmark {
 
 	/**
 	 * {@code count} documents of the collection as a bulk import leaves them, straight into ingest-service's tables
-	 * (5 % FAILED at parse, 1 % waiting, the rest INDEXED, each with 3 chunks and a stored content).
+	 * (5 % FAILED at parse, 1 % waiting, and 5 of the newest 20 waiting too, so that the first page asks for their places
+	 * in the queue; the rest INDEXED, each with 3 chunks and a stored content).
 	 */
 	private static void bulk(PostgresDatabase db, String collection, int count) throws Exception {
 		try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
@@ -147,7 +148,8 @@ public final class ConsoleBenchmark {
 					    failure_reason, title, file_name, media_type, size_bytes, content_hash, content_sha256, metadata,
 					    source, chunk_count, chunks_embedded, attempts, created_at, updated_at, indexed_at, queued_at)
 					SELECT gen_random_uuid(), '%s', 'bulk-' || i, 1,
-					       CASE WHEN i %% 100 = 0 THEN 'RECEIVED' WHEN i %% 20 = 0 THEN 'FAILED' ELSE 'INDEXED' END,
+					       CASE WHEN i %% 100 = 0 OR i %% 4 = 1 AND i < 20 THEN 'RECEIVED' WHEN i %% 20 = 0 THEN 'FAILED'
+					            ELSE 'INDEXED' END,
 					       CASE WHEN i %% 20 = 0 AND i %% 100 <> 0 THEN 'parse' END,
 					       CASE WHEN i %% 20 = 0 AND i %% 100 <> 0 THEN 'the PDF is cut short' END,
 					       'Bulk document ' || i, 'bulk-' || i || '.txt', 'text/plain', 2000,

@@ -41,6 +41,9 @@ class ApiDocsController {
 						route.collections().kind().name().toLowerCase(Locale.ROOT));
 			}
 		}
+		operation(paths, HttpMethod.GET, "/api/v1/me",
+				"Who the credential is: name, keyId, scopes, may (read|write|admin), collections (null: all)", Scope.READ,
+				"gateway", null, "none");
 		operation(paths, HttpMethod.POST, "/api/v1/admin/keys",
 				"Create an API key: name, scopes (read|write|admin), collections (omit: all); the key is shown once",
 				Scope.ADMIN, "gateway", null, "none");

@@ -28,6 +28,7 @@ class ApiRouteTests {
 			"POST,   /api/v1/collections/kb/adapters/a1:activate,      ADAPTERS_WRITE,    retrieval-service, write",
 			"DELETE, /api/v1/collections/kb/adapters/a1,               ADAPTERS_WRITE,    retrieval-service, write",
 			"GET,    /api/v1/collections/kb/documents/d1/chunks/0,     CHUNKS_READ,       retrieval-service, read",
+			"GET,    /api/v1/collections/kb/documents/d1/chunks,       CHUNKS_READ,       retrieval-service, read",
 			"GET,    /api/v1/collections/kb/documents,                 DOCUMENTS_READ,    ingest-service,    read",
 			"GET,    /api/v1/collections/kb/documents/d1,              DOCUMENTS_READ,    ingest-service,    read",
 			"GET,    /api/v1/collections/kb/documents/d1/text,         DOCUMENTS_READ,    ingest-service,    read",

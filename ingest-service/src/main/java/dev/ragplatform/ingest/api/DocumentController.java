@@ -56,7 +56,7 @@ class DocumentController {
 	ResponseEntity<DocumentView> submitText(@PathVariable String collection, @RequestBody TextDocument request,
 			@RequestParam(required = false) String duplicates,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-		if (refuseDuplicates(duplicates) && request.text() != null) {
+		if (refuseDuplicates(duplicates) && request.text() != null && !retried(collection, idempotencyKey)) {
 			requireNoDuplicate(collection, request.text().getBytes(java.nio.charset.StandardCharsets.UTF_8),
 					request.externalId());
 		}
@@ -69,7 +69,7 @@ class DocumentController {
 			@RequestParam(required = false) String externalId, @RequestParam(required = false) String title,
 			@RequestParam(required = false) String metadata, @RequestParam(required = false) String duplicates,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
-		if (refuseDuplicates(duplicates)) {
+		if (refuseDuplicates(duplicates) && !retried(collection, idempotencyKey)) {
 			requireNoDuplicate(collection, file.getBytes(), externalId);
 		}
 		return accepted(this.intake.submitFile(collection, externalId, title, file.getBytes(),
@@ -125,6 +125,12 @@ class DocumentController {
 			Long n = ahead.get(UUID.fromString(v.documentId()));
 			return (n == null) ? v : v.waiting(n, (rate > 0) ? (n + 1) / rate : null);
 		}).toList();
+	}
+
+	/** A client's retry of a request (its Idempotency-Key used before): it answers the first one's document. */
+	private boolean retried(String collection, String idempotencyKey) {
+		return idempotencyKey != null && !idempotencyKey.isBlank()
+				&& this.documents.idempotencyKeyUsed(collection, idempotencyKey);
 	}
 
 	private static boolean refuseDuplicates(String duplicates) {

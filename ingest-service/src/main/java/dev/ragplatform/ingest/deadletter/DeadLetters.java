@@ -32,13 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The dead-letter topics read from the broker, newest first, and a replay that sends one record back to the topic
- * it came from, once: the replay is claimed in {@code ingest.dead_letter_replays} in the same transaction as the
- * send, so a second replay of the same record (from any replica) answers that it was done and sends nothing. The
- * consumers downstream are idempotent as well: a document record sent again is a retry of a failed version, or
+ * it came from, once: the replay is claimed in {@code ingest.dead_letter_replays} before the send and marked sent
+ * after it, so a second replay of the same record (from any replica) answers that it was done and sends nothing.
+ * The consumers downstream are idempotent as well: a document record sent again is a retry of a failed version, or
  * nothing when the version is already indexed.
  */
 @Service
@@ -52,21 +51,23 @@ class DeadLetters {
 
 	private static final Duration READ_FOR = Duration.ofSeconds(5);
 
+	private static final Duration SEND_FOR = Duration.ofSeconds(10);
+
+	/** How long a claimed replay may go without being marked sent before it can be taken again. */
+	static final Duration STALE = Duration.ofMinutes(2);
+
 	private final Map<String, Object> kafka;
 
 	private final JdbcClient jdbc;
-
-	private final TransactionTemplate transactions;
 
 	private final JsonMapper json;
 
 	private final DocumentRepository documents;
 
-	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
+	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, JsonMapper json,
 			DocumentRepository documents) {
 		this.kafka = Map.copyOf(admin.getConfigurationProperties());
 		this.jdbc = jdbc;
-		this.transactions = transactions;
 		this.json = json;
 		this.documents = documents;
 	}
@@ -80,7 +81,10 @@ class DeadLetters {
 				letters.addAll(newest(consumer, t, limit));
 			}
 		}
-		Map<String, OffsetDateTime> replayed = replayed();
+		catch (org.apache.kafka.common.KafkaException ex) {
+			throw ServiceProblem.dependencyUnavailable("Kafka did not give the dead letters: " + ex.getMessage());
+		}
+		Map<String, OffsetDateTime> replayed = replayed(topics);
 		return letters.stream()
 			.sorted(Comparator.comparing(DeadLetter::timestamp).reversed())
 			.limit(limit)
@@ -90,35 +94,43 @@ class DeadLetters {
 
 	/**
 	 * Sends the record at {@code topic/partition/offset} back to its original topic, unless it was replayed before.
+	 * The record is read first; then claimed (a row committed before the send, so that a second replay, from any
+	 * replica, waits for this one's outcome); a failed REST document it names is set going again; then it is sent
+	 * and the claim marked sent. A send Kafka refused gives the claim back; one whose outcome is unknown (no answer
+	 * in time) keeps it, and after {@link #STALE} it can be taken again: the consumers are idempotent, so a record
+	 * that did arrive is not processed twice.
 	 *
 	 * @return the replay: {@code replayed} false when an earlier replay had sent it
 	 */
 	Replay replay(String topic, int partition, long offset) {
 		known(topic);
-		// claimed and, for a failed document, set going again (RECEIVED, not queued) in one committed transaction
-		// before the record is sent: a consumer that reads the record at once finds the version to process. If the
-		// send then fails, the claim is given back; the document's row, not queued, is sent by the requeuer anyway.
-		Prepared prepared = this.transactions.execute((tx) -> {
-			int claimed = this.jdbc.sql("INSERT INTO ingest.dead_letter_replays (topic, partition, record_offset) "
-					+ "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+		ConsumerRecord<byte[], byte[]> record = read(topic, partition, offset);
+		boolean claimed = !this.jdbc.sql("""
+				INSERT INTO ingest.dead_letter_replays (topic, partition, record_offset) VALUES (?, ?, ?)
+				ON CONFLICT (topic, partition, record_offset) DO UPDATE SET claimed_at = now()
+				WHERE dead_letter_replays.replayed_at IS NULL
+				  AND dead_letter_replays.claimed_at < now() - ? * interval '1 second'
+				RETURNING 1""")
+			.params(topic, partition, offset, STALE.toSeconds())
+			.query(Integer.class)
+			.list()
+			.isEmpty();
+		if (!claimed) {
+			Map.Entry<OffsetDateTime, OffsetDateTime> at = this.jdbc.sql("SELECT claimed_at, replayed_at "
+					+ "FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ?")
 				.params(topic, partition, offset)
-				.update();
-			if (claimed == 0) {
-				OffsetDateTime at = this.jdbc.sql("SELECT replayed_at FROM ingest.dead_letter_replays "
-						+ "WHERE topic = ? AND partition = ? AND record_offset = ?")
-					.params(topic, partition, offset)
-					.query(OffsetDateTime.class)
-					.single();
-				return new Prepared(null, null, at);
+				.query((rs, n) -> Map.entry(rs.getObject(1, OffsetDateTime.class),
+						java.util.Optional.ofNullable(rs.getObject(2, OffsetDateTime.class)).orElse(OffsetDateTime.MIN)))
+				.single();
+			if (!at.getValue().equals(OffsetDateTime.MIN)) {
+				return new Replay(topic, partition, offset, null, false, at.getValue());
 			}
-			ConsumerRecord<byte[], byte[]> record = read(topic, partition, offset);
-			return new Prepared(record, retryFailedVersion(record), null);
-		});
-		if (prepared.record() == null) {
-			return new Replay(topic, partition, offset, null, false, prepared.replayedAt());
+			throw ServiceProblem.conflict("A replay of " + topic + "/" + partition + "/" + offset + " started at "
+					+ at.getKey() + " has not finished; if it does not within " + STALE.toMinutes()
+					+ " minutes, it can be asked for again.");
 		}
-		ConsumerRecord<byte[], byte[]> record = prepared.record();
 		String to = originalTopic(record);
+		UUID retried = retryFailedVersion(record);
 		RecordHeaders headers = new RecordHeaders();
 		for (Header h : record.headers()) {
 			if (!h.key().startsWith("kafka_dlt-")) {
@@ -126,24 +138,39 @@ class DeadLetters {
 			}
 		}
 		headers.add(REPLAYED_FROM, (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
-		try (KafkaProducer<byte[], byte[]> producer = producer()) {
-			producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers)).get(10, TimeUnit.SECONDS);
+		KafkaProducer<byte[], byte[]> producer = producer();
+		try {
+			producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers)).get(SEND_FOR.toMillis(),
+					TimeUnit.MILLISECONDS);
+			producer.close(SEND_FOR);
 		}
-		catch (InterruptedException | java.util.concurrent.ExecutionException
-				| java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException ex) {
+		catch (InterruptedException | java.util.concurrent.TimeoutException ex) {
+			producer.close(Duration.ZERO);
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			this.jdbc.sql("DELETE FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ?")
+			throw ServiceProblem.dependencyUnavailable("Kafka did not answer in time for " + to + "; the record may "
+					+ "have been sent. Ask again after " + STALE.toMinutes() + " minutes if the document does not move.");
+		}
+		catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException ex) {
+			producer.close(Duration.ZERO);
+			// refused: not sent, so the claim is given back (a document set going again is sent by the requeuer)
+			this.jdbc.sql("DELETE FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ? "
+					+ "AND replayed_at IS NULL")
 				.params(topic, partition, offset)
 				.update();
-			throw ServiceProblem.dependencyUnavailable("Kafka did not take the record for " + to + " (" + ex
-					+ "); the replay can be asked for again");
+			throw ServiceProblem.dependencyUnavailable("Kafka did not take the record for " + to + " ("
+					+ ((ex.getCause() != null) ? ex.getCause() : ex) + "); the replay can be asked for again");
 		}
-		if (prepared.retried() != null) {
-			this.documents.find(prepared.retried()).ifPresent((d) -> this.documents.queued(d.id(), d.version()));
+		OffsetDateTime sent = this.jdbc.sql("UPDATE ingest.dead_letter_replays SET replayed_at = now() "
+				+ "WHERE topic = ? AND partition = ? AND record_offset = ? RETURNING replayed_at")
+			.params(topic, partition, offset)
+			.query(OffsetDateTime.class)
+			.single();
+		if (retried != null) {
+			this.documents.find(retried).ifPresent((d) -> this.documents.queued(d.id(), d.version()));
 		}
-		return new Replay(topic, partition, offset, to, true, OffsetDateTime.now());
+		return new Replay(topic, partition, offset, to, true, sent);
 	}
 
 	/**
@@ -172,9 +199,6 @@ class DeadLetters {
 		catch (RuntimeException ex) {
 			return null; // not a document record of ours: sent back as it is, and dead-lettered again with its reason
 		}
-	}
-
-	private record Prepared(ConsumerRecord<byte[], byte[]> record, UUID retried, OffsetDateTime replayedAt) {
 	}
 
 	private static String known(String topic) {
@@ -225,6 +249,16 @@ class DeadLetters {
 	}
 
 	private ConsumerRecord<byte[], byte[]> read(String topic, int partition, long offset) {
+		try {
+			return readOne(topic, partition, offset);
+		}
+		catch (org.apache.kafka.common.KafkaException ex) {
+			throw ServiceProblem.dependencyUnavailable("Kafka did not give the record at " + topic + "/" + partition
+					+ "/" + offset + ": " + ex.getMessage());
+		}
+	}
+
+	private ConsumerRecord<byte[], byte[]> readOne(String topic, int partition, long offset) {
 		TopicPartition tp = new TopicPartition(topic, partition);
 		try (KafkaConsumer<byte[], byte[]> consumer = consumer(1)) {
 			if (consumer.partitionsFor(topic, READ_FOR).stream().noneMatch((p) -> p.partition() == partition)) {
@@ -287,9 +321,11 @@ class DeadLetters {
 		return r.topic().substring(0, r.topic().length() - Topics.DEAD_LETTER_SUFFIX.length());
 	}
 
-	private Map<String, OffsetDateTime> replayed() {
+	private Map<String, OffsetDateTime> replayed(List<String> topics) {
 		Map<String, OffsetDateTime> at = new HashMap<>();
-		this.jdbc.sql("SELECT topic, partition, record_offset, replayed_at FROM ingest.dead_letter_replays")
+		this.jdbc.sql("SELECT topic, partition, record_offset, replayed_at FROM ingest.dead_letter_replays "
+				+ "WHERE topic = ANY (?) AND replayed_at IS NOT NULL")
+			.param(topics.toArray(String[]::new))
 			.query((rs) -> {
 				at.put(rs.getString(1) + "/" + rs.getInt(2) + "/" + rs.getLong(3),
 						rs.getObject(4, OffsetDateTime.class));
@@ -310,7 +346,10 @@ class DeadLetters {
 		Map<String, Object> config = new HashMap<>(this.kafka);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_FOR.toMillis());
+		config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_FOR.toMillis() / 2);
+		config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_FOR.toMillis());
+		config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
 		return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
 	}
 

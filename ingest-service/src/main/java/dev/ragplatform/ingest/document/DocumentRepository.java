@@ -415,14 +415,26 @@ public class DocumentRepository {
 			.list();
 	}
 
-	/** The statuses a document went through, oldest first (written by the database: V7's trigger). */
+	/** Whether an Idempotency-Key was used in the collection already (a client's retry of a request). */
+	public boolean idempotencyKeyUsed(String collection, String key) {
+		return this.jdbc.sql("SELECT count(*) FROM ingest.idempotency_keys WHERE collection = ? AND key = ?")
+			.params(collection, key)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * The statuses a document went through, oldest first (written by the database: V7's trigger): the newest 500,
+	 * so that a document retried or replaced many times still shows where it is now.
+	 */
 	public List<HistoryEntry> history(UUID id) {
-		return this.jdbc.sql("SELECT version, status, failed_stage, failure_reason, attempts, at "
-				+ "FROM ingest.document_history WHERE document_id = ? ORDER BY at, version LIMIT 500")
+		List<HistoryEntry> newest = this.jdbc.sql("SELECT version, status, failed_stage, failure_reason, attempts, at "
+				+ "FROM ingest.document_history WHERE document_id = ? ORDER BY at DESC, version DESC LIMIT 500")
 			.param(id)
 			.query((rs, n) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
 					rs.getInt(5), rs.getObject(6, OffsetDateTime.class)))
 			.list();
+		return newest.reversed();
 	}
 
 	/**
@@ -434,9 +446,9 @@ public class DocumentRepository {
 		if (waiting.isEmpty()) {
 			return ahead;
 		}
-		this.jdbc.sql("SELECT w.id, (SELECT count(*) FROM ingest.documents d WHERE d.status = 'RECEIVED' "
-				+ "AND (d.updated_at, d.id) < (w.updated_at, w.id)) FROM ingest.documents w "
-				+ "WHERE w.id = ANY (?) AND w.status = 'RECEIVED'")
+		// one pass over the waiting documents' index, whatever the page holds
+		this.jdbc.sql("SELECT id, place FROM (SELECT id, row_number() OVER (ORDER BY updated_at, id) - 1 AS place "
+				+ "FROM ingest.documents WHERE status = 'RECEIVED') queue WHERE id = ANY (?)")
 			.param(waiting.toArray(UUID[]::new))
 			.query((rs) -> {
 				ahead.put(rs.getObject(1, UUID.class), rs.getLong(2));

@@ -34,14 +34,7 @@ class DocumentQueries {
 	}
 
 	Optional<ChunkView> chunk(Collection collection, String documentId, int index) {
-		return this.jdbc.query("SELECT version, text, start_offset, end_offset, metadata::text, token_count, "
-				+ "content_hash FROM " + collection.partition()
-				+ " WHERE collection_id = ? AND document_id = ? AND chunk_index = ?",
-				(rs, n) -> new ChunkView(documentId, index, rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
-						JSON.readTree(rs.getString(5)), rs.getInt(6), HexFormat.of().formatHex(rs.getBytes(7))),
-				collection.id(), documentId, index)
-			.stream()
-			.findFirst();
+		return chunks(collection, documentId, index, 1).stream().filter((c) -> c.chunkIndex() == index).findFirst();
 	}
 
 	/** The document's chunks from {@code from}, in order, at most {@code size}. */
