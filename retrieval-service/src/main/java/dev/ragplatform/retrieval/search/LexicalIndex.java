@@ -164,6 +164,9 @@ class LexicalIndex {
 
 	private final ScheduledExecutorService scheduler;
 
+	/** Set when the service stops: the background thread ends after the catch-up under way. */
+	private volatile boolean stopping;
+
 	/** Per segment (its reader's cache key, which changes with its deletions): live length sum and live df. */
 	private final Map<Object, SegmentStatistics> segments = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -194,10 +197,19 @@ class LexicalIndex {
 		}
 	}
 
+	/**
+	 * Lets a catch-up under way finish, then closes every index. The thread is not interrupted: an interrupt during
+	 * Lucene's file I/O closes the channel under it (ClosedByInterruptException) and invalidates the index's write
+	 * lock, so the index could not be committed or opened again by this JVM.
+	 */
 	@PreDestroy
 	void stop() throws InterruptedException, IOException {
-		this.scheduler.shutdownNow();
-		this.scheduler.awaitTermination(30, TimeUnit.SECONDS);
+		this.stopping = true;
+		this.scheduler.shutdown();
+		if (!this.scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+			this.scheduler.shutdownNow();
+			this.scheduler.awaitTermination(10, TimeUnit.SECONDS);
+		}
 		for (CollectionIndex index : this.indexes.values()) {
 			index.close(!this.temporary);
 		}
@@ -222,7 +234,7 @@ class LexicalIndex {
 				}
 			}
 			for (Collection collection : all) {
-				if (Thread.currentThread().isInterrupted()) {
+				if (this.stopping || Thread.currentThread().isInterrupted()) {
 					return;
 				}
 				try {
@@ -796,8 +808,10 @@ class LexicalIndex {
 				}
 				IOUtils.close(this.readers, this.writer, this.directory);
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
+				// closed anyway, so that its write lock is released and the index can be opened again
 				logger.warn("Closing the lexical index of '{}' failed: {}", this.name, ex.toString());
+				IOUtils.closeWhileHandlingException(this.readers, this.writer, this.directory);
 			}
 			finally {
 				this.lock.unlock();
