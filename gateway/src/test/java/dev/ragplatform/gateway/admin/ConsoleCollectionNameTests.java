@@ -17,7 +17,9 @@ class ConsoleCollectionNameTests {
 		try (InputStream in = getClass().getResourceAsStream("/static/admin/pages/collections.js")) {
 			assertThat(in).as("the console's collections page").isNotNull();
 			String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(page).contains("pattern: '" + CollectionNames.REGEX + "'");
+			// the rule as a JavaScript string literal (its backslash doubled), and the form's name field using it
+			assertThat(page).contains("NAME_PATTERN = '" + CollectionNames.REGEX.replace("\\", "\\\\") + "'")
+				.contains("pattern: NAME_PATTERN");
 		}
 	}
 

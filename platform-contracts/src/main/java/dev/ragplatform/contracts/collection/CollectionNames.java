@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 public final class CollectionNames {
 
 	/** The rule as a regular expression (also for HTML {@code pattern} attributes). */
-	public static final String REGEX = "[a-z0-9][a-z0-9_-]{0,62}";
+	// the hyphen escaped: browsers compile an HTML pattern with the v flag, which refuses a bare "-" in a class (the
+	// form's check then never ran); Java reads both spellings alike
+	public static final String REGEX = "[a-z0-9][a-z0-9_\\-]{0,62}";
 
 	public static final Pattern PATTERN = Pattern.compile(REGEX);
 
