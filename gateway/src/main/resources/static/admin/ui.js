@@ -40,10 +40,15 @@ export function problem(error, what) {
     p && p.requestId ? h('div.note', {}, `request id ${p.requestId}`) : null);
 }
 
-/** A labelled control; its help, when given, sits under it outside the label (tied by aria-describedby). */
-export function field(label, control, cls, hint) {
-  if (!hint) return h(`label${cls ? '.' + cls : ''}`, {}, label, control);
-  return h(`div.field${cls ? '.' + cls : ''}`, {}, h('label', {}, label, control), hint);
+/**
+ * A labelled control. Its help, when given (one short sentence in plain words), sits under it outside the label,
+ * tied to the control by aria-describedby.
+ */
+export function field(label, control, cls, help) {
+  if (!help) return h(`label${cls ? '.' + cls : ''}`, {}, label, control);
+  const id = `${control.id}-help`;
+  control.setAttribute('aria-describedby', id);
+  return h(`div.field${cls ? '.' + cls : ''}`, {}, h('label', {}, label, control), h('small.help', { id }, help));
 }
 
 export function table(headers, rows, caption) {
@@ -129,33 +134,37 @@ export async function collectionPicker(api, id, selected, session) {
   return picker;
 }
 
-/** A field's help: one short sentence in plain words, tied to the control for screen readers. */
-export function help(control, text) {
-  const id = `${control.id}-help`;
-  control.setAttribute('aria-describedby', id);
-  return h('small.help', { id }, text);
-}
-
 // words too common to mark
 const STOP = new Set(['the', 'and', 'for', 'who', 'what', 'how', 'why', 'when', 'with', 'are', 'was', 'were', 'that',
   'this', 'from', 'into', 'does', 'can', 'not', 'you', 'your', 'its', 'has', 'have', 'had', 'but', 'all', 'any', 'our']);
 
-/** The query's words (3 letters or more) marked in a piece of text: text nodes and <mark class="term">. */
-export function markTerms(text, query) {
+/**
+ * A function marking the query's words (3 letters or more, not the commonest) in a piece of text: text nodes and
+ * <mark class="term">. The pattern is built once per query, for all the texts of its results.
+ */
+export function termMarker(query) {
   const words = [...new Set(String(query || '').toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || [])]
     .filter((w) => !STOP.has(w));
-  if (!words.length || !text) return [text];
+  if (!words.length) return (text) => [text];
   const escaped = words.sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})`, 'giu');
-  const parts = [];
-  let last = 0;
-  for (const m of text.matchAll(pattern)) {
-    if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push(h('mark.term', {}, m[0]));
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
+  return (text) => {
+    if (!text) return [text];
+    const parts = [];
+    let last = 0;
+    for (const m of text.matchAll(pattern)) {
+      if (m.index > last) parts.push(text.slice(last, m.index));
+      parts.push(h('mark.term', {}, m[0]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return parts;
+  };
+}
+
+/** What a person knows a document by: its title, else its file's name, else its external id, else its id. */
+export function documentName(d) {
+  return d.title || d.fileName || d.externalId || d.documentId;
 }
 
 /** A link to a document's page in the console. */

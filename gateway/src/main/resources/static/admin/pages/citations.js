@@ -1,7 +1,7 @@
 // Citation playground: POST /api/v1/citations/predict (llm-adapter). Each predicted source is shown beside its
 // evidence: the best chunk, marked, and the contexts of the text it answers.
 import { api, session } from '../api.js';
-import { h, clear, problem, field, num, busy, collectionPicker, documentLink } from '../ui.js';
+import { h, clear, problem, field, num, busy, collectionPicker, documentLink, documentName } from '../ui.js';
 
 export async function render(main, params) {
   const picker = await collectionPicker(api, 'citations-collection', params.get('collection'), session);
@@ -22,7 +22,6 @@ export async function render(main, params) {
         const a = await api('POST', '/api/v1/citations/predict', { json: { collection: picker.value, text: text.value,
           mode: mode.value, searchMode: searchMode.value, topK: Number(topK.value || 5), rerank: rerank.checked,
           wholeText: whole.checked } });
-        session.choose(picker.value);
         clear(out, view(a, text.value, picker.value, mode.value));
       } catch (err) {
         clear(out, problem(err, 'Citation prediction'));
@@ -46,7 +45,7 @@ function view(a, text, collection, asked) {
       'score: the contexts\' rankings fused by reciprocal rank (each context votes 1 / (k + rank) for a source); '
         + 'only the order within one answer means something.'),
     (a.documents || []).map((d) => h('article.result.beside', {},
-      h('div', {}, h('strong', {}, `${d.rank}. `, documentLink(collection, d.documentId, d.title || d.externalId || d.documentId)),
+      h('div', {}, h('strong', {}, `${d.rank}. `, documentLink(collection, d.documentId, documentName(d))),
         h('div.note', {}, `${d.externalId || ''} · score ${num(d.score, 4)} · ${d.verified ? 'verified in the collection' : 'not verified'}`),
         h('div.note', {}, `found by ${(d.sources || []).join(', ')}`),
         (d.supports || []).length ? h('ul', {}, d.supports.map((s) => h('li.note', {},

@@ -1,7 +1,7 @@
 // Collections: list, create and delete (retrieval-service through /api/v1/collections); settings are fixed at
 // creation (retrieval-service has no update), so they are shown read-only.
 import { api, enc, session, can, unrestricted } from '../api.js';
-import { h, clear, problem, field, tableOr, num, busy, when, help, collectionNames } from '../ui.js';
+import { h, clear, problem, field, tableOr, num, busy, when, collectionNames } from '../ui.js';
 
 // the collection's name as retrieval-service takes it (escaped for the v flag browsers compile patterns with)
 export const NAME_PATTERN = '[a-z0-9][a-z0-9_\\-]{0,62}';
@@ -61,26 +61,26 @@ export async function render(main, params) {
       }
     });
   } },
-  field('Name', name, null, help(name, 'Lower-case letters, digits, - and _; it cannot be changed later.')),
-  field('Embedding model', model, null, help(model, 'Turns text into vectors. Every document and query of the collection uses it; '
-    + 'an int8 model, where one is served, is faster on a CPU and nearly as good.')),
-  field('Distance', distance, null, help(distance, 'How vectors are compared. Keep cosine unless the model says otherwise.')),
-  field('Vector storage', storage, null, help(storage, 'vector keeps 4 bytes a dimension; halfvec 2, half the disk and memory, '
-    + 'with almost the same results.')),
-  field('Token vectors (late interaction)', tokens, null, help(tokens, 'Kept per token so that searches are reranked in '
-    + 'milliseconds. binary is small and good; none leaves reranking to rerank-service (slower).')),
-  field('Default task', task, null, help(task, 'The instruction the model gets for this collection\'s searches '
-    + '(e.g. qa, icl, convsearch); empty uses the model\'s own.')),
-  field('Text search language', language, null, help(language, 'How words are cut to their stems for lexical search '
-    + '(a PostgreSQL text search configuration: english, german, simple…).')),
-  field('Chunk target tokens', target, null, help(target, 'How long a chunk is, in the model\'s tokens. Shorter chunks '
-    + 'find precise passages; longer ones keep more context.')),
-  field('Chunk overlap tokens', overlap, null, help(overlap, 'Tokens two neighbouring chunks share, so a sentence cut in '
-    + 'two is still found whole.')),
-  field('HNSW m', m, null, help(m, 'Links per vector in the search graph. More finds more of the true nearest chunks, '
-    + 'at the cost of memory and indexing time.')),
-  field('HNSW ef_construction', ef, null, help(ef, 'How hard the graph is built. More gives a better graph and slower '
-    + 'indexing; searches are not slower.')),
+  field('Name', name, null, 'Lower-case letters, digits, - and _; it cannot be changed later.'),
+  field('Embedding model', model, null, 'Turns text into vectors. Every document and query of the collection uses it; '
+    + 'an int8 model, where one is served, is faster on a CPU and nearly as good.'),
+  field('Distance', distance, null, 'How vectors are compared. Keep cosine unless the model says otherwise.'),
+  field('Vector storage', storage, null, 'vector keeps 4 bytes a dimension; halfvec 2, half the disk and memory, '
+    + 'with almost the same results.'),
+  field('Token vectors (late interaction)', tokens, null, 'Kept per token so that searches are reranked in '
+    + 'milliseconds. binary is small and good; none leaves reranking to rerank-service (slower).'),
+  field('Default task', task, null, 'The instruction the model gets for this collection\'s searches '
+    + '(e.g. qa, icl, convsearch); empty uses the model\'s own.'),
+  field('Text search language', language, null, 'How words are cut to their stems for lexical search '
+    + '(a PostgreSQL text search configuration: english, german, simple…).'),
+  field('Chunk target tokens', target, null, 'How long a chunk is, in the model\'s tokens. Shorter chunks '
+    + 'find precise passages; longer ones keep more context.'),
+  field('Chunk overlap tokens', overlap, null, 'Tokens two neighbouring chunks share, so a sentence cut in '
+    + 'two is still found whole.'),
+  field('HNSW m', m, null, 'Links per vector in the search graph. More finds more of the true nearest chunks, '
+    + 'at the cost of memory and indexing time.'),
+  field('HNSW ef_construction', ef, null, 'How hard the graph is built. More gives a better graph and slower '
+    + 'indexing; searches are not slower.'),
   h('div', {}, submit));
 
   const filter = h('input', { id: 'collections-filter', type: 'search', placeholder: 'name or model', 'aria-label': 'Filter collections' });

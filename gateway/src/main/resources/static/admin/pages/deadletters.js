@@ -3,7 +3,7 @@
 // once it can succeed (the collection created, the file fixed upstream). Write scope and a key without a collection
 // list: the records name any collection.
 import { api, enc } from '../api.js';
-import { h, clear, problem, field, tableOr, num, busy, when, documentLink } from '../ui.js';
+import { h, clear, problem, field, tableOr, num, busy, when, documentLink, documentName } from '../ui.js';
 
 export async function render(main, params, { go }) {
   const topic = h('select', { id: 'dead-letters-topic' }, h('option', { value: '' }, 'every dead-letter topic'));
@@ -42,7 +42,7 @@ export async function render(main, params, { go }) {
         page.records.map((r) => h('tr', { dataset: { deadLetter: r.id, key: r.key || '' } },
           h('td', {}, h('code', {}, r.id), h('div.note', {}, `back to ${r.originalTopic} · ${num(r.bytes)} bytes`)),
           h('td', {}, when(r.timestamp)),
-          h('td', {}, r.collection ? [r.documentId ? documentLink(r.collection, r.documentId, r.title || r.fileName || r.externalId || r.documentId)
+          h('td', {}, r.collection ? [r.documentId ? documentLink(r.collection, r.documentId, documentName(r))
             : (r.title || r.fileName || r.externalId || '–'), h('div.note', {}, `collection ${r.collection}${r.externalId ? ` · ${r.externalId}` : ''}`)]
             : h('span.note', {}, r.key ? `key ${r.key}` : 'not a document record')),
           h('td', {}, h('div.problem', {}, r.reason || 'no reason recorded'), r.exception ? h('div.note', {}, r.exception) : null),

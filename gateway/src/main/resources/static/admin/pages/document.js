@@ -2,7 +2,7 @@
 // offsets, and the chunks listed beside (retrieval-service, GET …/documents/{id}/chunks). Search results, citations
 // and the documents list link here.
 import { api, enc, can } from '../api.js';
-import { h, clear, problem, table, num, busy, statusBadge, when, duration } from '../ui.js';
+import { h, clear, problem, table, num, busy, statusBadge, when, duration, documentName } from '../ui.js';
 import { progressOf, stageNote } from './documents.js';
 
 const PAGE = 200; // chunks read per call
@@ -23,7 +23,7 @@ export async function render(main, params, { go }) {
     main.append(h('h1', {}, 'Document'), problem(e, `Document ${id}`));
     return null;
   }
-  const name = d.title || d.fileName || d.externalId || d.documentId;
+  const name = documentName(d);
   const messages = h('div', { 'aria-live': 'polite' });
   const actions = h('div.toolbar', {},
     h('a', { href: `#/documents?collection=${enc(collection)}` }, `← Documents of ${collection}`),

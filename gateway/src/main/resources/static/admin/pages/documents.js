@@ -2,7 +2,7 @@
 // progress, status per stage, failed documents with their reason and a retry, delete. The list refreshes itself
 // while any document is still in the pipeline.
 import { api, upload, enc, session, can } from '../api.js';
-import { h, clear, problem, field, tableOr, num, busy, statusBadge, when, collectionPicker, documentLink, duration } from '../ui.js';
+import { h, clear, problem, field, tableOr, num, busy, statusBadge, when, collectionPicker, documentLink, documentName, duration } from '../ui.js';
 
 const STAGES = ['RECEIVED', 'PARSED', 'CHUNKED', 'EMBEDDED', 'INDEXED'];
 const TERMINAL = new Set(['INDEXED', 'FAILED', 'DELETED']);
@@ -123,7 +123,7 @@ export async function render(main, params, { go }) {
         + (by.DELETED ? ` · ${num(by.DELETED)} deleted, not counted (status filter: DELETED)` : '');
       clear(list, tableOr('No documents.', ['document', 'status', 'progress', { label: 'chunks', num: true }, 'type', 'updated', 'actions'],
           p.documents.map((d) => h('tr', { dataset: { documentId: d.documentId, status: d.status } },
-            h('td', {}, h('div', {}, documentLink(collection, d.documentId, d.title || d.fileName || d.externalId || d.documentId)),
+            h('td', {}, h('div', {}, documentLink(collection, d.documentId, documentName(d))),
               h('div.note', {}, `${d.externalId && d.externalId !== d.documentId ? `${d.externalId} · ` : ''}v${d.version} · ${d.documentId}`)),
             h('td', {}, statusBadge(d.status),
               d.status === 'FAILED' ? h('div.problem', {}, h('strong', {}, `failed at ${d.failedStage || '?'}: `),

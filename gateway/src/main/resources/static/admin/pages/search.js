@@ -1,7 +1,7 @@
 // Search playground: POST /api/v1/search (retrieval-service). Each matched passage is shown in its document's parsed
 // text (GET /api/v1/collections/{c}/documents/{id}/text, ingest-service), marked at its startOffset/endOffset.
 import { api, enc, session } from '../api.js';
-import { h, clear, problem, field, table, num, busy, jsonField, collectionPicker, markTerms, documentLink } from '../ui.js';
+import { h, clear, problem, field, table, num, busy, jsonField, collectionPicker, termMarker, documentLink, documentName } from '../ui.js';
 
 const CONTEXT = 240; // characters of the document shown around a passage
 const HISTORY = 'rag.console.search-history';
@@ -38,6 +38,7 @@ export async function render(main, params) {
     clear(past, list.length ? [h('span.note', {}, 'Recent: '), list.map((x) => h('button.link.recent', { type: 'button',
       title: `${x.mode} search in ${x.collection}`, onclick: () => {
         if ([...(picker.options || [])].some((o) => o.value === x.collection) || picker.tagName === 'INPUT') picker.value = x.collection;
+        picker.dispatchEvent(new Event('change')); // kept as the tab's collection, as a choice by hand is
         mode.value = x.mode;
         query.value = x.query;
         form.requestSubmit();
@@ -59,7 +60,6 @@ export async function render(main, params) {
         }
         if (adapter.value.trim()) body.adapter = adapter.value.trim();
         const answer = await api('POST', '/api/v1/search', { json: body });
-        session.choose(body.collection);
         remember({ collection: body.collection, query: body.query, mode: body.mode });
         showHistory();
         clear(out, await results(body.collection, body.query, answer));
@@ -102,6 +102,7 @@ async function results(collection, query, answer) {
   if (answer.reranked !== undefined && answer.reranked !== null) {
     flags.push(`reranked: ${answer.reranked ? `yes, by ${answer.reranker}` : 'no'}`);
   }
+  const mark = termMarker(query);
   const texts = new Map(); // documentId → Promise of its parsed text
   const items = await Promise.all((answer.results || []).map(async (r, i) => {
     let passage;
@@ -109,13 +110,13 @@ async function results(collection, query, answer) {
       if (!texts.has(r.documentId)) {
         texts.set(r.documentId, api('GET', `/api/v1/collections/${enc(collection)}/documents/${enc(r.documentId)}/text`, { as: 'text' }));
       }
-      passage = highlighted(await texts.get(r.documentId), r, query);
+      passage = highlighted(await texts.get(r.documentId), r, mark);
     } catch (e) {
-      passage = [h('div.passage', {}, h('span.hit', {}, markTerms(r.text, query))),
+      passage = [h('div.passage', {}, h('span.hit', {}, mark(r.text))),
         h('p.note', {}, `The document's text could not be read (${e.message}); the chunk is shown alone.`)];
     }
     return h('article.result', { dataset: { documentId: r.documentId } },
-      h('header', {}, h('strong', {}, `${i + 1}. `, documentLink(collection, r.documentId, r.title || r.externalId || r.documentId)),
+      h('header', {}, h('strong', {}, `${i + 1}. `, documentLink(collection, r.documentId, documentName(r))),
         h('span.note', {}, `${r.externalId ? `${r.externalId} · ` : ''}chunk ${r.chunkIndex} · v${r.version} · offsets ${r.startOffset}–${r.endOffset}`),
         h('span', {}, `score ${num(r.score, 4)}`),
         h('span.note', {}, Object.entries(r.scores || {}).map(([k, v]) => `${k} ${num(v, 4)}${(r.ranks || {})[k] != null ? ` (#${r.ranks[k]})` : ''}`).join(' · '))),
@@ -137,16 +138,16 @@ async function results(collection, query, answer) {
  * The passage at its offsets (shaded), with some of the document's text around it; the query's words marked in
  * both.
  */
-function highlighted(text, r, query) {
+function highlighted(text, r, mark) {
   const start = r.startOffset;
   const end = r.endOffset;
   if (start == null || end == null || start < 0 || end > text.length || start >= end) {
-    return [h('div.passage', {}, h('span.hit', {}, markTerms(r.text, query))),
+    return [h('div.passage', {}, h('span.hit', {}, mark(r.text))),
       h('p.note', {}, 'The offsets do not fit the current version of the document; the chunk is shown alone.')];
   }
   const from = Math.max(0, start - CONTEXT);
   const to = Math.min(text.length, end + CONTEXT);
-  return h('div.passage', {}, from > 0 ? '…' : '', markTerms(text.slice(from, start), query),
-    h('span.hit', { title: `chunk ${r.chunkIndex}` }, markTerms(text.slice(start, end), query)),
-    markTerms(text.slice(end, to), query), to < text.length ? '…' : '');
+  return h('div.passage', {}, from > 0 ? '…' : '', mark(text.slice(from, start)),
+    h('span.hit', { title: `chunk ${r.chunkIndex}` }, mark(text.slice(start, end))),
+    mark(text.slice(end, to)), to < text.length ? '…' : '');
 }

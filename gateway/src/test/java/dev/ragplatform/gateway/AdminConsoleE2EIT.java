@@ -538,9 +538,18 @@ class AdminConsoleE2EIT {
 			return rows.size() == 2 && total >= deadLettersBefore + 2;
 		});
 		assertThat(this.browser.findElement(By.id("main")).getText()).contains("rag.chunks.v1-dlt");
-		// failed now (this collection's PDF among them) apart from every failure since start
-		assertThat(this.browser.findElement(By.id("main")).getText()).contains("documents failed now",
-				"failures since start");
+		// failed now: the collections' FAILED summed (this collection's PDF among them), apart from every failure
+		// since start
+		assertThat(this.browser.findElement(By.id("main")).getText()).contains("failures since start");
+		waitUntil(Duration.ofSeconds(20), "failed now agreeing with the collections' FAILED", (d) -> {
+			long failedNow = 0;
+			for (JsonNode c : this.http.get("/api/v1/admin/overview", KEY).json().path("collections").path("value")) {
+				failedNow += c.path("byStatus").path("FAILED").asLong();
+			}
+			String shown = d.findElement(By.xpath("//div[contains(@class,'card')][div[1][.='documents failed now']]"
+					+ "/div[contains(@class,'value')]")).getText().replace(",", "");
+			return failedNow >= 1 && shown.equals(String.valueOf(failedNow));
+		});
 		((org.openqa.selenium.JavascriptExecutor) this.browser).executeScript("arguments[0].scrollIntoView()",
 				this.browser.findElement(By.xpath("//h2[.='Dead letters']")));
 		this.chromium.screenshot("overview-dead-letters");
@@ -875,6 +884,14 @@ class AdminConsoleE2EIT {
 		waitFor(By.id("signin-key"), Duration.ofSeconds(10)).sendKeys(KEY, Keys.ENTER);
 		waitUntil(Duration.ofSeconds(10), "the admin key on the overview",
 				(d) -> d.findElement(By.id("nav")).isDisplayed() && d.getCurrentUrl().endsWith("#/"));
+
+		// the skip link moves the focus to the page and leaves the page where it is (hash routing)
+		String before = this.browser.getCurrentUrl();
+		WebElement skip = this.browser.findElement(By.cssSelector("a.skip"));
+		script("arguments[0].focus()", skip);
+		skip.sendKeys(Keys.ENTER);
+		assertThat(this.browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("main");
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(before);
 
 		// a deleted collection's documents are not listed as if it were there: the page says it is gone
 		ingest(other, "gone", "Gone soon", "A document of a collection about to be deleted.", Map.of());

@@ -107,7 +107,6 @@ public final class ConsoleBenchmark {
 					for (int i = 0; i < loads; i++) {
 						times[i] = load(browser, base, hash, loaded);
 					}
-					Arrays.sort(times);
 					double p50 = percentile(times, 50);
 					String ratio = (smallTimes == null) ? "–" : String.format("%.2f", p50 / percentile(smallTimes, 50));
 					table.row(page, c.equals(large) ? documents : peer, p50, percentile(times, 99), ratio);

@@ -69,10 +69,11 @@ class DocumentController {
 			@RequestParam(required = false) String externalId, @RequestParam(required = false) String title,
 			@RequestParam(required = false) String metadata, @RequestParam(required = false) String duplicates,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
+		byte[] content = file.getBytes();
 		if (refuseDuplicates(duplicates) && !retried(collection, idempotencyKey)) {
-			requireNoDuplicate(collection, file.getBytes(), externalId);
+			requireNoDuplicate(collection, content, externalId);
 		}
-		return accepted(this.intake.submitFile(collection, externalId, title, file.getBytes(),
+		return accepted(this.intake.submitFile(collection, externalId, title, content,
 				file.getOriginalFilename(), parseMetadata(metadata), idempotencyKey));
 	}
 
@@ -151,19 +152,21 @@ class DocumentController {
 			return;
 		}
 		Document first = same.get(0);
-		String name = (first.title() != null) ? first.title() : (first.fileName() != null) ? first.fileName()
-				: first.externalId();
 		ServiceProblem problem = ServiceProblem.of(org.springframework.http.HttpStatus.CONFLICT,
 				dev.ragplatform.contracts.problem.ProblemTypes.CONFLICT, "Duplicate document",
-				"Collection '" + collection + "' already holds this content as '" + name + "' (" + first.id() + ", "
+				"Collection '" + collection + "' already holds this content as '" + name(first) + "' (" + first.id() + ", "
 						+ first.status() + ")" + ((same.size() > 1) ? " and " + (same.size() - 1) + " more" : "")
 						+ "; send it without duplicates=refuse to store it again.");
 		problem.getBody().setProperty("duplicates", same.stream()
-			.map((d) -> Map.of("documentId", d.id().toString(), "externalId", d.externalId(), "name",
-					(d.title() != null) ? d.title() : (d.fileName() != null) ? d.fileName() : d.externalId(), "status",
+			.map((d) -> Map.of("documentId", d.id().toString(), "externalId", d.externalId(), "name", name(d), "status",
 					d.status().name()))
 			.toList());
 		throw problem;
+	}
+
+	/** What a person knows a document by: its title, else its file's name, else its external id. */
+	private static String name(Document d) {
+		return (d.title() != null) ? d.title() : (d.fileName() != null) ? d.fileName() : d.externalId();
 	}
 
 	/** The parsed text of the current version: chunk offsets point into it. */

@@ -18,19 +18,18 @@ import dev.ragplatform.runtime.problem.ServiceProblem;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Service;
 
 /**
@@ -49,6 +48,9 @@ class DeadLetters {
 
 	static final String REPLAYED_FROM = "rag-replayed-from";
 
+	/** The headers the dead-letter recoverer adds ({@code kafka_dlt-…}): not sent back with the record. */
+	private static final String DLT_HEADERS = KafkaHeaders.PREFIX + "dlt-";
+
 	private static final Duration READ_FOR = Duration.ofSeconds(5);
 
 	private static final Duration SEND_FOR = Duration.ofSeconds(10);
@@ -64,12 +66,15 @@ class DeadLetters {
 
 	private final DocumentRepository documents;
 
-	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, JsonMapper json,
-			DocumentRepository documents) {
+	private final KafkaOperations<Object, Object> producer;
+
+	DeadLetters(KafkaAdmin admin, JdbcClient jdbc, JsonMapper json, DocumentRepository documents,
+			KafkaOperations<Object, Object> producer) {
 		this.kafka = Map.copyOf(admin.getConfigurationProperties());
 		this.jdbc = jdbc;
 		this.json = json;
 		this.documents = documents;
+		this.producer = producer;
 	}
 
 	/** The newest {@code limit} records of the topic (of every dead-letter topic when null), newest first. */
@@ -116,45 +121,42 @@ class DeadLetters {
 			.list()
 			.isEmpty();
 		if (!claimed) {
-			Map.Entry<OffsetDateTime, OffsetDateTime> at = this.jdbc.sql("SELECT claimed_at, replayed_at "
-					+ "FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ?")
+			Claim claim = this.jdbc.sql("SELECT claimed_at, replayed_at FROM ingest.dead_letter_replays "
+					+ "WHERE topic = ? AND partition = ? AND record_offset = ?")
 				.params(topic, partition, offset)
-				.query((rs, n) -> Map.entry(rs.getObject(1, OffsetDateTime.class),
-						java.util.Optional.ofNullable(rs.getObject(2, OffsetDateTime.class)).orElse(OffsetDateTime.MIN)))
+				.query((rs, n) -> new Claim(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class)))
 				.single();
-			if (!at.getValue().equals(OffsetDateTime.MIN)) {
-				return new Replay(topic, partition, offset, null, false, at.getValue());
+			if (claim.replayedAt() != null) {
+				return new Replay(topic, partition, offset, null, false, claim.replayedAt());
 			}
 			throw ServiceProblem.conflict("A replay of " + topic + "/" + partition + "/" + offset + " started at "
-					+ at.getKey() + " has not finished; if it does not within " + STALE.toMinutes()
+					+ claim.claimedAt() + " has not finished; if it does not within " + STALE.toMinutes()
 					+ " minutes, it can be asked for again.");
 		}
 		String to = originalTopic(record);
 		UUID retried = retryFailedVersion(record);
 		RecordHeaders headers = new RecordHeaders();
 		for (Header h : record.headers()) {
-			if (!h.key().startsWith("kafka_dlt-")) {
+			if (!h.key().startsWith(DLT_HEADERS)) {
 				headers.add(h);
 			}
 		}
 		headers.add(REPLAYED_FROM, (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
-		KafkaProducer<byte[], byte[]> producer = producer();
+		String key = (record.key() != null) ? new String(record.key(), StandardCharsets.UTF_8) : null;
 		try {
-			producer.send(new ProducerRecord<>(to, null, record.key(), record.value(), headers)).get(SEND_FOR.toMillis(),
-					TimeUnit.MILLISECONDS);
-			producer.close(SEND_FOR);
+			// the service's own producer (byte[] values go out as they are, as the dead-letter recoverer sent them)
+			this.producer.send(new ProducerRecord<>(to, null, key, record.value(), headers))
+				.get(SEND_FOR.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException | java.util.concurrent.TimeoutException ex) {
-			producer.close(Duration.ZERO);
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
 			throw ServiceProblem.dependencyUnavailable("Kafka did not answer in time for " + to + "; the record may "
 					+ "have been sent. Ask again after " + STALE.toMinutes() + " minutes if the document does not move.");
 		}
-		catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException ex) {
-			producer.close(Duration.ZERO);
-			// refused: not sent, so the claim is given back (a document set going again is sent by the requeuer)
+		catch (java.util.concurrent.ExecutionException | RuntimeException ex) {
+			// refused (KafkaTemplate throws at once when the broker cannot be reached): not sent, so the claim is given back (a document set going again is sent by the requeuer)
 			this.jdbc.sql("DELETE FROM ingest.dead_letter_replays WHERE topic = ? AND partition = ? AND record_offset = ? "
 					+ "AND replayed_at IS NULL")
 				.params(topic, partition, offset)
@@ -225,11 +227,8 @@ class DeadLetters {
 		consumer.assign(partitions);
 		Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, READ_FOR);
 		Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_FOR);
-		Map<TopicPartition, Long> from = new HashMap<>();
 		for (TopicPartition tp : partitions) {
-			long start = Math.max(begin.get(tp), end.get(tp) - limit);
-			from.put(tp, start);
-			consumer.seek(tp, start);
+			consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - limit));
 		}
 		List<DeadLetter> letters = new ArrayList<>();
 		long deadline = System.nanoTime() + READ_FOR.toNanos();
@@ -297,7 +296,7 @@ class DeadLetters {
 		boolean object = value != null && value.isObject();
 		return new DeadLetter(r.topic() + "/" + r.partition() + "/" + r.offset(), r.topic(), r.partition(), r.offset(),
 				Instant.ofEpochMilli(r.timestamp()), (r.key() != null) ? new String(r.key(), StandardCharsets.UTF_8) : null,
-				header(r, "kafka_dlt-exception-message"), header(r, "kafka_dlt-exception-fqcn"), originalTopic(r),
+				header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE), header(r, KafkaHeaders.DLT_EXCEPTION_FQCN), originalTopic(r),
 				object ? text(value, "collection") : null, object ? text(value, "externalId") : null,
 				object ? text(value, "documentId") : null, object ? text(value, "title") : null,
 				object ? text(value, "fileName") : null, (r.value() != null) ? r.value().length : 0, null);
@@ -314,7 +313,7 @@ class DeadLetters {
 	}
 
 	private static String originalTopic(ConsumerRecord<byte[], byte[]> r) {
-		String original = header(r, "kafka_dlt-original-topic");
+		String original = header(r, KafkaHeaders.DLT_ORIGINAL_TOPIC);
 		if (original != null && !original.isBlank()) {
 			return original;
 		}
@@ -342,22 +341,11 @@ class DeadLetters {
 		return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 	}
 
-	private KafkaProducer<byte[], byte[]> producer() {
-		Map<String, Object> config = new HashMap<>(this.kafka);
-		config.put(ProducerConfig.ACKS_CONFIG, "all");
-		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_FOR.toMillis());
-		config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_FOR.toMillis() / 2);
-		config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_FOR.toMillis());
-		config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-		return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-	}
-
 	/**
 	 * One dead letter, without its content.
 	 *
 	 * @param id {@code topic/partition/offset}
-	 * @param reason why it was dead-lettered ({@code kafka_dlt-exception-message})
+	 * @param reason why it was dead-lettered ({@link KafkaHeaders#DLT_EXCEPTION_MESSAGE})
 	 * @param originalTopic where a replay sends it
 	 * @param replayedAt when it was replayed, or null
 	 */
@@ -371,6 +359,10 @@ class DeadLetters {
 					this.title, this.fileName, this.bytes, at);
 		}
 
+	}
+
+	/** A replay's row: when it was claimed, and when Kafka took the record (null while it has not). */
+	private record Claim(OffsetDateTime claimedAt, OffsetDateTime replayedAt) {
 	}
 
 	/** A replay: {@code replayed} false when an earlier one had sent the record (at {@code at}). */
