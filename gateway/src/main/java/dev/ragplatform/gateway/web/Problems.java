@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.ragplatform.contracts.problem.ProblemTypes;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,12 +15,13 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * RFC 9457 problems as the gateway writes them, from filters and handlers alike: {@code application/problem+json}
  * with {@code type}, {@code title}, {@code status}, {@code detail}, {@code instance} (the request path) and
- * {@code requestId}.
+ * {@code requestId}, and the request's {@code traceId} and {@code spanId}.
  */
 public final class Problems {
 
@@ -63,6 +66,15 @@ public final class Problems {
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
+	/** The span of the request being answered (its server observation's), or null. */
+	static Span span(ServerWebExchange exchange) {
+		return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.map((context) -> context.<TracingObservationHandler.TracingContext>get(
+					TracingObservationHandler.TracingContext.class))
+			.map(TracingObservationHandler.TracingContext::getSpan)
+			.orElse(null);
+	}
+
 	private static Map<String, Object> body(ServerWebExchange exchange, ProblemDetail problem) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		URI type = problem.getType();
@@ -80,6 +92,11 @@ public final class Problems {
 		String requestId = RequestId.of(exchange);
 		if (requestId != null) {
 			body.put("requestId", requestId);
+		}
+		Span span = span(exchange);
+		if (span != null && !span.isNoop()) {
+			body.put("traceId", span.context().traceId());
+			body.put("spanId", span.context().spanId());
 		}
 		if (problem.getProperties() != null) {
 			problem.getProperties().forEach(body::putIfAbsent);

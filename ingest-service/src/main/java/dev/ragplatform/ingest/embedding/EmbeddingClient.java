@@ -31,6 +31,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -70,7 +72,11 @@ public class EmbeddingClient implements DisposableBean {
 
 	private final io.micrometer.core.instrument.Counter backPressure;
 
-	EmbeddingClient(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters) {
+	private final ObservationRegistry observations;
+
+	EmbeddingClient(RestClient.Builder builder, IngestProperties properties, MeterRegistry meters,
+			ObservationRegistry observations) {
+		this.observations = observations;
 		IngestProperties.Embedding config = properties.embedding();
 		var requestFactory = new JdkClientHttpRequestFactory();
 		requestFactory.setReadTimeout(config.timeout());
@@ -171,7 +177,8 @@ public class EmbeddingClient implements DisposableBean {
 		}
 
 		CompletableFuture<Embedding> submit(String text) {
-			Pending pending = new Pending(text, new CompletableFuture<>());
+			Pending pending = new Pending(text, new CompletableFuture<>(),
+					EmbeddingClient.this.observations.getCurrentObservation());
 			this.queue.add(pending);
 			return pending.vector();
 		}
@@ -215,7 +222,20 @@ public class EmbeddingClient implements DisposableBean {
 			}
 		}
 
+		/**
+		 * One call, traced as a child of the first text's document (a call may carry texts of several documents;
+		 * their traces show their own wait in the embed stage).
+		 */
 		private void send(List<Pending> batch) {
+			Observation.createNotStarted("rag.ingest.embedding.call", EmbeddingClient.this.observations)
+				.contextualName("embedding-service call")
+				.parentObservation(batch.get(0).parent())
+				.lowCardinalityKeyValue("model", this.model)
+				.highCardinalityKeyValue("texts", Integer.toString(batch.size()))
+				.observe(() -> sendNow(batch));
+		}
+
+		private void sendNow(List<Pending> batch) {
 			try {
 				List<Embedding> vectors = guarded(batch.stream().map(Pending::text).toList());
 				for (int i = 0; i < batch.size(); i++) {
@@ -273,7 +293,7 @@ public class EmbeddingClient implements DisposableBean {
 
 	}
 
-	private record Pending(String text, CompletableFuture<Embedding> vector) {
+	private record Pending(String text, CompletableFuture<Embedding> vector, Observation parent) {
 	}
 
 	/**

@@ -17,8 +17,10 @@ import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.document.Document;
 import dev.ragplatform.ingest.document.DocumentRepository.Registration;
 import dev.ragplatform.ingest.document.DocumentRepository;
+import dev.ragplatform.runtime.tracing.RecordObservation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +72,12 @@ class DocumentConsumer implements DisposableBean {
 
 	private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
+	private final ObservationRegistry observations;
+
 	DocumentConsumer(DocumentIntake intake, DocumentRepository documents, DocumentPipeline pipeline,
 			JsonMapper json, Deliveries deliveries,
-			IngestProperties properties, MeterRegistry meters) {
+			IngestProperties properties, MeterRegistry meters, ObservationRegistry observations) {
+		this.observations = observations;
 		this.intake = intake;
 		this.documents = documents;
 		this.pipeline = pipeline;
@@ -150,8 +155,16 @@ class DocumentConsumer implements DisposableBean {
 		}
 	}
 
-	/** Processes a record; a poison record's verdict is stored before it is thrown. */
+	/**
+	 * Processes a record, traced as the child of the span that sent it (the upload's, for a REST document); a
+	 * poison record's verdict is stored before it is thrown.
+	 */
 	private void handle(ConsumerRecord<String, String> record) throws InterruptedException {
+		RecordObservation.of(record, "rag.ingest.record", "ingest " + record.topic(), this.observations)
+			.observeChecked(() -> handleInScope(record));
+	}
+
+	private void handleInScope(ConsumerRecord<String, String> record) throws InterruptedException {
 		Deliveries.Delivery delivery = this.deliveries.of(record);
 		if (delivery.poison() != null) {
 			throw delivery.poison(); // judged before, not yet dead-lettered

@@ -30,6 +30,8 @@ import dev.ragplatform.ingest.parse.UnsupportedMediaTypeException;
 import dev.ragplatform.ingest.web.DependencyUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -64,9 +66,12 @@ class DocumentPipeline {
 
 	private final MeterRegistry meters;
 
+	private final ObservationRegistry observations;
+
 	DocumentPipeline(DocumentRepository documents, CollectionClient collections, DocumentParser parser,
 			ModelTokenizers tokenizers, EmbeddingClient embeddings, KafkaOperations<Object, Object> kafka,
-			StatusEvents events, IngestProperties properties, MeterRegistry meters) {
+			StatusEvents events, IngestProperties properties, MeterRegistry meters, ObservationRegistry observations) {
+		this.observations = observations;
 		this.documents = documents;
 		this.collections = collections;
 		this.parser = parser;
@@ -153,7 +158,7 @@ class DocumentPipeline {
 						+ " is no longer stored"));
 			ParsedDocument parsed;
 			try {
-				parsed = this.parser.parse(content, doc.mediaType());
+				parsed = stage("parse", () -> this.parser.parse(content, doc.mediaType()));
 			}
 			catch (UnsupportedMediaTypeException ex) {
 				throw new PoisonDocumentException("parse", "unsupported document type " + doc.mediaType(), ex);
@@ -184,13 +189,15 @@ class DocumentPipeline {
 		// a chunk holds at most targetTokens: more tokens than maxChunks of them cannot fit, so stop counting there
 		int maxChunks = this.properties.limits().maxChunks();
 		int maxTokens = (int) Math.min(Integer.MAX_VALUE - 1L, (long) maxChunks * size.targetTokens());
-		Tokenization tokens = model.tokenizer().tokenize(text, maxTokens);
+		String fullText = text;
+		Tokenization tokens = stage("chunk", () -> model.tokenizer().tokenize(fullText, maxTokens));
 		if (tokens.count() > maxTokens) {
 			throw new PoisonDocumentException("chunk", "the document has more than " + maxTokens + " tokens: more than "
 					+ "rag.ingest.limits.max-chunks (" + maxChunks + ") chunks of at most " + size.targetTokens()
 					+ " tokens");
 		}
-		List<TextChunk> chunks = this.chunker.split(text, tokens, size.targetTokens(), size.overlapTokens());
+		List<TextChunk> chunks = stage("chunk", () -> this.chunker.split(fullText, tokens, size.targetTokens(),
+				size.overlapTokens()));
 		if (chunks.isEmpty()) {
 			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
 		}
@@ -208,8 +215,8 @@ class DocumentPipeline {
 		}
 		List<EmbeddingClient.Embedding> vectors;
 		try {
-			vectors = this.embeddings.embedDocuments(collection.embeddingModel(), collection.defaultTask(),
-					collection.tokenStorage(), texts);
+			vectors = stage("embed", () -> this.embeddings.embedDocuments(collection.embeddingModel(),
+					collection.defaultTask(), collection.tokenStorage(), texts));
 		}
 		catch (EmbeddingRejectedException ex) {
 			throw new PoisonDocumentException("embed", ex.getMessage(), ex);
@@ -221,12 +228,24 @@ class DocumentPipeline {
 		if (!this.documents.isCurrent(doc.id(), version)) {
 			return; // a newer version or a deletion arrived meanwhile: these chunks would be ignored anyway
 		}
-		publish(doc, title, collection, chunks, texts, vectors);
+		String shownTitle = title;
+		stage("publish", () -> {
+			publish(doc, shownTitle, collection, chunks, texts, vectors);
+			return null;
+		});
 		if (this.documents.advance(doc.id(), version, DocumentStatus.EMBEDDED, chunks.size())) {
 			this.events.changed(doc, version, DocumentStatus.EMBEDDED, chunks.size());
 		}
 		this.meters.counter("rag.ingest.documents", "outcome", "embedded").increment();
 		this.meters.counter("rag.ingest.chunks").increment(chunks.size());
+	}
+
+	/** Runs a stage of the pipeline as its own span ({@code ingest parse}…) and timer ({@code rag.ingest.stage}). */
+	private <T> T stage(String stage, java.util.function.Supplier<T> work) {
+		return Observation.createNotStarted("rag.ingest.stage", this.observations)
+			.contextualName("ingest " + stage)
+			.lowCardinalityKeyValue("stage", stage)
+			.observe(work);
 	}
 
 	private void publish(Document doc, String title, CollectionSettings collection, List<TextChunk> chunks,

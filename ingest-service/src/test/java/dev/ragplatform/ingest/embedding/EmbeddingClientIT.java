@@ -37,7 +37,8 @@ class EmbeddingClientIT {
 			IngestProperties properties = new IngestProperties(new IngestProperties.Embedding(service.url(),
 					Duration.ofSeconds(30), 8, 8, 2, Duration.ofMillis(100), 50, Duration.ofSeconds(30)), null, null,
 					null, null);
-			EmbeddingClient client = new EmbeddingClient(RestClient.builder(), properties, meters);
+			EmbeddingClient client = new EmbeddingClient(RestClient.builder(), properties, meters,
+					io.micrometer.observation.ObservationRegistry.NOOP);
 			try (ExecutorService documents = Executors.newVirtualThreadPerTaskExecutor()) {
 				List<Future<List<float[]>>> results = new ArrayList<>();
 				for (int d = 0; d < 8; d++) {

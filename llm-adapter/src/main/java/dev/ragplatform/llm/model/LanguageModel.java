@@ -22,6 +22,8 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -57,8 +59,11 @@ public class LanguageModel implements DisposableBean {
 
 	private final MeterRegistry meters;
 
-	LanguageModel(LlmAdapterProperties properties, MeterRegistry meters) {
+	private final ObservationRegistry observations;
+
+	LanguageModel(LlmAdapterProperties properties, MeterRegistry meters, ObservationRegistry observations) {
 		this.meters = meters;
+		this.observations = observations;
 		this.model = properties.model();
 		if (properties.provider() == Provider.OPENAI) {
 			String key = (properties.apiKey() == null || properties.apiKey().isBlank()) ? "none" : properties.apiKey();
@@ -138,16 +143,22 @@ public class LanguageModel implements DisposableBean {
 			long started = System.nanoTime();
 			String raw;
 			try {
-				raw = guarded(() -> this.chat.prompt()
-					.system(system)
-					.user(prompt)
-					.options(OpenAiChatOptions.builder()
-						.responseFormat(OpenAiChatModel.ResponseFormat.builder()
-							.type(OpenAiChatModel.ResponseFormat.Type.JSON_SCHEMA)
-							.jsonSchema(converter.getJsonSchema())
-							.build()))
-					.call()
-					.content());
+				// one span per call, on the request's trace (the call itself runs on another thread, under a time limit)
+				raw = Observation.createNotStarted("rag.llm.call", this.observations)
+					.contextualName("llm " + purpose)
+					.lowCardinalityKeyValue("purpose", purpose)
+					.lowCardinalityKeyValue("model", this.model)
+					.highCardinalityKeyValue("attempt", Integer.toString(attempt))
+					.observe(() -> guarded(() -> this.chat.prompt()
+						.system(system)
+						.user(prompt)
+						.options(OpenAiChatOptions.builder()
+							.responseFormat(OpenAiChatModel.ResponseFormat.builder()
+								.type(OpenAiChatModel.ResponseFormat.Type.JSON_SCHEMA)
+								.jsonSchema(converter.getJsonSchema())
+								.build()))
+						.call()
+						.content()));
 			}
 			catch (RuntimeException ex) {
 				String why = failure(ex);

@@ -4,6 +4,8 @@ import dev.ragplatform.contracts.chunk.ChunkEvent;
 import dev.ragplatform.contracts.chunk.DocumentChunks;
 import dev.ragplatform.contracts.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,7 +28,11 @@ class ChunkIndexer {
 
 	private final StatusPublisher status;
 
-	ChunkIndexer(ChunkStore store, StatusPublisher status, JsonMapper json, MeterRegistry meters) {
+	private final ObservationRegistry observations;
+
+	ChunkIndexer(ChunkStore store, StatusPublisher status, JsonMapper json, MeterRegistry meters,
+			ObservationRegistry observations) {
+		this.observations = observations;
 		this.store = store;
 		this.status = status;
 		this.json = json;
@@ -36,7 +42,10 @@ class ChunkIndexer {
 	@KafkaListener(id = "chunk-indexer", idIsGroup = false, topics = Topics.CHUNKS, concurrency = "${rag.retrieval.index.concurrency}")
 	void onRecord(ConsumerRecord<String, String> record) {
 		ChunkEvent event = parse(record.value());
-		ChunkStore.Outcome outcome = this.store.apply(event);
+		// inside the listener's span, which continues the trace the chunks' producer (ingest) sent in the headers
+		ChunkStore.Outcome outcome = Observation.createNotStarted("rag.retrieval.index", this.observations)
+			.contextualName("retrieval index")
+			.observe(() -> this.store.apply(event));
 		switch (outcome) {
 			case INDEXED, DUPLICATE -> {
 				if (event instanceof DocumentChunks chunks) {

@@ -20,6 +20,8 @@ import dev.ragplatform.retrieval.config.RetrievalProperties;
 import dev.ragplatform.retrieval.embedding.EmbeddingClient;
 import dev.ragplatform.runtime.http.ServiceClient;
 import dev.ragplatform.runtime.problem.ServiceProblem;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,9 +56,12 @@ public class SearchService implements Teacher {
 
 	private final AdapterRegistry adapters;
 
+	private final ObservationRegistry observations;
+
 	SearchService(CollectionService collections, EmbeddingClient embeddings, DenseSearch dense, LexicalSearch lexical,
 			RerankClient reranker, StoredLateInteraction lateInteraction, JdbcTemplate jdbc,
-			RetrievalProperties properties, AdapterRegistry adapters) {
+			RetrievalProperties properties, AdapterRegistry adapters, ObservationRegistry observations) {
+		this.observations = observations;
 		this.lateInteraction = lateInteraction;
 		this.adapters = adapters;
 		this.collections = collections;
@@ -171,8 +176,9 @@ public class SearchService implements Teacher {
 			if (mode != Mode.LEXICAL) {
 				adapter = this.adapters.select(collection, request.adapter(), task);
 				t = System.nanoTime();
-				DenseSearch.Result result = this.dense.search(collection, adapter.apply(vector), filter, depth,
-						efSearch, request.exact());
+				AdapterRegistry.Selected chosen = adapter;
+				DenseSearch.Result result = step("dense").observe(() -> this.dense.search(collection,
+						chosen.apply(vector), filter, depth, efSearch, request.exact()));
 				timings.put("denseMs", millis(t));
 				denseHits = result.candidates();
 				exact = result.exact();
@@ -180,13 +186,18 @@ public class SearchService implements Teacher {
 		}
 		if (mode != Mode.DENSE) {
 			long t = System.nanoTime();
-			lexicalHits = this.lexical.search(collection, request.query(), filter, depth, request.fresh());
+			lexicalHits = step("lexical").observe(() -> this.lexical.search(collection, request.query(), filter,
+					depth, request.fresh()));
 			timings.put("lexicalMs", millis(t));
 		}
 		List<ChunkHit> hits = switch (mode) {
 			case DENSE -> single(denseHits, "dense");
 			case LEXICAL -> single(lexicalHits, "lexical");
-			case HYBRID -> fuse(denseHits, lexicalHits);
+			case HYBRID -> {
+				List<Candidate> fromDense = denseHits;
+				List<Candidate> fromLexical = lexicalHits;
+				yield step("fusion").observe(() -> fuse(fromDense, fromLexical));
+			}
 		};
 		String rerankError = null;
 		String reranker = null;
@@ -194,40 +205,46 @@ public class SearchService implements Teacher {
 		boolean reranked = false;
 		if (rerank && !hits.isEmpty()) {
 			long t = System.nanoTime();
-			List<ChunkHit> head = hits.subList(0, Math.min(rerankTopN, hits.size()));
-			double[] scores = stored ? this.lateInteraction.scores(collection, queryTokens, head) : null;
-			if (scores != null) {
-				hits = reorder(hits, head, scores);
-				reranked = true;
-				reranker = "late-interaction (stored " + collection.tokenStorage().id() + ")";
-			}
-			else {
-				if (collection.tokenStorage() == null) {
-					rerankNote = "collection '" + collection.name() + "' stores no token vectors";
-				}
-				else if (stored) {
-					rerankNote = "some candidates have no stored token vectors (indexed before the collection "
-							+ "kept them, or changed since)";
-				}
-				if (asked) {
-					try {
-						hits = rerank(request.query(), hits, head.size());
-						reranked = true;
-						reranker = "rerank-service";
-					}
-					catch (RuntimeException ex) {
-						// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
-						// an open breaker's message is ours (no host, no peer's body): say it as it is
-						rerankError = ((ex instanceof ServiceClient.CircuitOpenException) ? ex.getMessage()
-								: "rerank-service failed (" + ex.getClass().getSimpleName() + ")")
-								+ "; results are not reranked";
-						logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
-					}
+			Observation rerankStep = step("rerank").start();
+			try (Observation.Scope scope = rerankStep.openScope()) {
+				List<ChunkHit> head = hits.subList(0, Math.min(rerankTopN, hits.size()));
+				double[] scores = stored ? this.lateInteraction.scores(collection, queryTokens, head) : null;
+				if (scores != null) {
+					hits = reorder(hits, head, scores);
+					reranked = true;
+					reranker = "late-interaction (stored " + collection.tokenStorage().id() + ")";
 				}
 				else {
-					// a default rerank is a cheap one or none: seconds of re-encoding are only spent when asked
-					rerankNote += "; not reranked (ask with rerank.enabled to rerank with rerank-service)";
+					if (collection.tokenStorage() == null) {
+						rerankNote = "collection '" + collection.name() + "' stores no token vectors";
+					}
+					else if (stored) {
+						rerankNote = "some candidates have no stored token vectors (indexed before the collection "
+								+ "kept them, or changed since)";
+					}
+					if (asked) {
+						try {
+							hits = rerank(request.query(), hits, head.size());
+							reranked = true;
+							reranker = "rerank-service";
+						}
+						catch (RuntimeException ex) {
+							// the class says what kind of failure; its message (hosts, a peer's body) stays in the log
+							// an open breaker's message is ours (no host, no peer's body): say it as it is
+							rerankError = ((ex instanceof ServiceClient.CircuitOpenException) ? ex.getMessage()
+									: "rerank-service failed (" + ex.getClass().getSimpleName() + ")")
+									+ "; results are not reranked";
+							logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
+						}
+					}
+					else {
+						// a default rerank is a cheap one or none: seconds of re-encoding are only spent when asked
+						rerankNote += "; not reranked (ask with rerank.enabled to rerank with rerank-service)";
+					}
 				}
+			}
+			finally {
+				rerankStep.stop();
 			}
 			timings.put("rerankMs", millis(t));
 		}
@@ -239,6 +256,13 @@ public class SearchService implements Teacher {
 	}
 
 	/** An exact scan of a large collection costs a full pass over its vectors: only admin callers may force it. */
+	/** A step of a search as its own span ({@code search dense}…) and timer ({@code rag.retrieval.search.step}). */
+	private Observation step(String name) {
+		return Observation.createNotStarted("rag.retrieval.search.step", this.observations)
+			.contextualName("search " + name)
+			.lowCardinalityKeyValue("step", name);
+	}
+
 	private void requireExactAllowed(Collection collection, Boolean exact, boolean admin) {
 		int most = this.properties.search().maxExactChunks();
 		if (Boolean.TRUE.equals(exact) && !admin && collection.chunkCount() > most) {
