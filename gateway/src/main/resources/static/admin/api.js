@@ -23,6 +23,11 @@ export function can(scope) {
   return !caller || caller.may.includes(scope);
 }
 
+/** A trace's page in the tracing UI the gateway names (rag.gateway.trace-url), or null when it names none. */
+export function traceLink(traceId) {
+  return caller && caller.traceUrl && traceId ? caller.traceUrl.replace('{traceId}', encodeURIComponent(traceId)) : null;
+}
+
 /** Whether the key may use every collection (it may list them, create them, read dead letters). */
 export function unrestricted() {
   return !caller || caller.collections === null || caller.collections === undefined;

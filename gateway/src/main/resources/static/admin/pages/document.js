@@ -1,7 +1,7 @@
 // One document: its metadata and status history (ingest-service), its parsed text with every chunk marked at its
 // offsets, and the chunks listed beside (retrieval-service, GET …/documents/{id}/chunks). Search results, citations
 // and the documents list link here.
-import { api, enc, can } from '../api.js';
+import { api, enc, can, traceLink } from '../api.js';
 import { h, clear, problem, table, num, busy, statusBadge, when, duration, documentName } from '../ui.js';
 import { progressOf, stageNote } from './documents.js';
 
@@ -50,6 +50,10 @@ export async function render(main, params, { go }) {
     ['file', d.fileName || '–'], ['type', d.mediaType], ['size', `${num(d.sizeBytes)} bytes`],
     ['chunks', d.chunks == null ? '–' : `${num(d.chunksEmbedded)} of ${num(d.chunks)} embedded`],
     ['attempts', d.attempts], ['source', d.source],
+    // the trace of the upload (or record) of this version: gateway, ingest, embedding and retrieval, to INDEXED
+    ['trace', d.traceId ? (traceLink(d.traceId)
+      ? h('a', { id: 'document-trace', href: traceLink(d.traceId), target: '_blank', rel: 'noopener' }, h('code', {}, d.traceId))
+      : h('code', { id: 'document-trace' }, d.traceId)) : '–'],
     ['received', when(d.createdAt)], ['updated', when(d.updatedAt)], ['indexed', when(d.indexedAt)],
     ['metadata', Object.keys(d.metadata || {}).length ? h('code', {}, JSON.stringify(d.metadata)) : '–']].filter(Boolean);
   main.append(h('section', { 'aria-label': 'Document facts' },

@@ -103,6 +103,10 @@ public final class ServiceProcess implements AutoCloseable {
 			command.add("--sun-misc-unsafe-memory-access=allow");
 		}
 		command.addAll(List.of("-jar", jar.toString(), "--server.port=" + this.port, "--server.address=127.0.0.1"));
+		URI zipkin = ZipkinServer.shared(); // the tests of a module that asks for one trace every service they start
+		if (zipkin != null) {
+			command.add("--rag.zipkin.endpoint=" + zipkin);
+		}
 		command.addAll(this.args);
 		Path log = log();
 		try {

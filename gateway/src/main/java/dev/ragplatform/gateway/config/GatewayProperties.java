@@ -29,13 +29,16 @@ import org.springframework.validation.annotation.Validated;
  * @param jwt the optional OAuth2 resource server
  * @param reportsDir where {@code ./rag eval} and {@code ./rag bench} write their reports, served read-only to the admin
  * console ({@code /api/v1/admin/reports}); a directory that does not exist means none are available
+ * @param traceUrl a tracing UI's page of one trace, {@code {traceId}} standing for its id
+ * ({@code http://127.0.0.1:9411/zipkin/traces/{traceId}}, as {@code ./rag up --tracing} sets): the console links a
+ * document's trace id there; blank: the id is shown without a link
  */
 @Validated
 @ConfigurationProperties("rag.gateway")
 public record GatewayProperties(@Valid @NotNull Services services, @NotNull Duration connectTimeout, String bootstrapKey,
 		@Valid @NotNull Limits limits, @Valid @NotNull Retry retry, @Valid @NotNull CircuitBreaker circuitBreaker,
 		@Valid @NotNull RateLimit rateLimit, @Valid @NotNull Keys keys, @Valid @NotNull Jwt jwt,
-		@NotNull Path reportsDir) {
+		@NotNull Path reportsDir, String traceUrl) {
 
 	/**
 	 * The upstream services ({@code rag.gateway.services.<name>.url}); on Kubernetes, Service names.

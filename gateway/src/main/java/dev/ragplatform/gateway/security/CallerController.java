@@ -2,6 +2,7 @@ package dev.ragplatform.gateway.security;
 
 import java.util.List;
 
+import dev.ragplatform.gateway.config.GatewayProperties;
 import dev.ragplatform.gateway.route.Scope;
 import reactor.core.publisher.Mono;
 
@@ -21,8 +22,17 @@ class CallerController {
 	 * @param scopes granted scopes, each implying those below it
 	 * @param may what the scopes allow: {@code read}, {@code write}, {@code admin}
 	 * @param collections the collections it may use, or null for every collection
+	 * @param traceUrl where the console links a trace id ({@code {traceId}} in it), or null
 	 */
-	record Me(String id, String keyId, String name, List<String> scopes, List<String> may, List<String> collections) {
+	record Me(String id, String keyId, String name, List<String> scopes, List<String> may, List<String> collections,
+			String traceUrl) {
+	}
+
+	private final String traceUrl;
+
+	CallerController(GatewayProperties properties) {
+		this.traceUrl = (properties.traceUrl() == null || properties.traceUrl().isBlank()) ? null
+				: properties.traceUrl();
 	}
 
 	@GetMapping("/api/v1/me")
@@ -31,7 +41,8 @@ class CallerController {
 		List<String> may = java.util.Arrays.stream(Scope.values()).filter(caller::may).map(Scope::wireName).toList();
 		return Mono.just(new Me(caller.id(), keyId, caller.name(),
 				caller.scopes().stream().map(Scope::wireName).sorted().toList(), may,
-				(caller.collections() != null) ? caller.collections().stream().sorted().toList() : null));
+				(caller.collections() != null) ? caller.collections().stream().sorted().toList() : null,
+				this.traceUrl));
 	}
 
 }

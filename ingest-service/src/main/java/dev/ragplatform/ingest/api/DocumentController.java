@@ -238,21 +238,23 @@ class DocumentController {
 			double progress, String failedStage, String failureReason, String title, String fileName,
 			String mediaType, long sizeBytes, Map<String, Object> metadata, String source, Integer chunks,
 			int chunksEmbedded, int attempts, boolean unchanged, String statusUrl, OffsetDateTime createdAt,
-			OffsetDateTime updatedAt, OffsetDateTime indexedAt, Long waitingBehind, Double estimatedWaitSeconds) {
+			OffsetDateTime updatedAt, OffsetDateTime indexedAt, Long waitingBehind, Double estimatedWaitSeconds,
+			String traceId) {
 
 		static DocumentView of(Document d, boolean unchanged) {
 			return new DocumentView(d.id().toString(), d.collection(), d.externalId(), d.version(), d.status().name(),
 					progress(d.status(), d.failedStage()), d.failedStage(), d.failureReason(), d.title(), d.fileName(),
 					d.mediaType(), d.sizeBytes(), d.metadata(), d.source(), d.chunkCount(), d.chunksEmbedded(),
 					d.attempts(), unchanged, "/v1/collections/" + d.collection() + "/documents/" + d.id(),
-					d.createdAt(), d.updatedAt(), d.indexedAt(), null, null);
+					d.createdAt(), d.updatedAt(), d.indexedAt(), null, null, d.traceId());
 		}
 
 		DocumentView waiting(long behind, Double seconds) {
 			return new DocumentView(this.documentId, this.collection, this.externalId, this.version, this.status,
 					this.progress, this.failedStage, this.failureReason, this.title, this.fileName, this.mediaType,
 					this.sizeBytes, this.metadata, this.source, this.chunks, this.chunksEmbedded, this.attempts,
-					this.unchanged, this.statusUrl, this.createdAt, this.updatedAt, this.indexedAt, behind, seconds);
+					this.unchanged, this.statusUrl, this.createdAt, this.updatedAt, this.indexedAt, behind, seconds,
+					this.traceId);
 		}
 
 		private static double progress(DocumentStatus status, String failedStage) {

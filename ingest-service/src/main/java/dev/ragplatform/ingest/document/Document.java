@@ -25,11 +25,12 @@ import dev.ragplatform.contracts.document.DocumentStatus;
  * @param chunkCount chunks of the version, once chunked
  * @param chunksEmbedded chunks embedded so far
  * @param attempts how many times the version was processed from the start (retries count)
+ * @param traceId the trace of the request or record that submitted the version, or null
  */
 public record Document(UUID id, String collection, String externalId, long version, DocumentStatus status,
 		String failedStage, String failureReason, String title, String fileName, String mediaType, long sizeBytes,
 		Map<String, Object> metadata, String source, Integer chunkCount, int chunksEmbedded, int attempts,
-		OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime indexedAt) {
+		OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime indexedAt, String traceId) {
 
 	/** Whether the version needs no more work from the pipeline (a retry or a new version can change that). */
 	public boolean settled() {

@@ -14,9 +14,12 @@ import java.util.UUID;
 
 import dev.ragplatform.contracts.document.DocumentStatus;
 import dev.ragplatform.runtime.problem.ServiceProblem;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,7 +33,7 @@ public class DocumentRepository {
 
 	private static final String COLUMNS = "id, collection, external_id, version, status, failed_stage, failure_reason, "
 			+ "title, file_name, media_type, size_bytes, metadata::text AS metadata, source, chunk_count, "
-			+ "chunks_embedded, attempts, created_at, updated_at, indexed_at";
+			+ "chunks_embedded, attempts, created_at, updated_at, indexed_at, trace_id";
 
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
 	};
@@ -41,7 +44,11 @@ public class DocumentRepository {
 
 	private final JsonMapper json;
 
-	DocumentRepository(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
+	private final ObjectProvider<Tracer> tracer;
+
+	DocumentRepository(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
+			ObjectProvider<Tracer> tracer) {
+		this.tracer = tracer;
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.json = json;
@@ -107,11 +114,11 @@ public class DocumentRepository {
 		int inserted = this.jdbc.sql("""
 				INSERT INTO ingest.documents (id, collection, external_id, version, status, title, file_name,
 				    media_type, size_bytes, content_hash, metadata, source, collection_generation, queued_at,
-				    content_sha256)
-				VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, CASE WHEN ? THEN now() END, ?)
+				    content_sha256, trace_id)
+				VALUES (?, ?, ?, 1, 'RECEIVED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, CASE WHEN ? THEN now() END, ?, ?)
 				ON CONFLICT (collection, external_id) DO NOTHING""")
 			.params(id, s.collection(), externalId, s.title(), s.fileName(), s.mediaType(), s.content().length,
-					hash, metadata, s.source(), s.collectionGeneration(), fromKafka(s), sha256(s.content()))
+					hash, metadata, s.source(), s.collectionGeneration(), fromKafka(s), sha256(s.content()), traceId())
 			.update();
 		if (inserted == 1) {
 			storeContent(id, 1, s.content());
@@ -135,14 +142,21 @@ public class DocumentRepository {
 				    metadata = ?::jsonb, source = ?, chunk_count = NULL, chunks_embedded = 0,
 				    attempts = CASE WHEN version = ? THEN attempts + 1 ELSE 1 END, updated_at = now(),
 				    indexed_at = NULL, collection_generation = ?, queued_at = CASE WHEN ? THEN now() END,
-				    content_sha256 = ?
+				    content_sha256 = ?, trace_id = ?
 				WHERE id = ?""")
 			.params(version, s.title(), s.fileName(), s.mediaType(), s.content().length, hash, metadata, s.source(),
-					version, s.collectionGeneration(), fromKafka(s), sha256(s.content()), current.id())
+					version, s.collectionGeneration(), fromKafka(s), sha256(s.content()), traceId(), current.id())
 			.update();
 		this.jdbc.sql("DELETE FROM ingest.contents WHERE document_id = ?").param(current.id()).update();
 		storeContent(current.id(), version, s.content());
 		return new Registration(find(current.id()).orElseThrow(), false);
+	}
+
+	/** The trace of the request or record submitting a version, or null without one. */
+	private String traceId() {
+		Tracer tracer = this.tracer.getIfAvailable();
+		Span span = (tracer != null) ? tracer.currentSpan() : null;
+		return (span != null && !span.isNoop()) ? span.context().traceId() : null;
 	}
 
 	/** A record from Kafka is on the topic already; a REST submission is queued after its commit. */
@@ -501,7 +515,8 @@ public class DocumentRepository {
 				rs.getString("media_type"), rs.getLong("size_bytes"), this.json.readValue(rs.getString("metadata"), MAP),
 				rs.getString("source"), (Integer) rs.getObject("chunk_count"), rs.getInt("chunks_embedded"),
 				rs.getInt("attempts"), rs.getObject("created_at", OffsetDateTime.class),
-				rs.getObject("updated_at", OffsetDateTime.class), rs.getObject("indexed_at", OffsetDateTime.class));
+				rs.getObject("updated_at", OffsetDateTime.class), rs.getObject("indexed_at", OffsetDateTime.class),
+				rs.getString("trace_id"));
 	}
 
 	/**

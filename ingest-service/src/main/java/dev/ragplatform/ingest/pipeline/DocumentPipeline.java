@@ -186,25 +186,8 @@ class DocumentPipeline {
 			throw new PoisonDocumentException("chunk", ex.getMessage(), ex);
 		}
 		ChunkSize size = ChunkSize.fit(collection.targetTokens(), collection.overlapTokens(), model.maxTokens());
-		// a chunk holds at most targetTokens: more tokens than maxChunks of them cannot fit, so stop counting there
-		int maxChunks = this.properties.limits().maxChunks();
-		int maxTokens = (int) Math.min(Integer.MAX_VALUE - 1L, (long) maxChunks * size.targetTokens());
 		String fullText = text;
-		Tokenization tokens = stage("chunk", () -> model.tokenizer().tokenize(fullText, maxTokens));
-		if (tokens.count() > maxTokens) {
-			throw new PoisonDocumentException("chunk", "the document has more than " + maxTokens + " tokens: more than "
-					+ "rag.ingest.limits.max-chunks (" + maxChunks + ") chunks of at most " + size.targetTokens()
-					+ " tokens");
-		}
-		List<TextChunk> chunks = stage("chunk", () -> this.chunker.split(fullText, tokens, size.targetTokens(),
-				size.overlapTokens()));
-		if (chunks.isEmpty()) {
-			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
-		}
-		if (chunks.size() > this.properties.limits().maxChunks()) {
-			throw new PoisonDocumentException("chunk", "the document makes " + chunks.size()
-					+ " chunks, more than rag.ingest.limits.max-chunks (" + this.properties.limits().maxChunks() + ")");
-		}
+		List<TextChunk> chunks = stage("chunk", () -> chunk(fullText, model, size));
 		if (this.documents.advance(doc.id(), version, DocumentStatus.CHUNKED, chunks.size())) {
 			this.events.changed(doc, version, DocumentStatus.CHUNKED, chunks.size());
 		}
@@ -238,6 +221,28 @@ class DocumentPipeline {
 		}
 		this.meters.counter("rag.ingest.documents", "outcome", "embedded").increment();
 		this.meters.counter("rag.ingest.chunks").increment(chunks.size());
+	}
+
+	/** The text's chunks, within the limits. */
+	private List<TextChunk> chunk(String text, ModelTokenizers.Model model, ChunkSize size) {
+		// a chunk holds at most targetTokens: more tokens than maxChunks of them cannot fit, so stop counting there
+		int maxChunks = this.properties.limits().maxChunks();
+		int maxTokens = (int) Math.min(Integer.MAX_VALUE - 1L, (long) maxChunks * size.targetTokens());
+		Tokenization tokens = model.tokenizer().tokenize(text, maxTokens);
+		if (tokens.count() > maxTokens) {
+			throw new PoisonDocumentException("chunk", "the document has more than " + maxTokens + " tokens: more than "
+					+ "rag.ingest.limits.max-chunks (" + maxChunks + ") chunks of at most " + size.targetTokens()
+					+ " tokens");
+		}
+		List<TextChunk> chunks = this.chunker.split(text, tokens, size.targetTokens(), size.overlapTokens());
+		if (chunks.isEmpty()) {
+			throw new PoisonDocumentException("chunk", "the document has no text to chunk");
+		}
+		if (chunks.size() > this.properties.limits().maxChunks()) {
+			throw new PoisonDocumentException("chunk", "the document makes " + chunks.size()
+					+ " chunks, more than rag.ingest.limits.max-chunks (" + this.properties.limits().maxChunks() + ")");
+		}
+		return chunks;
 	}
 
 	/** Runs a stage of the pipeline as its own span ({@code ingest parse}…) and timer ({@code rag.ingest.stage}). */

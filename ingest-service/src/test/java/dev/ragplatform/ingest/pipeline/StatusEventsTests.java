@@ -30,7 +30,7 @@ class StatusEventsTests {
 			StatusEvents events = new StatusEvents(new KafkaTemplate<>(factory));
 			Document document = new Document(UUID.randomUUID(), "papers", "a", 1, DocumentStatus.RECEIVED, null, null,
 					null, null, "text/plain", 10, Map.of(), "rest", null, 0, 1, OffsetDateTime.now(),
-					OffsetDateTime.now(), null);
+					OffsetDateTime.now(), null, null);
 			assertThatCode(() -> events.changed(document, 1, DocumentStatus.RECEIVED, null)).doesNotThrowAnyException();
 			assertThatCode(() -> events.failed(document, 1, "parse", "broken")).doesNotThrowAnyException();
 		}

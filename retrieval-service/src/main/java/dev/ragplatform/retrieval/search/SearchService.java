@@ -96,8 +96,13 @@ public class SearchService implements Teacher {
 	 * exact scan of a collection larger than {@code rag.retrieval.search.max-exact-chunks}
 	 */
 	SearchResponse search(SearchRequest request, boolean admin) {
+		Mode mode = Mode.parse(request.mode());
 		try {
-			return searchWithinLimits(request, admin);
+			// the search as one timer by mode (rag_retrieval_search_seconds{mode}, with buckets for its p99) and span
+			return Observation.createNotStarted("rag.retrieval.search", this.observations)
+				.contextualName("search " + mode.name().toLowerCase(Locale.ROOT))
+				.lowCardinalityKeyValue("mode", mode.name().toLowerCase(Locale.ROOT))
+				.observe(() -> searchWithinLimits(request, admin));
 		}
 		catch (org.springframework.dao.DataAccessException ex) {
 			if (timedOut(ex)) {

@@ -1,0 +1,126 @@
+package dev.ragplatform.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Zipkin server (its executable jar, {@code io.zipkin:zipkin-server:exec}, in-memory storage) on a free
+ * loopback port, for tests that assert what the services traced through its API. A module's integration tests get
+ * one shared per JVM by naming the jar in the system property {@code rag.test.zipkin-jar} (the gateway's pom copies
+ * it there); {@link ServiceProcess} then points every service it starts at it ({@code --rag.zipkin.endpoint}).
+ */
+public final class ZipkinServer {
+
+	/** The system property naming the jar. */
+	public static final String JAR_PROPERTY = "rag.test.zipkin-jar";
+
+	private static ZipkinServer shared;
+
+	private final Process process;
+
+	private final int port;
+
+	private ZipkinServer(Process process, int port) {
+		this.process = process;
+		this.port = port;
+	}
+
+	/** The JVM's shared Zipkin server when {@code rag.test.zipkin-jar} names its jar, else null. */
+	public static synchronized URI shared() {
+		String jar = System.getProperty(JAR_PROPERTY);
+		if (jar == null || jar.isBlank()) {
+			return null;
+		}
+		if (shared == null) {
+			shared = start(Path.of(jar));
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "rag-zipkin-stop"));
+		}
+		return shared.url();
+	}
+
+	/** Starts one from its jar and waits until it answers its health check. */
+	public static ZipkinServer start(Path jar) {
+		if (!Files.isRegularFile(jar)) {
+			throw new InfrastructureUnavailableException("No Zipkin server jar at " + jar + ": build the module with "
+					+ "Maven (its pom copies io.zipkin:zipkin-server:exec there), or run ./rag up --tracing once");
+		}
+		int port = freePort();
+		String java = ProcessHandle.current().info().command().orElse("java");
+		Path log = Path.of("target", "zipkin-" + port + ".log").toAbsolutePath();
+		try {
+			Files.createDirectories(log.getParent());
+			ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+					"-XX:+UseSerialGC", "-jar", jar.toString()))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.environment().put("QUERY_PORT", Integer.toString(port));
+			builder.environment().put("STORAGE_TYPE", "mem");
+			ZipkinServer server = new ZipkinServer(builder.start(), port);
+			server.waitUntilUp(log);
+			return server;
+		}
+		catch (IOException ex) {
+			throw new InfrastructureUnavailableException("Cannot start Zipkin from " + jar + ": " + ex, ex);
+		}
+	}
+
+	public URI url() {
+		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	public void stop() {
+		this.process.destroy();
+	}
+
+	private void waitUntilUp(Path log) {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new InfrastructureUnavailableException("Zipkin exited while starting; its log is " + log);
+			}
+			try {
+				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url().resolve("/health"))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new InfrastructureUnavailableException("interrupted while starting Zipkin", ex);
+			}
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new InfrastructureUnavailableException("interrupted while starting Zipkin", ex);
+			}
+		}
+		this.process.destroy();
+		throw new InfrastructureUnavailableException("Zipkin was not up within 90 s; its log is " + log);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
