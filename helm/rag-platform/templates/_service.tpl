@@ -56,6 +56,18 @@ PodDisruptionBudget. Called from services.yaml once per enabled entry of .Values
 {{- $_ := set $config $k (toString $v) }}
 {{- end }}
 {{- end }}
+{{- with $root.Values.observability }}
+{{- if .logFormat }}
+{{- $_ := set $config "LOGGING_STRUCTURED_FORMAT_CONSOLE" .logFormat }}
+{{- end }}
+{{- $_ := set $config "MANAGEMENT_TRACING_SAMPLING_PROBABILITY" (toString .tracing.sampling) }}
+{{- if .tracing.otlpEndpoint }}
+{{- $_ := set $config "RAG_OTLP_ENDPOINT" .tracing.otlpEndpoint }}
+{{- end }}
+{{- if and .tracing.traceUrl (eq $name "gateway") }}
+{{- $_ := set $config "RAG_GATEWAY_TRACEURL" .tracing.traceUrl }}
+{{- end }}
+{{- end }}
 {{- range $k, $v := $svc.env }}
 {{- $_ := set $config $k (toString $v) }}
 {{- end }}

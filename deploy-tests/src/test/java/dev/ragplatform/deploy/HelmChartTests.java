@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
+import dev.ragplatform.testsupport.ChartMetrics;
 import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -84,7 +86,10 @@ class HelmChartTests {
 
 			assertThat(this.manifests.names("Deployment")).containsExactlyElementsOf(expected);
 			assertThat(this.manifests.names("Service")).containsExactlyElementsOf(expected);
-			assertThat(this.manifests.names("ConfigMap")).containsExactlyElementsOf(expected);
+			List<String> configMaps = new ArrayList<>(expected);
+			configMaps.add(PREFIX + "dashboards");
+			assertThat(this.manifests.names("ConfigMap")).containsExactlyElementsOf(configMaps.stream().sorted().toList());
+			assertThat(this.manifests.ofKind("PrometheusRule")).isEmpty();
 			assertThat(this.manifests.names("ServiceAccount")).containsExactly("rel-rag-platform");
 			assertThat(this.manifests.ofKind("HorizontalPodAutoscaler")).isEmpty();
 			assertThat(this.manifests.names("PodDisruptionBudget")).containsExactly(PREFIX + "gateway");
@@ -492,6 +497,68 @@ class HelmChartTests {
 			.isEqualTo(Map.of("name", "rel-rag-platform-llm", "key", "api-key"));
 		assertThat(manifests.secretKeyRef("ingest-service", "SPRING_DATASOURCE_PASSWORD"))
 			.isEqualTo(Map.of("name", "rel-rag-platform-postgresql", "key", "password"));
+	}
+
+	@Test
+	void logsAreJsonAndTracesGoWhereTheValuesSay() {
+		Manifests plain = Manifests.render();
+		for (String service : SERVICES) {
+			assertThat(plain.config(service)).as(service).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+				.containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.1")
+				.doesNotContainKeys("RAG_OTLP_ENDPOINT", "RAG_GATEWAY_TRACEURL");
+		}
+		Manifests traced = Manifests.render((c) -> c.set("observability.tracing.otlpEndpoint", "http://otel:4318")
+			.set("observability.tracing.sampling", "1")
+			.set("observability.tracing.traceUrl", "https://grafana.example.com/trace/{traceId}")
+			.set("observability.logFormat", ""));
+		for (String service : SERVICES) {
+			assertThat(traced.config(service)).as(service).containsEntry("RAG_OTLP_ENDPOINT", "http://otel:4318")
+				.containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1")
+				.doesNotContainKey("LOGGING_STRUCTURED_FORMAT_CONSOLE");
+		}
+		assertThat(traced.config("gateway")).containsEntry("RAG_GATEWAY_TRACEURL", "https://grafana.example.com/trace/{traceId}");
+		assertThat(traced.config("ingest-service")).doesNotContainKey("RAG_GATEWAY_TRACEURL");
+	}
+
+	@Test
+	void dashboardsAndAlertsQueryOnlyMetricsTheServicesPublish() throws IOException {
+		Manifests manifests = Manifests.render((c) -> c.set("observability.alerts.enabled", true)
+			.set("observability.alerts.labels.release", "prometheus"));
+		Map<String, Object> dashboards = manifests.get("ConfigMap", "rel-rag-platform-dashboards");
+		assertThat(at(dashboards, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+		Map<String, Object> data = map(dashboards.get("data"));
+		assertThat(data).containsOnlyKeys("rag-platform.json");
+		Set<String> queried = new TreeSet<>();
+		Map<String, Object> dashboard = map(new org.yaml.snakeyaml.Yaml().load((String) data.get("rag-platform.json")));
+		List<String> titles = new ArrayList<>();
+		for (Object panel : list(dashboard.get("panels"))) {
+			titles.add((String) map(panel).get("title"));
+			for (Object target : list(map(panel).getOrDefault("targets", List.of()))) {
+				queried.addAll(ChartMetrics.metricNames((String) map(target).get("expr")));
+			}
+		}
+		assertThat(titles).contains("Documents per second, by outcome", "Consumer lag (records)", "Dead letters",
+				"Search latency by mode (p50, p99)", "Embedding queue (share full)", "Embedding batch size (mean sequences)",
+				"Rerank inference (p99) and batch size", "LLM calls per second, by purpose and outcome",
+				"Gateway answers by outcome", "Rate limited (429) per second", "Circuit breakers open");
+
+		Map<String, Object> rule = manifests.get("PrometheusRule", "rel-rag-platform");
+		assertThat(at(rule, "metadata", "labels", "release")).isEqualTo("prometheus");
+		List<String> alerts = new ArrayList<>();
+		for (Object r : list(at(rule, "spec", "groups", 0, "rules"))) {
+			alerts.add((String) map(r).get("alert"));
+			String expr = (String) map(r).get("expr");
+			assertThat(expr).as("rendered without template text").doesNotContain("{{");
+			queried.addAll(ChartMetrics.metricNames(expr));
+		}
+		assertThat(alerts).containsExactly("RagConsumerLagGrowing", "RagDeadLetters", "RagSearchLatencyHigh",
+				"RagCircuitBreakerOpen", "RagEmbeddingQueueFull");
+
+		// collected from a running platform by TracingIT (which also checks the chart against its own scrape)
+		Set<String> published = new TreeSet<>(Files.readAllLines(ROOT.resolve(
+				"deploy-tests/src/test/resources/published-metrics.txt")).stream().filter((l) -> !l.startsWith("#")).toList());
+		assertThat(published).as("published metrics").containsAll(queried);
+		assertThat(queried).containsAll(ChartMetrics.of(CHART));
 	}
 
 	@Test

@@ -11,17 +11,22 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.ragplatform.testsupport.ChartMetrics;
 import dev.ragplatform.testsupport.RealKafka;
 import dev.ragplatform.testsupport.RealPostgres;
 import dev.ragplatform.testsupport.ZipkinServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,12 +38,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every service of these tests and this gateway send their spans): one document uploaded through the gateway is one
  * trace from the upload to INDEXED, with spans of the gateway, ingest-, embedding- and retrieval-service, linked
  * across both Kafka hops (document record, then chunks); a search through the gateway is one trace down to its dense,
- * lexical and fusion steps; problems carry the ids that find them.
+ * lexical and fusion steps; problems carry the ids that find them; and every metric the Helm chart's dashboards and
+ * alerts query is one the services publish.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "rag.gateway.bootstrap-key=" + TracingIT.KEY)
 @RealPostgres
 @RealKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TracingIT {
 
 	static final String KEY = "rag_tracingIT-bootstrap-admin-key-0123456789abc";
@@ -60,6 +67,9 @@ class TracingIT {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int managementPort;
+
 	Http http;
 
 	String collection;
@@ -73,6 +83,7 @@ class TracingIT {
 	}
 
 	@Test
+	@Order(1)
 	void oneUploadedDocumentIsOneTraceFromTheGatewayToIndexedAcrossBothKafkaHops() {
 		Http.Response accepted = this.http.post("/api/v1/collections/" + this.collection + "/documents", KEY,
 				Map.of("externalId", "lighthouse", "title", "Lighthouses",
@@ -124,6 +135,7 @@ class TracingIT {
 	}
 
 	@Test
+	@Order(2)
 	void aSearchIsOneTraceDownToItsSteps() {
 		String traceId = UUID.randomUUID().toString().replace("-", "");
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/search"))
@@ -146,6 +158,7 @@ class TracingIT {
 	}
 
 	@Test
+	@Order(3)
 	void problemsCarryTheirTraceAndRequestIds() {
 		// a service's problem, passed through the gateway
 		Http.Response missing = this.http.get("/api/v1/collections/" + this.collection + "/documents/"
@@ -163,6 +176,33 @@ class TracingIT {
 		// and the console learns where a trace id links to
 		assertThat(this.http.get("/api/v1/me", KEY).json().path("traceUrl").asString())
 			.isEqualTo(zipkin + "/zipkin/traces/{traceId}");
+	}
+
+	/**
+	 * Every metric the Helm chart's dashboards and alerts query is one the six services publish, scraped here after
+	 * a document was ingested and searched. With {@code -Drag.metrics.record=true} the names are also written to
+	 * deploy-tests' {@code published-metrics.txt}, against which HelmChartTests checks the chart without a platform.
+	 */
+	@Test
+	@Order(4)
+	void everyMetricOfTheChartsDashboardsAndAlertsIsPublished() throws java.io.IOException {
+		Set<String> published = new java.util.TreeSet<>();
+		List<URI> services = List.of(Upstreams.embedding(), Upstreams.ingest(), Upstreams.retrieval(), Upstreams.rerank(),
+				Upstreams.llmAdapter(), URI.create("http://127.0.0.1:" + this.managementPort));
+		for (URI service : services) {
+			Http.Response scrape = Http.send(HttpRequest.newBuilder(service.resolve("/actuator/prometheus")).build());
+			assertThat(scrape.status()).as(service + " " + scrape).isEqualTo(200);
+			scrape.body().lines()
+				.filter((line) -> !line.isBlank() && !line.startsWith("#"))
+				.forEach((line) -> published.add(line.split("[{ ]", 2)[0]));
+		}
+		java.nio.file.Path chart = java.nio.file.Path.of("..", "helm", "rag-platform");
+		assertThat(published).as("metrics the services publish").containsAll(ChartMetrics.of(chart));
+		if (Boolean.getBoolean("rag.metrics.record")) {
+			java.nio.file.Files.writeString(java.nio.file.Path.of("..", "deploy-tests", "src", "test", "resources",
+					"published-metrics.txt"), "# Metric names the six services publish, scraped from a running platform "
+							+ "by TracingIT (-Drag.metrics.record=true)\n" + String.join("\n", published) + "\n");
+		}
 	}
 
 	record Span(String traceId, String id, String parentId, String service, String kind, String name, JsonNode tags) {

@@ -5,21 +5,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.ragplatform.testsupport.BenchOutput;
-import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.PostgresDatabase;
 import dev.ragplatform.testsupport.RealInfrastructure;
 import dev.ragplatform.testsupport.ServiceProcess;
+import dev.ragplatform.testsupport.ZipkinServer;
 
 /**
  * {@code ./rag bench gateway}: the latency the gateway adds. A real embedding-service and the gateway (both from
  * their jars, full JIT) run on loopback; one client alternates the same request sent to the service directly and
  * through the gateway (API key checked, rate limit taken, circuit breaker, path rewriting, request id), so both see
- * the same machine load. Reported per endpoint: p50 and p99 of each path and their difference.
+ * the same machine load. Reported per endpoint: p50 and p99 of each path and their difference, with tracing off and
+ * on ({@code --tracing off,on}: both services started afresh for each), and what tracing adds to the gateway's p50.
  */
 public final class GatewayBenchmark {
 
@@ -31,45 +36,78 @@ public final class GatewayBenchmark {
 	public static void main(String[] args) throws Exception {
 		int requests = intArg(args, "--requests", 2000);
 		int warmup = intArg(args, "--warmup", 1000);
+		List<String> modes = List.of(stringArg(args, "--tracing", "off,on").split(","));
 		BenchOutput out = BenchOutput.start("gateway", "latency added by the gateway, against calling the service directly",
 				args);
-		ServiceProcess embedding = EmbeddingServiceProcess.start();
+		ZipkinServer zipkin = modes.contains("on")
+				? ZipkinServer.start(Path.of(stringArg(args, "--zipkin-jar", "target/zipkin/zipkin-server.jar"))) : null;
 		PostgresDatabase db = RealInfrastructure.postgres(GatewayBenchmark.class);
-		ServiceProcess gateway = ServiceProcess.start("gateway", "512m", List.of("--spring.datasource.url=" + db.jdbcUrl(),
-				"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-				"--rag.gateway.bootstrap-key=" + KEY, "--rag.gateway.services.embedding.url=" + embedding.url(),
-				"--rag.gateway.rate-limit.replenish-rate=1000000", "--rag.gateway.rate-limit.burst-capacity=1000000",
-				// health on the one port ServiceProcess watches
-				"--management.server.port=${server.port}"));
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		BenchOutput.Table table = out.table(String.format("%,d requests each way, one client, alternating", requests),
+				"tracing: endpoint", "direct p50 ms", "direct p99 ms", "gateway p50 ms", "gateway p99 ms",
+				"added p50 ms", "added p99 ms");
+		// added p50 by endpoint, per tracing mode
+		Map<String, Map<String, Double>> added = new LinkedHashMap<>();
 		try {
-			BenchOutput.Table table = out.table(String.format("%,d requests each way, one client, alternating", requests),
-					"endpoint", "direct p50 ms", "direct p99 ms", "gateway p50 ms", "gateway p99 ms", "added p50 ms",
-					"added p99 ms");
-			Case models = new Case("GET /v1/models (tiny JSON)", get(embedding.url().resolve("/v1/models")),
-					get(gateway.url().resolve("/api/v1/embeddings/models")));
-			String body = "{\"input\": \"how do I reset my password\", \"model\": \"bge-small-en-v1.5\"}";
-			Case embed = new Case("POST /v1/embeddings (one short input)", post(embedding.url().resolve("/v1/embeddings"), body),
-					post(gateway.url().resolve("/api/v1/embeddings"), body));
-			for (Case c : List.of(models, embed)) {
-				measure(http, c, warmup);
-				double[][] times = measure(http, c, requests);
-				double d50 = percentile(times[0], 50);
-				double d99 = percentile(times[0], 99);
-				double g50 = percentile(times[1], 50);
-				double g99 = percentile(times[1], 99);
-				table.row(c.name(), d50, d99, g50, g99, g50 - d50, g99 - d99);
-				out.ratio("gateway/direct p50, " + c.name(), g50 / d50);
+			for (String mode : modes) {
+				// off: no tracer at all; on: every span recorded (sampling 1.0) and sent to a real Zipkin server
+				List<String> tracing = switch (mode) {
+					case "off" -> List.of("--management.tracing.export.enabled=false");
+					case "on" -> List.of("--rag.zipkin.endpoint=" + zipkin.url(),
+							"--management.tracing.sampling.probability=1.0");
+					default -> throw new IllegalArgumentException("--tracing takes off and on, not " + mode);
+				};
+				List<String> embeddingArgs = new ArrayList<>(List.of("--rag.embedding.built-in-models=bge-small-en-v1.5"));
+				embeddingArgs.addAll(tracing);
+				ServiceProcess embedding = ServiceProcess.start("embedding-service", "1g", embeddingArgs);
+				List<String> gatewayArgs = new ArrayList<>(List.of("--spring.datasource.url=" + db.jdbcUrl(),
+						"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
+						"--rag.gateway.bootstrap-key=" + KEY, "--rag.gateway.services.embedding.url=" + embedding.url(),
+						"--rag.gateway.rate-limit.replenish-rate=1000000", "--rag.gateway.rate-limit.burst-capacity=1000000",
+						// health on the one port ServiceProcess watches
+						"--management.server.port=${server.port}"));
+				gatewayArgs.addAll(tracing);
+				ServiceProcess gateway = ServiceProcess.start("gateway", "512m", gatewayArgs);
+				try {
+					Case models = new Case("GET /v1/models (tiny JSON)", get(embedding.url().resolve("/v1/models")),
+							get(gateway.url().resolve("/api/v1/embeddings/models")));
+					String body = "{\"input\": \"how do I reset my password\", \"model\": \"bge-small-en-v1.5\"}";
+					Case embed = new Case("POST /v1/embeddings (one short input)",
+							post(embedding.url().resolve("/v1/embeddings"), body),
+							post(gateway.url().resolve("/api/v1/embeddings"), body));
+					for (Case c : List.of(models, embed)) {
+						measure(http, c, warmup);
+						double[][] times = measure(http, c, requests);
+						double d50 = percentile(times[0], 50);
+						double d99 = percentile(times[0], 99);
+						double g50 = percentile(times[1], 50);
+						double g99 = percentile(times[1], 99);
+						table.row(mode + ": " + c.name(), d50, d99, g50, g99, g50 - d50, g99 - d99);
+						out.ratio("tracing " + mode + ": gateway/direct p50, " + c.name(), g50 / d50);
+						added.computeIfAbsent(c.name(), (k) -> new LinkedHashMap<>()).put(mode, g50 - d50);
+					}
+				}
+				finally {
+					gateway.stop();
+					embedding.stop();
+				}
 			}
-			out.note("added = gateway minus direct at the same percentile; target: at most 2 ms at p50");
-			out.note("client, gateway and embedding-service share the machine's %d cores; the gateway checks a cached API "
-					+ "key, takes an in-memory rate-limit token, and goes through the service's circuit breaker",
-					Runtime.getRuntime().availableProcessors());
 		}
 		finally {
-			gateway.stop();
-			embedding.stop();
+			if (zipkin != null) {
+				zipkin.stop();
+			}
 		}
+		if (modes.contains("on") && modes.contains("off")) {
+			added.forEach((endpoint, byMode) -> out.note("%s: tracing on adds %.3f ms to the gateway's p50 (added p50 "
+					+ "%.3f ms on, %.3f ms off); target: at most 0.3 ms", endpoint, byMode.get("on") - byMode.get("off"),
+					byMode.get("on"), byMode.get("off")));
+		}
+		out.note("added = gateway minus direct at the same percentile; target: at most 2 ms at p50");
+		out.note("client, gateway and embedding-service share the machine's %d cores; the gateway checks a cached API "
+				+ "key, takes an in-memory rate-limit token, and goes through the service's circuit breaker; each tracing "
+				+ "mode starts both services afresh (off: no tracer; on: sampling 1.0, spans sent to a Zipkin server "
+				+ "on this machine)", Runtime.getRuntime().availableProcessors());
 		out.finish();
 	}
 
@@ -116,6 +154,15 @@ public final class GatewayBenchmark {
 		Arrays.sort(sorted);
 		int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	private static String stringArg(String[] args, String name, String fallback) {
+		for (int i = 0; i < args.length - 1; i++) {
+			if (args[i].equals(name)) {
+				return args[i + 1];
+			}
+		}
+		return fallback;
 	}
 
 	private static int intArg(String[] args, String name, int fallback) {

@@ -28,11 +28,11 @@ import dev.ragplatform.ingest.chunk.TextChunk;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.ModelTokenizers;
 import dev.ragplatform.testsupport.BenchOutput;
-import dev.ragplatform.testsupport.EmbeddingServiceProcess;
 import dev.ragplatform.testsupport.KafkaBroker;
 import dev.ragplatform.testsupport.PostgresDatabase;
 import dev.ragplatform.testsupport.RealInfrastructure;
 import dev.ragplatform.testsupport.ServiceProcess;
+import dev.ragplatform.testsupport.ZipkinServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,7 +48,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * published on {@code rag.documents.v1}, parsed, chunked, embedded by the real embedding-service, published on
  * {@code rag.chunks.v1} and indexed by the real retrieval-service — printing documents/s and chunks/s beside the
  * embedding service's raw throughput on the very same chunk texts (HTTP, concurrent batches, in the same run).
- * Everything shares this machine's cores, as in a one-node deployment.
+ * Everything shares this machine's cores, as in a one-node deployment. Each {@code --tracing} mode ({@code off,on} by
+ * default) starts the three services afresh: off without a tracer, on with every span sent to a real Zipkin server.
  */
 public final class IngestBenchmark {
 
@@ -60,53 +61,114 @@ public final class IngestBenchmark {
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
 		int limit = Integer.parseInt(options.getOrDefault("documents", "0"));
 		List<String[]> corpus = corpus(datasets.resolve("scifact/corpus.jsonl"), limit);
+		// each run's services start afresh with tracing off (no tracer at all) or on (every span recorded and sent
+		// to a real Zipkin server), so that the same run measures what tracing costs
+		List<String> modes = List.of(options.getOrDefault("tracing", "off,on").split(","));
+		ZipkinServer zipkin = modes.contains("on")
+				? ZipkinServer.start(Path.of(options.getOrDefault("zipkin-jar", "target/zipkin/zipkin-server.jar"))) : null;
 
 		PostgresDatabase db = RealInfrastructure.postgres(IngestBenchmark.class);
 		KafkaBroker kafka = RealInfrastructure.kafka();
 		String external = System.getenv("RAG_TEST_EMBEDDING_URL");
-		URI embedding = (external != null && !external.isBlank()) ? URI.create(external)
-				: EmbeddingServiceProcess.start().url();
-		ServiceProcess retrieval = ServiceProcess.start("retrieval-service", "768m", List.of(
-				"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
-				"--spring.datasource.password=" + db.password(),
-				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-				"--rag.retrieval.embedding.url=" + embedding, "--logging.level.root=WARN"));
-		ConfigurableApplicationContext ingest = SpringApplication.run(IngestServiceApplication.class,
-				"--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(),
-				"--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-				"--rag.ingest.embedding.url=" + embedding, "--rag.ingest.retrieval.url=" + retrieval.url(),
-				"--logging.level.root=WARN");
+		Report report = new Report();
 		int status = 0;
 		try {
-			run(corpus, embedding, retrieval.url(), db, kafka, ingest.getBean(IngestProperties.class),
-					ingest.getBean(ModelTokenizers.class), args);
+			for (String mode : modes) {
+				List<String> tracing = switch (mode) {
+					case "off" -> List.of("--management.tracing.export.enabled=false");
+					case "on" -> List.of("--rag.zipkin.endpoint=" + zipkin.url(),
+							"--management.tracing.sampling.probability=1.0");
+					default -> throw new IllegalArgumentException("--tracing takes off and on, not " + mode);
+				};
+				ServiceProcess embeddingProcess = (external != null && !external.isBlank()) ? null
+						: ServiceProcess.start("embedding-service", "1g",
+								with(tracing, "--rag.embedding.built-in-models=bge-small-en-v1.5"));
+				URI embedding = (embeddingProcess != null) ? embeddingProcess.url() : URI.create(external);
+				ServiceProcess retrieval = ServiceProcess.start("retrieval-service", "768m", with(tracing,
+						"--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
+						"--spring.datasource.password=" + db.password(),
+						"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+						"--rag.retrieval.embedding.url=" + embedding, "--logging.level.root=WARN"));
+				ConfigurableApplicationContext ingest = SpringApplication.run(IngestServiceApplication.class,
+						with(tracing, "--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(),
+								"--spring.datasource.username=" + db.username(),
+								"--spring.datasource.password=" + db.password(),
+								"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+								"--rag.ingest.embedding.url=" + embedding, "--rag.ingest.retrieval.url=" + retrieval.url(),
+								"--logging.level.root=WARN").toArray(String[]::new));
+				try {
+					run("tracing " + mode + ", ", corpus, embedding, retrieval.url(), db, kafka,
+							ingest.getBean(IngestProperties.class), ingest.getBean(ModelTokenizers.class), report, args);
+				}
+				finally {
+					ingest.close();
+					retrieval.stop();
+					if (embeddingProcess != null) {
+						embeddingProcess.stop();
+					}
+				}
+			}
+			report.finish(zipkin != null);
 		}
 		catch (Exception ex) {
 			ex.printStackTrace();
 			status = 1;
 		}
 		finally {
-			ingest.close();
-			retrieval.stop();
+			if (zipkin != null) {
+				zipkin.stop();
+			}
 		}
-		System.exit(status); // the embedded broker and the embedding process go with the JVM
+		System.exit(status); // the embedded broker goes with the JVM
 	}
 
-	private static void run(List<String[]> corpus, URI embedding, URI retrieval, PostgresDatabase db,
-			KafkaBroker kafka, IngestProperties properties, ModelTokenizers tokenizers, String[] args) throws Exception {
+	private static List<String> with(List<String> tracing, String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		all.addAll(tracing);
+		return all;
+	}
+
+	/** The output of all runs: one table, and documents/s to INDEXED of each run for the ratios. */
+	private static final class Report {
+
+		BenchOutput out;
+
+		BenchOutput.Table table;
+
+		// documents/s to INDEXED of every run, by tracing, model and storage: a storage may be listed twice
+		// (none,binary,none,binary) so that warming up does not favour the later runs, and the ratio is of the means
+		final Map<String, List<Double>> indexedRate = new java.util.LinkedHashMap<>();
+
+		void finish(boolean traced) {
+			String baseRun = this.indexedRate.keySet().iterator().next();
+			double base = mean(this.indexedRate.get(baseRun));
+			for (var rate : this.indexedRate.entrySet()) {
+				if (!rate.getKey().equals(baseRun)) {
+					this.out.ratio(String.format(Locale.ROOT, "%s / %s (documents/s to INDEXED, mean of %d / %d runs)",
+							rate.getKey(), baseRun, rate.getValue().size(), this.indexedRate.get(baseRun).size()),
+							mean(rate.getValue()) / base);
+				}
+			}
+			if (traced) {
+				this.out.note("tracing on: every span of ingest-, embedding- and retrieval-service recorded (sampling 1.0) "
+						+ "and sent to a Zipkin server on this machine; off: management.tracing.export.enabled=false "
+						+ "(no tracer). Target: on costs at most 5 %% of documents/s");
+			}
+			this.out.finish();
+		}
+
+	}
+
+	private static void run(String label, List<String[]> corpus, URI embedding, URI retrieval, PostgresDatabase db,
+			KafkaBroker kafka, IngestProperties properties, ModelTokenizers tokenizers, Report report, String[] args)
+			throws Exception {
 		int batchSize = properties.embedding().batchSize();
 		int concurrency = properties.embedding().maxConcurrentCalls();
 		HttpClient http = HttpClient.newHttpClient();
 		Map<String, String> options = options(args);
 		List<String> storages = List.of(options.getOrDefault("late-interaction", "none,binary").split(","));
 		List<String> models = options.containsKey("models") ? List.of(options.get("models").split(",")) : List.of("");
-		BenchOutput out = null;
-		BenchOutput.Table table = null;
-		// documents/s to INDEXED of every run, by model and storage: a storage may be listed twice (none,binary,none,
-		// binary) so that warming up does not favour the later runs, and the ratio is of the means
-		Map<String, List<Double>> indexedRate = new java.util.LinkedHashMap<>();
-		int runs = 0;
+		int runs = report.indexedRate.values().stream().mapToInt(List::size).sum();
 		for (String requestedModel : models) {
 			Map<String, Object> probe = new HashMap<>(Map.of("name", "scifact-bench-probe"));
 			if (!requestedModel.isEmpty()) {
@@ -130,11 +192,12 @@ public final class IngestBenchmark {
 					chunks.add(text.substring(chunk.start(), chunk.end()));
 				}
 			}
-			if (out == null) {
-				out = BenchOutput.start("ingest", String.format(Locale.ROOT,
-						"SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens; models %s; token vectors %s",
-						corpus.size(), chunks.size(), size.targetTokens(), models, storages), args);
-				table = out.table("Ingest throughput", "run", "seconds", "documents/s", "chunks/s");
+			if (report.out == null) {
+				report.out = BenchOutput.start("ingest", String.format(Locale.ROOT,
+						"SciFact corpus, %,d documents → %,d chunks of ≤ %d tokens; models %s; token vectors %s; tracing %s",
+						corpus.size(), chunks.size(), size.targetTokens(), models, storages,
+						options.getOrDefault("tracing", "off,on")), args);
+				report.table = report.out.table("Ingest throughput", "run", "seconds", "documents/s", "chunks/s");
 			}
 
 			// peer: embedding-service alone on the same chunk texts, as the pipeline calls it
@@ -143,8 +206,8 @@ public final class IngestBenchmark {
 			rawEmbedding(http, embedding, model, chunks, batchSize, concurrency);
 			double rawSeconds = (System.nanoTime() - t0) / 1e9;
 			double rawRate = chunks.size() / rawSeconds;
-			table.row(model + ": embedding-service alone (HTTP, same chunks, " + concurrency + "×" + batchSize + ")",
-					rawSeconds, null, rawRate);
+			report.table.row(label + model + ": embedding-service alone (HTTP, same chunks, " + concurrency + "×"
+					+ batchSize + ")", rawSeconds, null, rawRate);
 			for (String storage : storages) {
 				String collection = "scifact-bench-" + runs++;
 				Map<String, Object> create = new HashMap<>(Map.of("name", collection, "lateInteraction",
@@ -153,28 +216,18 @@ public final class IngestBenchmark {
 				send(http, retrieval.resolve("/v1/collections"), create);
 				double[] times = pipeline(corpus, collection, db, kafka);
 				long pipelineChunks = chunkTotal(db, collection);
-				String run = model + ", token vectors " + storage;
-				table.row(run + ": published → EMBEDDED", times[0], corpus.size() / times[0], pipelineChunks / times[0])
+				String run = label + model + ", token vectors " + storage;
+				report.table.row(run + ": published → EMBEDDED", times[0], corpus.size() / times[0], pipelineChunks / times[0])
 					.row(run + ": published → INDEXED (searchable)", times[1], corpus.size() / times[1],
 							pipelineChunks / times[1]);
-				out.ratio(run + ": pipeline to INDEXED / embedding-service alone (chunks/s)",
+				report.out.ratio(run + ": pipeline to INDEXED / embedding-service alone (chunks/s)",
 						pipelineChunks / times[1] / rawRate);
-				indexedRate.computeIfAbsent(run, (k) -> new ArrayList<>()).add(corpus.size() / times[1]);
+				report.indexedRate.computeIfAbsent(run, (k) -> new ArrayList<>()).add(corpus.size() / times[1]);
 				if (pipelineChunks != chunks.size()) {
-					out.note("the pipeline made %,d chunks, the peer %,d", pipelineChunks, chunks.size());
+					report.out.note("the pipeline made %,d chunks, the peer %,d", pipelineChunks, chunks.size());
 				}
 			}
 		}
-		String baseRun = indexedRate.keySet().iterator().next();
-		double base = mean(indexedRate.get(baseRun));
-		for (var rate : indexedRate.entrySet()) {
-			if (!rate.getKey().equals(baseRun)) {
-				out.ratio(String.format(Locale.ROOT, "%s / %s (documents/s to INDEXED, mean of %d / %d runs)",
-						rate.getKey(), baseRun, rate.getValue().size(), indexedRate.get(baseRun).size()),
-						mean(rate.getValue()) / base);
-			}
-		}
-		out.finish();
 	}
 
 	private static double mean(List<Double> values) {

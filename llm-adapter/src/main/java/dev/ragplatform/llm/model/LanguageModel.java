@@ -1,6 +1,7 @@
 package dev.ragplatform.llm.model;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +105,23 @@ public class LanguageModel implements DisposableBean {
 			.build());
 		TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+		// every series from the start, at zero: dashboards and alerts see "no calls", not "no data"
+		for (String purpose : PURPOSES) {
+			for (String outcome : List.of("ok", "failed", "unparseable")) {
+				calls(purpose, outcome);
+			}
+		}
+	}
+
+	/** What the platform asks an LLM for (the {@code purpose} of {@link #ask}). */
+	static final List<String> PURPOSES = List.of("citation-expansion", "citation-choice", "api-recommendation");
+
+	private Timer calls(String purpose, String outcome) {
+		return Timer.builder("rag.llm.calls")
+			.description("LLM calls by purpose and outcome")
+			.tag("purpose", purpose)
+			.tag("outcome", outcome)
+			.register(this.meters);
 	}
 
 	/**
@@ -221,12 +239,7 @@ public class LanguageModel implements DisposableBean {
 	}
 
 	private void record(String purpose, String outcome, long started) {
-		Timer.builder("rag.llm.calls")
-			.description("LLM calls by purpose and outcome")
-			.tag("purpose", purpose)
-			.tag("outcome", outcome)
-			.register(this.meters)
-			.record(Duration.ofNanos(System.nanoTime() - started));
+		calls(purpose, outcome).record(Duration.ofNanos(System.nanoTime() - started));
 	}
 
 	@Override

@@ -57,7 +57,7 @@ class LanguageModelIT {
 		assertThat(request.path("response_format").toString()).contains("reasoning").contains("apis");
 		assertThat(request.path("messages").get(0).path("role").asString()).isEqualTo("system");
 		assertThat(FakeOpenAiServer.promptOf(request)).contains("You recommend APIs.").contains("How do I split");
-		assertThat(this.meters.get("rag.llm.calls").tag("outcome", "ok").timer().count()).isEqualTo(1);
+		assertThat(this.meters.get("rag.llm.calls").tag("purpose", "test").tag("outcome", "ok").timer().count()).isEqualTo(1);
 	}
 
 	@Test

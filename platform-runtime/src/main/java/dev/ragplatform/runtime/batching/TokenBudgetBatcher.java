@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -121,6 +122,9 @@ public final class TokenBudgetBatcher<I, R> implements AutoCloseable {
 		this.paddingRatio = DistributionSummary.builder(metricPrefix + ".batch.padding.ratio")
 			.description("Share of a batch's tokens that are padding").tag("model", name).register(meters);
 		meters.gauge(metricPrefix + ".queue.tokens", Tags.of("model", name), this.queuedTokens, AtomicLong::get);
+		// what the queue holds at most (beyond it callers get 429): the alert's "queue full" is tokens / capacity
+		Gauge.builder(metricPrefix + ".queue.capacity.tokens", () -> maxQueuedTokens).tags(Tags.of("model", name))
+			.register(meters);
 		List<Thread> threads = new ArrayList<>(workers);
 		for (int i = 0; i < workers; i++) {
 			threads.add(Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon().start(this::run));
