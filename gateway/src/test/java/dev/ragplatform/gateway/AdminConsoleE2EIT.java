@@ -54,7 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * activated and deactivated. Each step leaves a screenshot in {@code target/e2e-screenshots/}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "rag.gateway.bootstrap-key=" + AdminConsoleE2EIT.KEY)
+		properties = { "rag.gateway.bootstrap-key=" + AdminConsoleE2EIT.KEY,
+				"rag.gateway.trace-url=http://traces.example/trace/{traceId}" })
 @RealPostgres
 @RealKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -785,6 +786,13 @@ class AdminConsoleE2EIT {
 		WebElement title = waitFor(By.id("document-title"), Duration.ofSeconds(10));
 		assertThat(title.getText()).isEqualTo("harbour-notes.txt");
 		assertThat(this.browser.findElement(By.id("document-facts")).getText()).contains(id, "text/plain", "INDEXED");
+		// the upload's trace, linked where rag.gateway.trace-url says
+		String traceId = this.http.get("/api/v1/collections/" + collection + "/documents/" + id, KEY).json()
+			.path("traceId").asString();
+		assertThat(traceId).matches("[0-9a-f]{32}");
+		WebElement trace = this.browser.findElement(By.id("document-trace"));
+		assertThat(trace.getText()).isEqualTo(traceId);
+		assertThat(trace.getDomAttribute("href")).isEqualTo("http://traces.example/trace/" + traceId);
 		waitFor(By.cssSelector("#document-history table"), Duration.ofSeconds(10));
 		String history = this.browser.findElement(By.id("document-history")).getText();
 		assertThat(history).contains("RECEIVED", "PARSED", "CHUNKED", "EMBEDDED", "INDEXED");

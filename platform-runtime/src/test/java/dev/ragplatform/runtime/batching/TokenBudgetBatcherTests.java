@@ -52,11 +52,12 @@ class TokenBudgetBatcherTests {
 			TokenBudgetBatcher.await(batcher.submit(List.of(sequence(2), sequence(4)), LATER, false), LATER);
 		}
 		for (String name : List.of("queue.time", "inference.time", "batch.size", "batch.tokens",
-				"batch.padding.ratio", "queue.tokens")) {
+				"batch.padding.ratio", "queue.tokens", "queue.capacity.tokens")) {
 			assertThat(meters.find("rag.embedding." + name).tag("model", "m").meter()).as(name).isNotNull();
 		}
 		assertThat(meters.get("rag.embedding.batch.size").summary().totalAmount()).isEqualTo(2);
-		assertThat(meters.getMeters()).hasSize(6);
+		assertThat(meters.get("rag.embedding.queue.capacity.tokens").gauge().value()).isEqualTo(1000);
+		assertThat(meters.getMeters()).hasSize(7);
 	}
 
 	@Test
