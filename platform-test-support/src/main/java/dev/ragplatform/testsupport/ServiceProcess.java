@@ -152,15 +152,23 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	private void waitUntilReady(Path log) {
+		awaitOk(this.process, url().resolve("/actuator/health/readiness"), this.module, log, Duration.ofSeconds(180));
+	}
+
+	/**
+	 * Waits until {@code probe} answers 200, failing when the process exits first or {@code limit} passes (the
+	 * process is then stopped).
+	 */
+	static void awaitOk(Process process, URI probe, String what, Path log, Duration limit) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-		long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+		long deadline = System.nanoTime() + limit.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new InfrastructureUnavailableException(this.module + " exited with " + this.process.exitValue()
+			if (!process.isAlive()) {
+				throw new InfrastructureUnavailableException(what + " exited with " + process.exitValue()
 						+ " while starting; its log is " + log);
 			}
 			try {
-				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url().resolve("/actuator/health/readiness"))
+				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(probe)
 					.timeout(Duration.ofSeconds(2))
 					.build(), HttpResponse.BodyHandlers.discarding());
 				if (response.statusCode() == 200) {
@@ -172,18 +180,19 @@ public final class ServiceProcess implements AutoCloseable {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new InfrastructureUnavailableException("interrupted while starting " + this.module, ex);
+				throw new InfrastructureUnavailableException("interrupted while starting " + what, ex);
 			}
 			try {
 				Thread.sleep(250);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new InfrastructureUnavailableException("interrupted while starting " + this.module, ex);
+				throw new InfrastructureUnavailableException("interrupted while starting " + what, ex);
 			}
 		}
-		this.process.destroy();
-		throw new InfrastructureUnavailableException(this.module + " was not ready within 180 s; its log is " + log);
+		process.destroy();
+		throw new InfrastructureUnavailableException(what + " was not ready within " + limit.toSeconds()
+				+ " s; its log is " + log);
 	}
 
 	private static Path jar(String module) {

@@ -3,9 +3,6 @@ package dev.ragplatform.testsupport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +61,7 @@ public final class ZipkinServer {
 			builder.environment().put("QUERY_PORT", Integer.toString(port));
 			builder.environment().put("STORAGE_TYPE", "mem");
 			ZipkinServer server = new ZipkinServer(builder.start(), port);
-			server.waitUntilUp(log);
+			ServiceProcess.awaitOk(server.process, server.url().resolve("/health"), "Zipkin", log, Duration.ofSeconds(90));
 			return server;
 		}
 		catch (IOException ex) {
@@ -80,38 +77,16 @@ public final class ZipkinServer {
 		this.process.destroy();
 	}
 
-	private void waitUntilUp(Path log) {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new InfrastructureUnavailableException("Zipkin exited while starting; its log is " + log);
-			}
-			try {
-				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url().resolve("/health"))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new InfrastructureUnavailableException("interrupted while starting Zipkin", ex);
-			}
-			try {
-				Thread.sleep(250);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new InfrastructureUnavailableException("interrupted while starting Zipkin", ex);
-			}
-		}
-		this.process.destroy();
-		throw new InfrastructureUnavailableException("Zipkin was not up within 90 s; its log is " + log);
+	/**
+	 * The arguments that start a service with tracing {@code off} (no tracer at all) or {@code on} (every span
+	 * recorded and sent to {@code zipkin}), for benchmarks that measure what tracing costs.
+	 */
+	public static List<String> serviceArgs(String mode, ZipkinServer zipkin) {
+		return switch (mode) {
+			case "off" -> List.of("--management.tracing.export.enabled=false");
+			case "on" -> List.of("--rag.zipkin.endpoint=" + zipkin.url(), "--management.tracing.sampling.probability=1.0");
+			default -> throw new IllegalArgumentException("tracing is off or on, not " + mode);
+		};
 	}
 
 	private static int freePort() {

@@ -51,13 +51,7 @@ public final class GatewayBenchmark {
 		Map<String, Map<String, List<Double>>> added = new LinkedHashMap<>();
 		try {
 			for (String mode : modes) {
-				// off: no tracer at all; on: every span recorded (sampling 1.0) and sent to a real Zipkin server
-				List<String> tracing = switch (mode) {
-					case "off" -> List.of("--management.tracing.export.enabled=false");
-					case "on" -> List.of("--rag.zipkin.endpoint=" + zipkin.url(),
-							"--management.tracing.sampling.probability=1.0");
-					default -> throw new IllegalArgumentException("--tracing takes off and on, not " + mode);
-				};
+				List<String> tracing = ZipkinServer.serviceArgs(mode, zipkin);
 				List<String> embeddingArgs = new ArrayList<>(List.of("--rag.embedding.built-in-models=bge-small-en-v1.5"));
 				embeddingArgs.addAll(tracing);
 				ServiceProcess embedding = ServiceProcess.start("embedding-service", "1g", embeddingArgs);

@@ -74,12 +74,7 @@ public final class IngestBenchmark {
 		int status = 0;
 		try {
 			for (String mode : modes) {
-				List<String> tracing = switch (mode) {
-					case "off" -> List.of("--management.tracing.export.enabled=false");
-					case "on" -> List.of("--rag.zipkin.endpoint=" + zipkin.url(),
-							"--management.tracing.sampling.probability=1.0");
-					default -> throw new IllegalArgumentException("--tracing takes off and on, not " + mode);
-				};
+				List<String> tracing = ZipkinServer.serviceArgs(mode, zipkin);
 				ServiceProcess embeddingProcess = (external != null && !external.isBlank()) ? null
 						: ServiceProcess.start("embedding-service", "1g",
 								with(tracing, "--rag.embedding.built-in-models=bge-small-en-v1.5"));
