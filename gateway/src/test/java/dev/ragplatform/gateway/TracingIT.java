@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every service of these tests and this gateway send their spans): one document uploaded through the gateway is one
  * trace from the upload to INDEXED, with spans of the gateway, ingest-, embedding- and retrieval-service, linked
  * across both Kafka hops (document record, then chunks); a search through the gateway is one trace down to its dense,
- * lexical and fusion steps; problems carry the ids that find them; and every metric the Helm chart's dashboards and
+ * lexical, fusion and rerank steps; problems carry the ids that find them, sampled or not; and every metric the Helm chart's dashboards and
  * alerts query is one the services publish.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "rag.gateway.bootstrap-key=" + TracingIT.KEY)
@@ -50,17 +50,19 @@ class TracingIT {
 
 	static final String KEY = "rag_tracingIT-bootstrap-admin-key-0123456789abc";
 
-	static URI zipkin;
+	static final URI zipkin = ZipkinServer.shared();
+
+	static {
+		assertThat(zipkin).as("the gateway's ITs run with a Zipkin server (-D%s, set by its pom)",
+				ZipkinServer.JAR_PROPERTY).isNotNull();
+		// as RAG_ZIPKIN_ENDPOINT would: read by TracingEnvironment when this gateway starts (a test's dynamic
+		// properties arrive after it)
+		System.setProperty("rag.zipkin.endpoint", zipkin.toString());
+	}
 
 	@DynamicPropertySource
 	static void services(DynamicPropertyRegistry registry) {
-		zipkin = ZipkinServer.shared();
-		assertThat(zipkin).as("the gateway's ITs run with a Zipkin server (-D%s, set by its pom)",
-				ZipkinServer.JAR_PROPERTY).isNotNull();
 		Upstreams.all(registry);
-		// Boot's names: a test's properties arrive after TracingEnvironment has read rag.zipkin.endpoint
-		registry.add("management.tracing.export.zipkin.endpoint", () -> zipkin + "/api/v2/spans");
-		registry.add("management.tracing.export.zipkin.enabled", () -> "true");
 		registry.add("rag.gateway.trace-url", () -> zipkin + "/zipkin/traces/{traceId}");
 	}
 
@@ -143,13 +145,13 @@ class TracingIT {
 			.header("Content-Type", "application/json")
 			.header("traceparent", "00-" + traceId + "-" + traceId.substring(0, 16) + "-01")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"collection\": \"" + this.collection
-					+ "\", \"query\": \"who polishes the lantern\", \"mode\": \"hybrid\"}"))
+					+ "\", \"query\": \"who polishes the lantern\", \"mode\": \"hybrid\", \"rerank\": {\"enabled\": true}}"))
 			.build();
 		Http.Response search = Http.send(request);
 		assertThat(search.status()).as(search.toString()).isEqualTo(200);
 
 		List<Span> trace = awaitTrace(traceId, (spans) -> names(spans).containsAll(
-				Set.of("search dense", "search lexical", "search fusion"))
+				Set.of("search hybrid", "search dense", "search lexical", "search fusion", "search rerank"))
 				&& services(spans).containsAll(Set.of("gateway", "retrieval-service", "embedding-service")));
 		Span dense = only(trace, (s) -> s.name().equals("search dense"));
 		Span server = ancestors(trace, dense).stream().filter((s) -> s.kind().equals("SERVER")).findFirst().orElseThrow();
@@ -160,19 +162,24 @@ class TracingIT {
 	@Test
 	@Order(3)
 	void problemsCarryTheirTraceAndRequestIds() {
-		// a service's problem, passed through the gateway
-		Http.Response missing = this.http.get("/api/v1/collections/" + this.collection + "/documents/"
-				+ UUID.randomUUID(), KEY);
+		// a service's problem, passed through the gateway, in the trace the caller started
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		String caller = traceId.substring(16);
+		Http.Response missing = this.http.send("GET", "/api/v1/collections/" + this.collection + "/documents/"
+				+ UUID.randomUUID(), KEY, null, "traceparent", "00-" + traceId + "-" + caller + "-01");
 		assertThat(missing.status()).isEqualTo(404);
 		JsonNode problem = missing.json();
-		assertThat(problem.path("traceId").asString()).matches("[0-9a-f]{32}");
-		assertThat(problem.path("spanId").asString()).matches("[0-9a-f]{16}");
+		assertThat(problem.path("traceId").asString()).isEqualTo(traceId);
+		assertThat(problem.path("spanId").asString()).matches("[0-9a-f]{16}").isNotEqualTo(caller);
 		assertThat(problem.path("requestId").asString()).isEqualTo(missing.header("X-Request-Id"));
-		// one of the gateway's own
-		Http.Response unauthorized = this.http.get("/api/v1/collections", null);
+		// one of the gateway's own; unsampled, the ids are there all the same
+		String unsampled = UUID.randomUUID().toString().replace("-", "");
+		Http.Response unauthorized = this.http.send("GET", "/api/v1/collections", null, null, "traceparent",
+				"00-" + unsampled + "-" + caller + "-00");
 		assertThat(unauthorized.status()).isEqualTo(401);
-		assertThat(unauthorized.json().path("traceId").asString()).matches("[0-9a-f]{32}");
-		assertThat(unauthorized.json().path("requestId").asString()).isNotBlank();
+		assertThat(unauthorized.json().path("traceId").asString()).isEqualTo(unsampled);
+		assertThat(unauthorized.json().path("spanId").asString()).matches("[0-9a-f]{16}");
+		assertThat(unauthorized.json().path("requestId").asString()).isEqualTo(unauthorized.header("X-Request-Id"));
 		// and the console learns where a trace id links to
 		assertThat(this.http.get("/api/v1/me", KEY).json().path("traceUrl").asString())
 			.isEqualTo(zipkin + "/zipkin/traces/{traceId}");

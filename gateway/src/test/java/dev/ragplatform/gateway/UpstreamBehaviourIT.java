@@ -85,7 +85,10 @@ class UpstreamBehaviourIT {
 		assertThat(generated.header("X-Request-Id")).matches("[0-9a-f-]{36}");
 		List<Received> received = STUB.received();
 		assertThat(received.get(0).headers().getFirst("X-Request-Id")).isEqualTo("req-42");
-		assertThat(received.get(0).headers().getFirst("traceparent")).isEqualTo(traceparent);
+		// the caller's trace, continued from the gateway's own span (a new parent id), sampled as the caller said
+		assertThat(received.get(0).headers().getFirst("traceparent"))
+			.matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+			.isNotEqualTo(traceparent);
 		assertThat(received.get(0).headers().getFirst("tracestate")).isEqualTo("rag=1");
 		assertThat(received.get(1).headers().getFirst("X-Request-Id")).isEqualTo(generated.header("X-Request-Id"));
 	}

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ChartMetrics {
 
-	private static final Pattern EXPR = Pattern.compile("(?m)^\\s*expr:\\s*(\\|\\s*\\n((?:\\s{14,}.*\\n?)+)|(.+))");
+	private static final Pattern EXPR = Pattern.compile("^(\\s*)(?:- )?expr:\\s*(.*)$");
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
@@ -39,16 +39,38 @@ public final class ChartMetrics {
 				json.path("panels").forEach((panel) -> panel.path("targets")
 					.forEach((target) -> names.addAll(metricNames(target.path("expr").asString()))));
 			}
-			String rules = Files.readString(chart.resolve("templates/prometheusrule.yaml"));
-			Matcher expr = EXPR.matcher(rules);
-			while (expr.find()) {
-				names.addAll(metricNames((expr.group(2) != null) ? expr.group(2) : expr.group(3)));
+			for (String expr : exprs(Files.readAllLines(chart.resolve("templates/prometheusrule.yaml")))) {
+				names.addAll(metricNames(expr));
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		return names;
+	}
+
+	/** Each {@code expr:} of a rules file: the rest of its line, or the block below it ({@code expr: |}). */
+	static java.util.List<String> exprs(java.util.List<String> lines) {
+		java.util.List<String> exprs = new java.util.ArrayList<>();
+		for (int i = 0; i < lines.size(); i++) {
+			Matcher expr = EXPR.matcher(lines.get(i));
+			if (!expr.matches()) {
+				continue;
+			}
+			String value = expr.group(2).strip();
+			if (!value.startsWith("|") && !value.startsWith(">")) {
+				exprs.add(value);
+				continue;
+			}
+			int indent = expr.group(1).length();
+			StringBuilder block = new StringBuilder();
+			while (i + 1 < lines.size() && (lines.get(i + 1).isBlank()
+					|| lines.get(i + 1).length() - lines.get(i + 1).stripLeading().length() > indent)) {
+				block.append(lines.get(++i).strip()).append('\n');
+			}
+			exprs.add(block.toString());
+		}
+		return exprs;
 	}
 
 	/** The metric names in a PromQL expression (Helm's {@code {{ … }}} in it are left out). */

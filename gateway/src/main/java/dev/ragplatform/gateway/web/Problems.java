@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.ragplatform.contracts.problem.ProblemTypes;
+import dev.ragplatform.runtime.tracing.TraceIds;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,10 +95,10 @@ public final class Problems {
 		if (requestId != null) {
 			body.put("requestId", requestId);
 		}
-		Span span = span(exchange);
-		if (span != null && !span.isNoop()) {
-			body.put("traceId", span.context().traceId());
-			body.put("spanId", span.context().spanId());
+		TraceContext trace = TraceIds.of(span(exchange));
+		if (trace != null) {
+			body.put("traceId", trace.traceId());
+			body.put("spanId", trace.spanId());
 		}
 		if (problem.getProperties() != null) {
 			problem.getProperties().forEach(body::putIfAbsent);

@@ -15,8 +15,8 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * {@code X-Request-Id}: the caller's when it is a sane token, else a new UUID; passed upstream, echoed in the
- * response and in every problem the gateway writes. W3C {@code traceparent}/{@code tracestate} pass through
- * untouched like every other end-to-end header.
+ * response and in every problem the gateway writes. A caller's W3C {@code traceparent} is continued (its trace id
+ * and its sampled flag), and the route's own span goes upstream in its place.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -14,7 +14,8 @@ import java.util.UUID;
 
 import dev.ragplatform.contracts.document.DocumentStatus;
 import dev.ragplatform.runtime.problem.ServiceProblem;
-import io.micrometer.tracing.Span;
+import dev.ragplatform.runtime.tracing.TraceIds;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -152,11 +153,11 @@ public class DocumentRepository {
 		return new Registration(find(current.id()).orElseThrow(), false);
 	}
 
-	/** The trace of the request or record submitting a version, or null without one. */
+	/** The trace of the request or record submitting a version (sampled or not), or null without a tracer. */
 	private String traceId() {
 		Tracer tracer = this.tracer.getIfAvailable();
-		Span span = (tracer != null) ? tracer.currentSpan() : null;
-		return (span != null && !span.isNoop()) ? span.context().traceId() : null;
+		TraceContext trace = TraceIds.of((tracer != null) ? tracer.currentSpan() : null);
+		return (trace != null) ? trace.traceId() : null;
 	}
 
 	/** A record from Kafka is on the topic already; a REST submission is queued after its commit. */

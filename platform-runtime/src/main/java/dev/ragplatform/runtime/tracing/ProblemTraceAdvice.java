@@ -1,6 +1,6 @@
 package dev.ragplatform.runtime.tracing;
 
-import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -44,10 +44,10 @@ public class ProblemTraceAdvice implements ResponseBodyAdvice<Object> {
 			problem.setProperty("requestId", requestId);
 		}
 		Tracer tracer = this.tracer.getIfAvailable();
-		Span span = (tracer != null) ? tracer.currentSpan() : null;
-		if (span != null && !span.isNoop()) {
-			problem.setProperty("traceId", span.context().traceId());
-			problem.setProperty("spanId", span.context().spanId());
+		TraceContext trace = TraceIds.of((tracer != null) ? tracer.currentSpan() : null);
+		if (trace != null) {
+			problem.setProperty("traceId", trace.traceId());
+			problem.setProperty("spanId", trace.spanId());
 		}
 		return problem;
 	}

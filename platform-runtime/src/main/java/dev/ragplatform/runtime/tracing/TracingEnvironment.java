@@ -2,55 +2,87 @@ package dev.ragplatform.runtime.tracing;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MapPropertySource;
 
 /**
  * Where a service's spans go, in the platform's two words rather than Boot's: {@code rag.otlp.endpoint}
  * ({@code RAG_OTLP_ENDPOINT}, an OpenTelemetry collector's OTLP/HTTP base URL, {@code http://collector:4318}) and
  * {@code rag.zipkin.endpoint} ({@code RAG_ZIPKIN_ENDPOINT}, a Zipkin server, {@code http://127.0.0.1:9411}, as
- * {@code ./rag up --tracing} starts). Boot's own properties ({@code management.opentelemetry.tracing.export.otlp.*},
- * the older {@code management.otlp.tracing.endpoint}, {@code management.tracing.export.zipkin.*}) work as well and
- * win. With neither set nothing is exported: spans still give every log line and problem its trace id, and cross
- * HTTP and Kafka, but go nowhere.
+ * {@code ./rag up --tracing} starts). Boot's own properties win: {@code management.opentelemetry.tracing.export.otlp.*},
+ * the names Boot 3 used ({@code management.otlp.tracing.*}, mapped here since Boot 4 reads them no more), and
+ * {@code management.tracing.export.zipkin.*}. With no endpoint nothing is exported: spans still give every log line
+ * and problem its ids, and cross HTTP and Kafka, but go nowhere. The platform's defaults, below any setting: every
+ * trace sampled, and Zipkin's exporter off unless a Zipkin endpoint is given (Boot would post to localhost:9411).
  */
 public final class TracingEnvironment implements EnvironmentPostProcessor {
 
-	static final String OTLP = "management.opentelemetry.tracing.export.otlp.endpoint";
+	static final String OTLP = "management.opentelemetry.tracing.export.otlp.";
+
+	static final String LEGACY_OTLP = "management.otlp.tracing.";
 
 	static final String ZIPKIN = "management.tracing.export.zipkin.endpoint";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> derived = derive(environment::getProperty);
+		// the Boot 3 name of each OTLP header (management.otlp.tracing.headers.<name>)
+		environment.getPropertySources().forEach((source) -> {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					String header = name.startsWith(LEGACY_OTLP + "headers.") ? name.substring(LEGACY_OTLP.length()) : null;
+					if (header != null && environment.getProperty(OTLP + header) == null) {
+						derived.putIfAbsent(OTLP + header, environment.getProperty(name));
+					}
+				}
+			}
+		});
 		if (!derived.isEmpty()) {
 			environment.getPropertySources().addFirst(new MapPropertySource("ragTracing", derived));
 		}
+		environment.getPropertySources().addLast(new MapPropertySource("ragTracingDefaults",
+				defaults(environment::getProperty)));
 	}
 
-	/** The Boot properties the platform's settings stand for (none when Boot's own are set). */
-	static Map<String, Object> derive(java.util.function.Function<String, String> property) {
+	/** The Boot properties the platform's settings and Boot 3's names stand for (none where Boot's own are set). */
+	static Map<String, Object> derive(Function<String, String> property) {
 		Map<String, Object> derived = new LinkedHashMap<>();
-		if (blank(property.apply(OTLP))) {
-			String legacy = property.apply("management.otlp.tracing.endpoint");
+		if (blank(property.apply(OTLP + "endpoint"))) {
+			String legacy = property.apply(LEGACY_OTLP + "endpoint");
 			String base = property.apply("rag.otlp.endpoint");
 			if (!blank(legacy)) {
-				derived.put(OTLP, legacy.strip());
+				derived.put(OTLP + "endpoint", legacy.strip());
 			}
 			else if (!blank(base)) {
-				derived.put(OTLP, withPath(base.strip(), "/v1/traces"));
+				derived.put(OTLP + "endpoint", withPath(base.strip(), "/v1/traces"));
+			}
+		}
+		for (String setting : List.of("timeout", "connect-timeout", "compression", "transport")) {
+			String legacy = property.apply(LEGACY_OTLP + setting);
+			if (!blank(legacy) && blank(property.apply(OTLP + setting))) {
+				derived.put(OTLP + setting, legacy.strip());
 			}
 		}
 		String zipkin = property.apply("rag.zipkin.endpoint");
 		if (!blank(zipkin) && blank(property.apply(ZIPKIN))) {
 			derived.put(ZIPKIN, withPath(zipkin.strip(), "/api/v2/spans"));
-			derived.put("management.tracing.export.zipkin.enabled", "true");
 		}
 		return derived;
+	}
+
+	/** The platform's defaults, which any setting overrides. */
+	static Map<String, Object> defaults(Function<String, String> property) {
+		boolean zipkin = !blank(property.apply("rag.zipkin.endpoint")) || !blank(property.apply(ZIPKIN));
+		boolean exportOff = "false".equalsIgnoreCase(property.apply("management.tracing.export.enabled"));
+		return Map.of("management.tracing.sampling.probability", "1.0",
+				"management.tracing.export.zipkin.enabled", Boolean.toString(zipkin && !exportOff));
 	}
 
 	/** The URL as given when it names a path, else with the protocol's usual one. */

@@ -240,6 +240,7 @@ public class SearchService implements Teacher {
 									: "rerank-service failed (" + ex.getClass().getSimpleName() + ")")
 									+ "; results are not reranked";
 							logger.warn("Rerank failed, answering un-reranked: {}", ex.toString());
+							rerankStep.error(ex); // the search answers, but its rerank step failed
 						}
 					}
 					else {
@@ -247,6 +248,10 @@ public class SearchService implements Teacher {
 						rerankNote += "; not reranked (ask with rerank.enabled to rerank with rerank-service)";
 					}
 				}
+			}
+			catch (RuntimeException ex) {
+				rerankStep.error(ex);
+				throw ex;
 			}
 			finally {
 				rerankStep.stop();
@@ -260,7 +265,6 @@ public class SearchService implements Teacher {
 				timings, reranker, rerankNote);
 	}
 
-	/** An exact scan of a large collection costs a full pass over its vectors: only admin callers may force it. */
 	/** A step of a search as its own span ({@code search dense}…) and timer ({@code rag.retrieval.search.step}). */
 	private Observation step(String name) {
 		return Observation.createNotStarted("rag.retrieval.search.step", this.observations)
@@ -268,6 +272,7 @@ public class SearchService implements Teacher {
 			.lowCardinalityKeyValue("step", name);
 	}
 
+	/** An exact scan of a large collection costs a full pass over its vectors: only admin callers may force it. */
 	private void requireExactAllowed(Collection collection, Boolean exact, boolean admin) {
 		int most = this.properties.search().maxExactChunks();
 		if (Boolean.TRUE.equals(exact) && !admin && collection.chunkCount() > most) {
