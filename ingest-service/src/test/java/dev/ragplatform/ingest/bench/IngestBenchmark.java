@@ -146,8 +146,8 @@ public final class IngestBenchmark {
 			}
 			if (traced) {
 				this.out.note("tracing on: every span of ingest-, embedding- and retrieval-service recorded (sampling 1.0) "
-						+ "and sent to a Zipkin server on this machine; off: management.tracing.export.enabled=false "
-						+ "(no tracer). Target: on costs at most 5 %% of documents/s");
+						+ "and sent to a Zipkin server on this machine; off: no tracer (its auto-configuration excluded). "
+						+ "Target: on costs at most 5 %% of documents/s");
 			}
 			this.out.finish();
 		}
