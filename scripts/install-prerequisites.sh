@@ -4,6 +4,7 @@
 #   - PostgreSQL >= 15 server binaries (no cluster is created or started: ./rag runs its own under .rag/pg)
 #   - pgvector >= 0.8 for that PostgreSQL: the apt package when it is new enough, otherwise built from the
 #     Debian source package of suite trixie (make && make install with that server's pg_config)
+#   - redis-server, chromium and chromedriver, prometheus: for tests (no service of theirs is left running)
 # RAG_NO_INSTALL=1: install nothing, only report. A JDK >= 21 is only looked for (JAVA_HOME, then /usr/lib/jvm); the script says how to get one.
 # Kafka needs nothing here: ./rag runs a KRaft broker from the Kafka jars on Maven Central.
 set -euo pipefail
@@ -128,5 +129,20 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   fi
 else
   say "ok   $(chromium --version 2>/dev/null | head -n 1)"
+fi
+# --- prometheus (promtool) for deploy-tests' PromQL check, and ./rag up --metrics -------------------------------
+# PrometheusRulesIT parses the chart's alert and dashboard expressions with promtool; ./rag up --metrics runs the
+# server under .rag/prometheus. The Debian package's own service (port 9090) is stopped and disabled.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  if can_install; then
+    apt_install --no-install-recommends prometheus
+    if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+    if [ -x /etc/init.d/prometheus ]; then $SUDO /etc/init.d/prometheus stop >/dev/null 2>&1 || true; fi
+    say "ok   installed prometheus $(prometheus --version 2>&1 | sed -n 's/^prometheus, version \([0-9.]*\).*/\1/p')"
+  else
+    warn "prometheus is missing: deploy-tests' PrometheusRulesIT will fail and ./rag up --metrics cannot start (sudo apt-get install prometheus)"
+  fi
+else
+  say "ok   prometheus $(prometheus --version 2>&1 | sed -n 's/^prometheus, version \([0-9.]*\).*/\1/p')"
 fi
 say "ready"

@@ -563,6 +563,38 @@ class HelmChartTests {
 	}
 
 	@Test
+	void dashboardsAndAlertsParseAsPromQl(@TempDir Path dir) throws IOException, InterruptedException {
+		Manifests manifests = Manifests.render((c) -> c.set("observability.alerts.enabled", true));
+		Map<String, Object> rule = manifests.get("PrometheusRule", "rel-rag-platform");
+		List<Object> groups = new ArrayList<>(list(at(rule, "spec", "groups")));
+		// each dashboard query as a recording rule, so that Prometheus's own parser reads it too
+		Map<String, Object> data = map(manifests.get("ConfigMap", "rel-rag-platform-dashboards").get("data"));
+		Map<String, Object> dashboard = map(new org.yaml.snakeyaml.Yaml().load((String) data.get("rag-platform.json")));
+		List<Object> records = new ArrayList<>();
+		for (Object panel : list(dashboard.get("panels"))) {
+			for (Object target : list(map(panel).getOrDefault("targets", List.of()))) {
+				records.add(Map.of("record", "rag_dashboard:panel_" + records.size(), "expr", map(target).get("expr")));
+			}
+		}
+		assertThat(records).hasSizeGreaterThan(20);
+		groups.add(Map.of("name", "rag-platform-dashboard", "rules", records));
+		Path rules = dir.resolve("rules.yml");
+		Files.writeString(rules, new org.yaml.snakeyaml.Yaml().dump(Map.of("groups", groups)));
+
+		Process promtool;
+		try {
+			promtool = new ProcessBuilder("promtool", "check", "rules", rules.toString()).redirectErrorStream(true).start();
+		}
+		catch (IOException ex) {
+			throw new AssertionError("promtool (Prometheus) is not installed: run 'sudo ./scripts/install-prerequisites.sh' "
+					+ "(Debian/Ubuntu: apt-get install prometheus)", ex);
+		}
+		String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(promtool.waitFor()).as(out).isZero();
+		assertThat(out).contains("SUCCESS: " + (records.size() + 5) + " rules found");
+	}
+
+	@Test
 	void moreInSyncReplicasThanCopiesIsRefused() {
 		assertThatThrownBy(() -> Manifests.render((c) -> c.set("kafka.replicationFactor", "1")))
 			.hasMessageContaining("kafka.minInsyncReplicas may not exceed kafka.replicationFactor");

@@ -20,7 +20,10 @@ import org.springframework.core.env.MapPropertySource;
  * the names Boot 3 used ({@code management.otlp.tracing.*}, mapped here since Boot 4 reads them no more), and
  * {@code management.tracing.export.zipkin.*}. With no endpoint nothing is exported: spans still give every log line
  * and problem its ids, and cross HTTP and Kafka, but go nowhere. The platform's defaults, below any setting: every
- * trace sampled, and Zipkin's exporter off unless a Zipkin endpoint is given (Boot would post to localhost:9411).
+ * trace sampled; Zipkin's exporter off unless a Zipkin endpoint is given (Boot would post to localhost:9411); and trace
+ * exemplars in the Prometheus scrape only where every Prometheus reads them (counters and histogram buckets): Micrometer
+ * also puts them on a timer's {@code _count}, and Prometheus before 2.43 (Debian 12 packages 2.42) then drops the
+ * whole scrape.
  */
 public final class TracingEnvironment implements EnvironmentPostProcessor {
 
@@ -29,6 +32,9 @@ public final class TracingEnvironment implements EnvironmentPostProcessor {
 	static final String LEGACY_OTLP = "management.otlp.tracing.";
 
 	static final String ZIPKIN = "management.tracing.export.zipkin.endpoint";
+
+	static final String EXEMPLARS_ON_ALL_METRIC_TYPES =
+			"management.prometheus.metrics.export.properties.io.prometheus.exporter.exemplarsOnAllMetricTypes";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -82,7 +88,8 @@ public final class TracingEnvironment implements EnvironmentPostProcessor {
 		boolean zipkin = !blank(property.apply("rag.zipkin.endpoint")) || !blank(property.apply(ZIPKIN));
 		boolean exportOff = "false".equalsIgnoreCase(property.apply("management.tracing.export.enabled"));
 		return Map.of("management.tracing.sampling.probability", "1.0",
-				"management.tracing.export.zipkin.enabled", Boolean.toString(zipkin && !exportOff));
+				"management.tracing.export.zipkin.enabled", Boolean.toString(zipkin && !exportOff),
+				EXEMPLARS_ON_ALL_METRIC_TYPES, "false");
 	}
 
 	/** The URL as given when it names a path, else with the protocol's usual one. */

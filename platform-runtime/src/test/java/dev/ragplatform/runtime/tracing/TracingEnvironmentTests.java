@@ -26,7 +26,8 @@ class TracingEnvironmentTests {
 		assertThat(TracingEnvironment.derive(Map.of("rag.otlp.endpoint", " ", "rag.zipkin.endpoint", "")::get)).isEmpty();
 		assertThat(TracingEnvironment.defaults(Map.<String, String>of()::get))
 			.containsEntry("management.tracing.export.zipkin.enabled", "false")
-			.containsEntry("management.tracing.sampling.probability", "1.0");
+			.containsEntry("management.tracing.sampling.probability", "1.0")
+			.containsEntry(TracingEnvironment.EXEMPLARS_ON_ALL_METRIC_TYPES, "false");
 	}
 
 	@Test
