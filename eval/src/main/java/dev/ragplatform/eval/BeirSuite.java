@@ -35,7 +35,10 @@ final class BeirSuite {
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+		Map<String, Map<String, Map<String, Double>>> perQuery = new LinkedHashMap<>();
 		for (String mode : modes) {
+			Map<String, Map<String, Double>> byQuery = new LinkedHashMap<>();
+			perQuery.put(mode, byQuery);
 			Progress progress = new Progress("search " + mode, data.queries().size());
 			List<Double> ndcg = new ArrayList<>();
 			List<Double> recall = new ArrayList<>();
@@ -50,6 +53,11 @@ final class BeirSuite {
 				ndcg.add(Metrics.ndcg(ranking, judged, 10));
 				recall.add(Metrics.recall(ranking, judged, 100));
 				mrr.add(Metrics.mrr(ranking, judged, 10));
+				Map<String, Double> scores = new LinkedHashMap<>();
+				scores.put("nDCG@10", ndcg.getLast());
+				scores.put("Recall@100", recall.getLast());
+				scores.put("MRR@10", mrr.getLast());
+				byQuery.put(query.getKey(), Report.perQuery(scores, ranking, judged));
 				millis.add(search.millis());
 				progress.update(++done);
 			}
@@ -77,7 +85,7 @@ final class BeirSuite {
 		if (!adapters.isEmpty()) {
 			details.put("adapters", adapters);
 		}
-		return new Report.Result(data.name(), collection, settings, details, metrics, latency);
+		return new Report.Result(data.name(), collection, settings, details, metrics, latency, perQuery);
 	}
 
 	/**

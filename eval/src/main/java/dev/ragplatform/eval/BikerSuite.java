@@ -42,9 +42,12 @@ final class BikerSuite {
 		this.platform = platform;
 	}
 
-	Report.Result run(Path queriesCsv, Path examplesCsv, Path jdkSources, List<String> modules, String collection,
-			String examplesCollection, List<String> modes) throws Exception {
-		List<Query> queries = load(queriesCsv);
+	/**
+	 * @param questions the name of the question set (the test CSV's file stem, or {@code dev}): in the report, and in
+	 * the name of the adapter trained without its near-copies
+	 */
+	Report.Result run(List<Query> queries, String questions, Path examplesCsv, Path jdkSources, List<String> modules,
+			String collection, String examplesCollection, List<String> modes) throws Exception {
 		JsonNode settings = this.platform.ensureCollection(collection);
 		long started = System.nanoTime();
 		JsonNode imported = this.platform.importJavaSources(collection, jdkSources.toString(), modules);
@@ -53,6 +56,7 @@ final class BikerSuite {
 		double ingestSeconds = (System.nanoTime() - started) / 1e9;
 
 		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("questions", questions);
 		details.put("queries", queries.size());
 		details.put("apiDocuments", documents);
 		details.put("skipped", indexed.skipped().size());
@@ -83,12 +87,16 @@ final class BikerSuite {
 		}
 
 		if (modes.stream().anyMatch((m) -> m.contains("@"))) {
-			details.put("adapters", adapters(queries, queriesCsv, examplesCsv, collection, modes));
+			details.put("adapters", adapters(queries, questions, examplesCsv, collection, modes));
 		}
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+		Map<String, Map<String, Map<String, Double>>> perQuery = new LinkedHashMap<>();
+		List<String> ids = ids(queries);
 		for (String mode : modes) {
+			Map<String, Map<String, Double>> byQuery = new LinkedHashMap<>();
+			perQuery.put(mode, byQuery);
 			// llm-adapter's searches name no adapter: for recommend@<key> the adapter is the active one meanwhile
 			boolean activate = mode.startsWith("recommend") && mode.contains("@");
 			if (activate) {
@@ -105,12 +113,14 @@ final class BikerSuite {
 				ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 				Map<String, Integer> judged = new LinkedHashMap<>();
 				query.answers().forEach((a) -> judged.put(a, 1));
+				Map<String, Double> scores = new LinkedHashMap<>();
 				for (int k : new int[] { 1, 3, 5, 10 }) {
-					values.computeIfAbsent("SuccessRate@" + k, (n) -> new ArrayList<>())
-						.add(Metrics.success(ranking, judged, k));
+					scores.put("SuccessRate@" + k, Metrics.success(ranking, judged, k));
 				}
-				values.computeIfAbsent("MRR", (n) -> new ArrayList<>()).add(Metrics.mrr(ranking, judged, DEPTH));
-				values.computeIfAbsent("MAP", (n) -> new ArrayList<>()).add(Metrics.averagePrecision(ranking, judged));
+				scores.put("MRR", Metrics.mrr(ranking, judged, DEPTH));
+				scores.put("MAP", Metrics.averagePrecision(ranking, judged));
+				scores.forEach((name, value) -> values.computeIfAbsent(name, (n) -> new ArrayList<>()).add(value));
+				byQuery.put(ids.get(done), Report.perQuery(scores, ranking, judged));
 				progress.update(++done);
 			}
 			Map<String, Double> means = new LinkedHashMap<>();
@@ -123,17 +133,20 @@ final class BikerSuite {
 				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), false);
 			}
 		}
-		return new Report.Result("biker", collection, settings, details, metrics, latency);
+		return new Report.Result("biker", collection, settings, details, metrics, latency, perQuery);
 	}
 
 	private List<String> rank(Query query, String mode, String collection, String examplesCollection)
 			throws Exception {
 		if (mode.startsWith("recommend")) {
-			// llm-adapter's API recommendation: recommend = retrieval only, recommend:llm with the configured LLM
-			String bare = mode.contains("@") ? mode.substring(0, mode.indexOf('@')) : mode;
+			// llm-adapter's API recommendation: recommend = retrieval only, recommend:llm with the configured LLM;
+			// recommend[examples=50;lexical=0.1] sets the request's examplesPerSource and weights
+			Map<String, Object> settings = recommendSettings(mode);
+			String bare = mode.replaceAll("\\[.*]", "");
+			bare = bare.contains("@") ? bare.substring(0, bare.indexOf('@')) : bare;
 			String adapterMode = bare.contains(":") ? bare.substring(bare.indexOf(':') + 1) : "retrieval";
 			return this.platform.recommend(query.title(), collection, examplesCollection, adapterMode, DEPTH,
-					Map.of("titleKey", Map.of("ne", key(query.title()))));
+					Map.of("titleKey", Map.of("ne", key(query.title()))), settings);
 		}
 		if (!mode.startsWith("examples")) {
 			return documents(query, mode, collection);
@@ -173,7 +186,7 @@ final class BikerSuite {
 	 * (question → APIs, matched to the API documents by {@code metadata.api}) without any whose title is a
 	 * near-copy of a test question.
 	 */
-	private Map<String, Object> adapters(List<Query> queries, Path queriesCsv, Path examplesCsv, String collection,
+	private Map<String, Object> adapters(List<Query> queries, String questions, Path examplesCsv, String collection,
 			List<String> modes)
 			throws Exception {
 		Map<String, Object> trained = new LinkedHashMap<>();
@@ -197,7 +210,6 @@ final class BikerSuite {
 			System.err.printf("adapter labels: %,d solved examples, %,d near-copies of test questions removed%n",
 					pairs.size(), removed);
 			// an adapter excludes the near-copies of the questions it is evaluated on: one per question set
-			String questions = queriesCsv.getFileName().toString().replaceAll("\\.csv$", "");
 			String name = "eval-biker-" + key + (questions.equals("biker-test") ? "" : "-" + questions);
 			JsonNode state = this.platform.trainAdapter(collection, key, name,
 					Map.of("labels", Map.of("targetField", "metadata.api", "pairs", pairs)));
@@ -205,6 +217,79 @@ final class BikerSuite {
 					state.path("metrics"), "settings", state.path("settings")));
 		}
 		return trained;
+	}
+
+	/**
+	 * BIKER's development questions: solved examples of the training file, one per near-copy key (the test's rule:
+	 * lower case, letters and digits), none whose key is a test question's, {@code size} of them drawn with a fixed
+	 * seed. A question's answers are those of every example with its key; when it is asked, those examples are
+	 * excluded from the votes by the same filter as on the test. Nothing is trained on them.
+	 */
+	static List<Query> devQueries(Path examplesCsv, Path testCsv, int size, long seed) throws IOException {
+		java.util.Set<String> test = new java.util.HashSet<>();
+		load(testCsv).forEach((q) -> test.add(key(q.title())));
+		Map<String, Query> byKey = new LinkedHashMap<>();
+		for (Example e : examples(examplesCsv)) {
+			String k = key(e.title());
+			if (k.isEmpty() || test.contains(k)) {
+				continue;
+			}
+			Query known = byKey.get(k);
+			if (known == null) {
+				byKey.put(k, new Query(e.title(), List.copyOf(e.answers())));
+			}
+			else {
+				java.util.LinkedHashSet<String> answers = new java.util.LinkedHashSet<>(known.answers());
+				answers.addAll(e.answers());
+				byKey.put(k, new Query(known.title(), List.copyOf(answers)));
+			}
+		}
+		List<Query> pool = new ArrayList<>(byKey.values());
+		java.util.Collections.shuffle(pool, new java.util.Random(seed));
+		return List.copyOf(pool.subList(0, Math.min(size, pool.size())));
+	}
+
+	/**
+	 * The request settings a mode names in brackets: {@code recommend[examples=50;lexical=0.1;documents=0.05]} →
+	 * {@code examplesPerSource} 50 and those weights (llm-adapter's names: semantic, lexical, syntactic, votes,
+	 * documents, adaptedDocuments, names, rrfK).
+	 */
+	static Map<String, Object> recommendSettings(String mode) {
+		Matcher m = Pattern.compile("\\[([^]]*)]").matcher(mode);
+		if (!m.find() || m.group(1).isBlank()) {
+			return Map.of();
+		}
+		Map<String, Object> settings = new LinkedHashMap<>();
+		Map<String, Object> weights = new LinkedHashMap<>();
+		for (String pair : m.group(1).split(";")) {
+			String[] kv = pair.split("=", 2);
+			if (kv.length != 2) {
+				throw new IllegalArgumentException("mode " + mode + ": write settings as name=value;name=value");
+			}
+			String name = kv[0].strip();
+			if (name.equals("examples")) {
+				settings.put("examplesPerSource", Integer.parseInt(kv[1].strip()));
+			}
+			else if (name.equals("rrfK")) {
+				weights.put(name, Integer.parseInt(kv[1].strip()));
+			}
+			else {
+				weights.put(name, Double.parseDouble(kv[1].strip()));
+			}
+		}
+		if (!weights.isEmpty()) {
+			settings.put("weights", weights);
+		}
+		return settings;
+	}
+
+	/** Each question's id in a report: its title, with {@code #2}, {@code #3} … on repeats. */
+	static List<String> ids(List<Query> queries) {
+		Map<String, Integer> seen = new HashMap<>();
+		return queries.stream().map((q) -> {
+			int n = seen.merge(q.title(), 1, Integer::sum);
+			return (n == 1) ? q.title() : q.title() + " #" + n;
+		}).toList();
 	}
 
 	/** A title as the near-copy filter compares it: lower case, letters and digits only. */

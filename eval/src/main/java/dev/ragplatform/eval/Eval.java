@@ -19,9 +19,11 @@ public final class Eval {
 			usage: ./rag eval scifact [options]
 			       ./rag eval beir <dir> [options]
 			       ./rag eval fire2017 [--modes hybrid,citations:hybrid] [--forms contexts,whole] [--limit-queries N --limit-prior N: N cases, the prior cases they cite and N distractors] [--skip-queries N: after the first N cases]
+			                        [--folds 5: the form/mode chosen on the other folds' cases, scored on each fold]
 			       ./rag eval biker [--modules java.base,java.sql] [--jdk-src <JDK>/lib/src.zip] [--queries biker-test.csv]
+			                        [--split test|dev: dev = --dev-size 500 questions of biker-train-qa.csv, no near-copy of a test one, --seed 27]
 			                        [--examples biker-train-qa.csv] [--modes dense,lexical,hybrid,examples,examples+dense,examples+hybrid,recommend]
-			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005]
+			       ./rag eval compare <a.json> <b.json> [--tolerance 0.005] [--show 10: questions won and lost listed per mode]
 			options: --modes dense,lexical,hybrid (any of them +rerank: e.g. hybrid+rerank)  --split test  --collection <name>
 			         --model <embedding model of a collection the run creates, e.g. bge-small-en-v1.5-int8>
 			         --late-interaction <token vectors of a collection the run creates: binary, int8, float32, none>
@@ -52,7 +54,8 @@ public final class Eval {
 				System.exit(2);
 			}
 			System.exit(Compare.run(Path.of(positional.get(1)), Path.of(positional.get(2)),
-					Double.parseDouble(options.getOrDefault("tolerance", "0.005"))));
+					Double.parseDouble(options.getOrDefault("tolerance", "0.005")),
+					Integer.parseInt(options.getOrDefault("show", "10"))));
 		}
 		Path datasets = Path.of(options.getOrDefault("datasets", "../shared/datasets"));
 		Platform platform = new Platform(URI.create(options.getOrDefault("ingest-url", "http://127.0.0.1:8081")),
@@ -67,7 +70,8 @@ public final class Eval {
 					Arrays.asList(options.getOrDefault("forms", "contexts,whole").split(",")),
 					Integer.parseInt(options.getOrDefault("limit-prior", "0")),
 					Integer.parseInt(options.getOrDefault("limit-queries", "0")),
-					Integer.parseInt(options.getOrDefault("skip-queries", "0"))), args);
+					Integer.parseInt(options.getOrDefault("skip-queries", "0")),
+					Integer.parseInt(options.getOrDefault("folds", "5"))), args);
 			return;
 		}
 		if ("biker".equals(positional.get(0))) {
@@ -77,9 +81,21 @@ public final class Eval {
 			List<String> bikerModes = Arrays.asList(options
 				.getOrDefault("modes", "dense,lexical,hybrid,examples,examples+dense,examples+hybrid")
 				.split(","));
-			Report.Result result = new BikerSuite(platform).run(
-					Path.of(options.getOrDefault("queries", datasets.resolve("biker/biker-test.csv").toString())),
-					Path.of(options.getOrDefault("examples", datasets.resolve("biker/biker-train-qa.csv").toString())),
+			Path testCsv = Path.of(options.getOrDefault("queries", datasets.resolve("biker/biker-test.csv").toString()));
+			Path examplesCsv = Path.of(options.getOrDefault("examples",
+					datasets.resolve("biker/biker-train-qa.csv").toString()));
+			String split = options.getOrDefault("split", "test");
+			List<BikerSuite.Query> questions = switch (split) {
+				case "test" -> BikerSuite.load(testCsv);
+				case "dev" -> BikerSuite.devQueries(examplesCsv, testCsv,
+						Integer.parseInt(options.getOrDefault("dev-size", "500")),
+						Long.parseLong(options.getOrDefault("seed", "27")));
+				default -> throw new IllegalArgumentException("--split " + split + ": use test or dev");
+			};
+			String questionSet = split.equals("dev") ? "dev"
+					: testCsv.getFileName().toString().replaceAll("\\.csv$", "");
+			System.err.printf("biker: %d %s questions%n", questions.size(), questionSet);
+			Report.Result result = new BikerSuite(platform).run(questions, questionSet, examplesCsv,
 					jdkSources, modules, options.getOrDefault("collection", "eval-jdk-api"),
 					options.getOrDefault("examples-collection", "eval-biker-examples"), bikerModes);
 			finish(options, result, args);

@@ -53,7 +53,7 @@ final class FireSuite {
 	}
 
 	Report.Result run(Path dir, String collection, List<String> modes, List<String> forms, int priorLimit,
-			int queryLimit, int querySkip) throws Exception {
+			int queryLimit, int querySkip, int folds) throws Exception {
 		Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("irled-qrel.txt"));
 		Map<String, String> current = texts(dir.resolve("Current_Cases"), (queryLimit > 0) ? querySkip + queryLimit : 0,
 				java.util.Set.of());
@@ -76,6 +76,7 @@ final class FireSuite {
 
 		Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 		Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+		Map<String, Map<String, Map<String, Double>>> perQuery = new LinkedHashMap<>();
 		int markers = 0;
 		for (String form : forms) {
 			if (!form.equals("contexts") && !form.equals("whole")) {
@@ -84,6 +85,8 @@ final class FireSuite {
 			for (String mode : modes) {
 				Progress progress = new Progress(form + " " + mode, current.size());
 				Map<String, List<Double>> values = new LinkedHashMap<>();
+				Map<String, Map<String, Double>> byQuery = new LinkedHashMap<>();
+				perQuery.put(form + "/" + mode, byQuery);
 				List<Double> millis = new ArrayList<>();
 				int done = 0;
 				for (Map.Entry<String, String> query : current.entrySet()) {
@@ -125,11 +128,14 @@ final class FireSuite {
 						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					}
 					Map<String, Integer> judged = qrels.getOrDefault(query.getKey(), Map.of());
-					add(values, "MAP", Metrics.averagePrecision(ranking, judged));
-					add(values, "MRR", Metrics.mrr(ranking, judged, DEPTH));
-					add(values, "P@5", Metrics.precision(ranking, judged, 5));
-					add(values, "Recall@10", Metrics.recall(ranking, judged, 10));
-					add(values, "Recall@100", Metrics.recall(ranking, judged, 100));
+					Map<String, Double> scores = new LinkedHashMap<>();
+					scores.put("MAP", Metrics.averagePrecision(ranking, judged));
+					scores.put("MRR", Metrics.mrr(ranking, judged, DEPTH));
+					scores.put("P@5", Metrics.precision(ranking, judged, 5));
+					scores.put("Recall@10", Metrics.recall(ranking, judged, 10));
+					scores.put("Recall@100", Metrics.recall(ranking, judged, 100));
+					scores.forEach((name, value) -> add(values, name, value));
+					byQuery.put(query.getKey(), Report.perQuery(scores, ranking, judged));
 					progress.update(++done);
 				}
 				Map<String, Double> means = new LinkedHashMap<>();
@@ -149,7 +155,14 @@ final class FireSuite {
 		details.put("whole", "passages of ~" + PASSAGE + " chars, at most " + MAX_PASSAGES + " per case");
 		details.put("fusion", "reciprocal rank, k 60, over each case's searches");
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
-		return new Report.Result("fire2017", collection, settings, details, metrics, latency);
+		if (folds > 1 && perQuery.size() > 1) {
+			// FIRE has no development split: which form/mode to use is chosen on the other folds' cases
+			KFold.Outcome kFold = KFold.select(perQuery, "MAP", folds, 2017);
+			details.put("kFold", kFold.asDetails());
+			System.err.printf("k-fold (%d folds, MAP): held out %.4f; chosen per fold %s%n", folds, kFold.heldOut(),
+					kFold.folds().stream().map(KFold.Fold::chosen).toList());
+		}
+		return new Report.Result("fire2017", collection, settings, details, metrics, latency, perQuery);
 	}
 
 	private static void add(Map<String, List<Double>> values, String name, double value) {

@@ -78,6 +78,16 @@ public final class Metrics {
 		return 0;
 	}
 
+	/** The rank (from 1) of the first relevant document in the ranking, 0 if there is none. */
+	public static int firstRelevant(List<String> ranking, Map<String, Integer> judgments) {
+		for (int i = 0; i < ranking.size(); i++) {
+			if (judgments.getOrDefault(ranking.get(i), 0) > 0) {
+				return i + 1;
+			}
+		}
+		return 0;
+	}
+
 	/** Average precision over the whole ranking; relevant documents never retrieved count as 0. */
 	public static double averagePrecision(List<String> ranking, Map<String, Integer> judgments) {
 		long relevant = relevantCount(judgments);

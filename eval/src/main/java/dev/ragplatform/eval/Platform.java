@@ -74,10 +74,11 @@ final class Platform {
 	 * (an LLM asked for but failed) is an error here.
 	 */
 	List<String> recommend(String query, String apiCollection, String examplesCollection, String mode, int topK,
-			Map<String, Object> examplesFilter) throws IOException, InterruptedException {
-		Response response = call("POST", this.llm.resolve("/v1/apis/recommend"), Map.of("query", query,
-				"apiCollection", apiCollection, "examplesCollection", examplesCollection, "mode", mode, "topK", topK,
-				"examplesFilter", examplesFilter));
+			Map<String, Object> examplesFilter, Map<String, Object> settings) throws IOException, InterruptedException {
+		Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("query", query, "apiCollection", apiCollection,
+				"examplesCollection", examplesCollection, "mode", mode, "topK", topK, "examplesFilter", examplesFilter));
+		body.putAll(settings);
+		Response response = call("POST", this.llm.resolve("/v1/apis/recommend"), body);
 		requireAnswered("API recommendation", mode, response);
 		List<String> apis = new ArrayList<>();
 		response.body().path("apis").forEach((a) -> apis.add(a.path("api").asString()));

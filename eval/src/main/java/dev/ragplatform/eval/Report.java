@@ -31,9 +31,19 @@ final class Report {
 	 * @param details sizes and timings
 	 * @param metrics per mode: metric → value
 	 * @param latency per mode: p50/p95/p99 of a search round trip in ms
+	 * @param queries per mode: query id → its own metric values and {@code rank}, the rank of its first relevant
+	 * result (0: none in the ranking), so that two runs can be compared question by question
 	 */
 	record Result(String suite, String collection, JsonNode settings, Map<String, Object> details,
-			Map<String, Map<String, Double>> metrics, Map<String, Map<String, Double>> latency) {
+			Map<String, Map<String, Double>> metrics, Map<String, Map<String, Double>> latency,
+			Map<String, Map<String, Map<String, Double>>> queries) {
+	}
+
+	/** One query's metric values plus the rank of its first relevant result, as {@link Result#queries} keeps them. */
+	static Map<String, Double> perQuery(Map<String, Double> values, List<String> ranking, Map<String, Integer> judged) {
+		Map<String, Double> kept = new LinkedHashMap<>(values);
+		kept.put("rank", (double) Metrics.firstRelevant(ranking, judged));
+		return kept;
 	}
 
 	/** p50, p95 and p99 of search round trips in ms (nearest rank). */
@@ -61,6 +71,7 @@ final class Report {
 		json.put("details", result.details());
 		json.put("metrics", result.metrics());
 		json.put("latencyMs", result.latency());
+		json.put("queries", result.queries());
 		Path jsonFile = dir.resolve(stem + ".json");
 		Files.writeString(jsonFile, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
 			.writeValueAsString(json), StandardCharsets.UTF_8);

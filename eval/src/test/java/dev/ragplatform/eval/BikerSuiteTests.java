@@ -43,6 +43,43 @@ class BikerSuiteTests {
 	}
 
 	@Test
+	void devQuestionsComeFromTrainingNeverNearCopyATestQuestionAndTakeTheirCopiesAnswers(@TempDir Path dir)
+			throws Exception {
+		Path test = dir.resolve("test.csv");
+		Files.writeString(test, ",title,answer\n0,How to sort a list?,['java.util.Collections.sort']\n");
+		Path train = dir.resolve("train.csv");
+		Files.writeString(train, """
+				,title,answer
+				0,"how to sort a List","['java.util.List.sort']"
+				1,"Parse an int","['java.lang.Integer.parseInt']"
+				2,"parse an int!","['java.lang.Integer.valueOf']"
+				3,"Read a file","['java.nio.file.Files.readString']"
+				4,"Join strings","['java.lang.String.join']"
+				5,"Reverse a list","['java.util.Collections.reverse']"
+				""");
+		List<BikerSuite.Query> all = BikerSuite.devQueries(train, test, 100, 27);
+		assertThat(all).extracting(BikerSuite.Query::title)
+			.containsExactlyInAnyOrder("Parse an int", "Read a file", "Join strings", "Reverse a list");
+		assertThat(all).filteredOn((q) -> q.title().equals("Parse an int")).singleElement()
+			.extracting(BikerSuite.Query::answers)
+			.isEqualTo(List.of("java.lang.Integer.parseInt", "java.lang.Integer.valueOf"));
+		List<BikerSuite.Query> two = BikerSuite.devQueries(train, test, 2, 27);
+		assertThat(two).hasSize(2).isEqualTo(BikerSuite.devQueries(train, test, 2, 27));
+		assertThat(BikerSuite.ids(List.of(two.get(0), two.get(1), two.get(0))))
+			.containsExactly(two.get(0).title(), two.get(1).title(), two.get(0).title() + " #2");
+	}
+
+	@Test
+	void aRecommendModeNamesItsRequestSettingsInBrackets() {
+		assertThat(BikerSuite.recommendSettings("recommend")).isEmpty();
+		assertThat(BikerSuite.recommendSettings("recommend[examples=50;lexical=0.1;rrfK=30]@labels"))
+			.containsEntry("examplesPerSource", 50)
+			.containsEntry("weights", java.util.Map.of("lexical", 0.1, "rrfK", 30));
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> BikerSuite.recommendSettings("recommend[examples]"))
+			.hasMessageContaining("name=value");
+	}
+
+	@Test
 	void bikerQueriesCarryTheirAnswerLists(@TempDir Path dir) throws Exception {
 		Path csv = dir.resolve("biker.csv");
 		Files.writeString(csv, ",title,answer\n0,How to convert binary string value to decimal,['java.lang.Integer.parseInt']\n"

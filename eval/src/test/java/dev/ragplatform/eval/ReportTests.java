@@ -25,7 +25,9 @@ class ReportTests {
 				Platform.JSON.readTree("{\"embeddingModel\": \"bge-small-en-v1.5\", \"defaultTask\": \"none\", "
 						+ "\"chunking\": {\"targetTokens\": 480}}"),
 				Map.of("documents", 5183), metrics,
-				Map.of("dense", Map.of("p50", 20.0, "p95", 30.0, "p99", 35.0), "hybrid", Map.of("p50", 40.0, "p95", 60.0, "p99", 75.0)));
+				Map.of("dense", Map.of("p50", 20.0, "p95", 30.0, "p99", 35.0), "hybrid", Map.of("p50", 40.0, "p95", 60.0, "p99", 75.0)),
+				Map.of("dense", Map.of("q1", Report.perQuery(ordered(1.0, 1.0), List.of("d1", "d2"), Map.of("d1", 1)),
+						"q2", Report.perQuery(ordered(0.0, Double.NaN), List.of("d3"), Map.of()))));
 		List<Path> files = Report.write(dir, result, "./rag eval scifact");
 
 		var json = Platform.JSON.readTree(Files.readString(files.get(0)));
@@ -38,7 +40,11 @@ class ReportTests {
 			.contains("](" + files.get(2).getFileName() + ")");
 		BufferedImage chart = ImageIO.read(files.get(2).toFile());
 		assertThat(chart.getWidth()).isEqualTo(900);
-		assertThat(Compare.compare(json, json, 0.005).regressed()).isFalse();
+		assertThat(json.path("queries").path("dense").path("q1").path("rank").asInt()).isEqualTo(1);
+		assertThat(json.path("queries").path("dense").path("q2").path("rank").asInt()).isZero();
+		Compare.Outcome same = Compare.compare(json, json, 0.005);
+		assertThat(same.regressed()).isFalse();
+		assertThat(same.lines()).contains("dense, nDCG@10 per question: 0 won, 0 lost, 2 tied");
 	}
 
 	@Test

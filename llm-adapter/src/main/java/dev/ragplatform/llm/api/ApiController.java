@@ -32,6 +32,8 @@ class ApiController {
 
 	static final int MAX_TOP_K = 100;
 
+	static final int MAX_EXAMPLES_PER_SOURCE = 100;
+
 	/** retrieval-service's collection names. */
 	private static final Pattern COLLECTION = dev.ragplatform.contracts.collection.CollectionNames.PATTERN;
 
@@ -41,10 +43,16 @@ class ApiController {
 
 	private final int maxQueryChars;
 
+	private final int examplesPerSource;
+
+	private final LlmAdapterProperties.Apis.Weights weights;
+
 	ApiController(ApiRecommender recommender, ExampleImporter importer, LlmAdapterProperties properties) {
 		this.recommender = recommender;
 		this.importer = importer;
 		this.maxQueryChars = properties.apis().maxQueryChars();
+		this.examplesPerSource = properties.apis().examplesPerSource();
+		this.weights = properties.apis().weights();
 	}
 
 	@PostMapping("/v1/apis/recommend")
@@ -115,7 +123,47 @@ class ApiController {
 				throw ServiceProblem.badRequest("Unknown mode '" + request.mode() + "': use retrieval or llm.");
 			}
 		}
-		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter);
+		int perSource = (request.examplesPerSource() != null) ? request.examplesPerSource() : this.examplesPerSource;
+		if (perSource < 1 || perSource > MAX_EXAMPLES_PER_SOURCE) {
+			throw ServiceProblem.badRequest("'examplesPerSource' must be between 1 and " + MAX_EXAMPLES_PER_SOURCE
+					+ ", not " + perSource + ".");
+		}
+		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter,
+				perSource, weights(request.weights()));
+	}
+
+	/** The configured weights, with those the request sets in their place. */
+	private LlmAdapterProperties.Apis.Weights weights(JsonNode given) {
+		LlmAdapterProperties.Apis.Weights w = this.weights;
+		if (given == null || given.isNull()) {
+			return w;
+		}
+		if (!given.isObject()) {
+			throw ServiceProblem.badRequest("'weights' must be a JSON object, e.g. {\"lexical\": 0.25, \"documents\": 0.02}.");
+		}
+		java.util.Set<String> known = java.util.Set.of("semantic", "lexical", "syntactic", "votes", "documents",
+				"adaptedDocuments", "names", "rrfK");
+		for (String name : given.propertyNames()) {
+			if (!known.contains(name)) {
+				throw ServiceProblem.badRequest("Unknown weight '" + name + "': use " + String.join(", ",
+						new java.util.TreeSet<>(known)) + ".");
+			}
+			JsonNode value = given.path(name);
+			if (!value.isNumber() || value.asDouble() < 0 || Double.isNaN(value.asDouble())
+					|| ("rrfK".equals(name) && !value.canConvertToInt())) {
+				throw ServiceProblem.badRequest("Weight '" + name + "' must be a number ≥ 0"
+						+ ("rrfK".equals(name) ? " (a whole one)" : "") + ", not " + value + ".");
+			}
+		}
+		return new LlmAdapterProperties.Apis.Weights(number(given, "semantic", w.semantic()),
+				number(given, "lexical", w.lexical()), number(given, "syntactic", w.syntactic()),
+				number(given, "votes", w.votes()), number(given, "documents", w.documents()),
+				number(given, "adaptedDocuments", w.adaptedDocuments()), number(given, "names", w.names()),
+				given.has("rrfK") ? given.path("rrfK").asInt() : w.rrfK());
+	}
+
+	private static double number(JsonNode given, String name, double fallback) {
+		return given.has(name) ? given.path(name).asDouble() : fallback;
 	}
 
 	private static void collection(String name, String field) {
@@ -138,9 +186,13 @@ class ApiController {
 	 * {@code retrieval})
 	 * @param examplesFilter a retrieval-service metadata filter applied to every example search, e.g.
 	 * {@code {"titleKey": {"ne": "…"}}} to leave out near-copies of the question
+	 * @param examplesPerSource examples each selector picks, 1–100 (default {@code rag.llm.apis.examples-per-source})
+	 * @param weights any of the fusion's weights ({@code semantic}, {@code lexical}, {@code syntactic}, {@code votes},
+	 * {@code documents}, {@code adaptedDocuments}, {@code names}, {@code rrfK}) for this request; the others keep their
+	 * configured values ({@code rag.llm.apis.weights.*})
 	 */
 	record RecommendRequest(String query, String apiCollection, String examplesCollection, Integer topK, String mode,
-			JsonNode examplesFilter) {
+			JsonNode examplesFilter, Integer examplesPerSource, JsonNode weights) {
 	}
 
 }

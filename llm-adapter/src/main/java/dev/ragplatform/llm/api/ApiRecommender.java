@@ -84,7 +84,7 @@ class ApiRecommender {
 		}
 		Analysis analysis = this.syntax.analyze(query.text());
 		Searched searched = search(query, analysis);
-		List<SelectedExample> selected = this.selector.merge(searched.picks());
+		List<SelectedExample> selected = this.selector.merge(searched.picks(), query.weights());
 		Evidence evidence = new Evidence();
 		List<DroppedApi> dropped = new ArrayList<>();
 		Map<String, Double> fused = fuse(query, searched, selected, evidence, dropped);
@@ -121,11 +121,11 @@ class ApiRecommender {
 		Map<Source, List<Candidate>> picks = new EnumMap<>(Source.class);
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			Future<List<Candidate>> byWords = (examples != null)
-					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter)) : null;
+					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter, query.examplesPerSource())) : null;
 			Future<List<Candidate>> bySyntax = (examples != null)
-					? pool.submit(() -> this.selector.syntactic(examples, analysis, filter)) : null;
+					? pool.submit(() -> this.selector.syntactic(examples, analysis, filter, query.examplesPerSource())) : null;
 			Future<List<Candidate>> byMeaning = (examples != null)
-					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter)) : null;
+					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter, query.examplesPerSource())) : null;
 			int depth = this.settings.apiCandidates();
 			Future<RetrievalClient.Results> denseDocs = pool.submit(() -> this.retrieval
 				.searchResults(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
@@ -164,7 +164,7 @@ class ApiRecommender {
 			}
 		}
 		votes.keySet().removeIf((api) -> !evidence.has(api));
-		LlmAdapterProperties.Apis.Weights w = this.settings.weights();
+		LlmAdapterProperties.Apis.Weights w = query.weights();
 		return VoteFusion.fuse(List.of(new VoteFusion.Ranking("votes", VoteFusion.rank(votes), w.votes()),
 				new VoteFusion.Ranking("documents", denseRanking,
 						searched.adapted() ? w.adaptedDocuments() : w.documents()),
@@ -357,9 +357,11 @@ class ApiRecommender {
 	 * @param topK how many APIs
 	 * @param mode the requested mode, null for the default
 	 * @param examplesFilter retrieval-service metadata filter applied to every example search, or null
+	 * @param examplesPerSource examples each selector picks (the configured number unless the request sets one)
+	 * @param weights the fusion's weights (the configured ones, with any the request sets)
 	 */
 	record Query(String text, String apiCollection, String examplesCollection, int topK, Mode mode,
-			JsonNode examplesFilter) {
+			JsonNode examplesFilter, int examplesPerSource, LlmAdapterProperties.Apis.Weights weights) {
 	}
 
 	private record Chosen(String api, Verification verification, String why) {

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * APIGen's diverse selection of solved examples (documents with metadata {@code apis} and {@code titleKey}): three
- * selectors, each picking {@code rag.llm.apis.examples-per-source} examples, whose picks are merged.
+ * selectors, each picking {@code rag.llm.apis.examples-per-source} examples (or the number a request sets), whose
+ * picks are merged.
  * <ul>
  * <li>{@link Source#LEXICAL}: BM25 over the examples with the whole question.</li>
  * <li>{@link Source#SYNTACTIC}: BM25 over the examples with only the question's verb–object words (a pool five
@@ -46,25 +47,23 @@ class ExampleSelector {
 		this.settings = properties.apis();
 	}
 
-	List<Candidate> lexical(String collection, String query, JsonNode filter) {
-		int k = this.settings.examplesPerSource();
+	List<Candidate> lexical(String collection, String query, JsonNode filter, int k) {
 		return candidates(this.retrieval.search(Search.of(collection, query, "lexical", k).withFilter(filter)), k);
 	}
 
-	List<Candidate> semantic(String collection, String query, JsonNode filter) {
-		int k = this.settings.examplesPerSource();
+	List<Candidate> semantic(String collection, String query, JsonNode filter, int k) {
 		return candidates(this.retrieval.search(Search.of(collection, query, "dense", k)
 			.withTask(blankToNull(this.settings.examplesTask()))
 			.withFilter(filter)), k);
 	}
 
 	/** Empty when the question has no verb–object pair to search by. */
-	List<Candidate> syntactic(String collection, Analysis question, JsonNode filter) {
+	List<Candidate> syntactic(String collection, Analysis question, JsonNode filter, int k) {
 		String phrase = question.phraseQuery();
 		if (phrase.isBlank()) {
 			return List.of();
 		}
-		int pool = Math.min(1000, this.settings.examplesPerSource() * SYNTACTIC_POOL);
+		int pool = Math.min(1000, k * SYNTACTIC_POOL);
 		List<Candidate> found = candidates(
 				this.retrieval.search(Search.of(collection, phrase, "lexical", pool).withFilter(filter)), pool);
 		List<Analysis> analyses = this.syntax.analyze(found.stream().map(Candidate::title).toList());
@@ -77,12 +76,11 @@ class ExampleSelector {
 		}
 		// stable sort: equal overlaps keep BM25's order
 		rescored.sort(Comparator.comparingDouble(Candidate::score).reversed());
-		return List.copyOf(rescored.subList(0, Math.min(this.settings.examplesPerSource(), rescored.size())));
+		return List.copyOf(rescored.subList(0, Math.min(k, rescored.size())));
 	}
 
 	/** Merges the selectors' picks into weighted examples, heaviest first. */
-	List<SelectedExample> merge(Map<Source, List<Candidate>> picks) {
-		LlmAdapterProperties.Apis.Weights weights = this.settings.weights();
+	List<SelectedExample> merge(Map<Source, List<Candidate>> picks, LlmAdapterProperties.Apis.Weights weights) {
 		Map<String, SelectedExample> merged = new LinkedHashMap<>();
 		for (Source source : Source.values()) {
 			List<Candidate> candidates = picks.getOrDefault(source, List.of());

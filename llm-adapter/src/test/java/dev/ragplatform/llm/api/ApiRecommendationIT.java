@@ -146,6 +146,31 @@ class ApiRecommendationIT {
 	}
 
 	@Test
+	void aRequestCanSetHowManyExamplesVoteAndAnyWeight() throws Exception {
+		Map<String, Object> request = request(QUESTION, "retrieval", 5);
+		JsonNode defaults = recommend(request);
+		assertThat(defaults.path("examples").size()).isGreaterThan(1);
+
+		// one example per selector: at most three distinct examples vote
+		request.put("examplesPerSource", 1);
+		JsonNode one = recommend(request);
+		assertThat(one.path("examples").size()).isBetween(1, 3).isLessThan(defaults.path("examples").size());
+
+		// only the semantic selector's votes count: every selected example's weight is its semantic share alone
+		request.remove("examplesPerSource");
+		request.put("weights", Map.of("lexical", 0.0, "syntactic", 0.0));
+		JsonNode semantic = recommend(request);
+		for (JsonNode example : semantic.path("examples")) {
+			double share = example.path("scores").has("semantic") ? 1 : 0;
+			assertThat(example.path("weight").asDouble()).as("%s", example)
+				.isLessThanOrEqualTo(share * 1.0 + 1e-9);
+		}
+		assertThat(semantic.path("examples")).anySatisfy((e) -> assertThat(e.path("weight").asDouble()).isEqualTo(1.0));
+		assertThat(semantic.path("examples")).filteredOn((e) -> !e.path("scores").has("semantic"))
+			.allSatisfy((e) -> assertThat(e.path("weight").asDouble()).isZero());
+	}
+
+	@Test
 	void theLlmPromptCarriesTheSelectedExamplesAndTheCandidatesKnowledge() throws Exception {
 		String reasoning = "The asker holds digits in a String and wants an int: parse it as a decimal integer.";
 		LLM.then(Reply.json(Map.of("reasoning", reasoning, "apis",
@@ -295,6 +320,13 @@ class ApiRecommendationIT {
 						(c) -> body(c, "examplesFilter", Map.of("title key!", Map.of("ne", "x")))),
 				bad("filter without examples", 400,
 						(c) -> without(body(c, "examplesFilter", Map.of("titleKey", "x")), "examplesCollection")),
+				bad("examplesPerSource 0", 400, (c) -> body(c, "examplesPerSource", 0)),
+				bad("examplesPerSource 101", 400, (c) -> body(c, "examplesPerSource", 101)),
+				bad("weights not an object", 400, (c) -> body(c, "weights", 0.5)),
+				bad("unknown weight", 400, (c) -> body(c, "weights", Map.of("popularity", 1.0))),
+				bad("negative weight", 400, (c) -> body(c, "weights", Map.of("lexical", -0.1))),
+				bad("weight not a number", 400, (c) -> body(c, "weights", Map.of("documents", "high"))),
+				bad("rrfK not whole", 400, (c) -> body(c, "weights", Map.of("rrfK", 1.5))),
 				bad("not JSON", 400, (c) -> "{\"query\": "));
 	}
 
