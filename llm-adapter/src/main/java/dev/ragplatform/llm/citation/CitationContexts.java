@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * marker removed. Markers: FIRE's {@code [?CITATION?]}, numbered references ({@code [12]}, {@code [3, 4]},
  * {@code [1-3]}) and author-year citations ({@code (Smith, 2019)}, {@code (Smith et al. 2019; Doe 2020a)}). A text
  * without markers is one context when short, else passages of about {@value #PASSAGE} characters, evenly thinned to
- * the maximum (the "whole case" form of the FIRE 2017 evaluation).
+ * the maximum (the "whole case" form of the FIRE 2017 evaluation). So is a text whose markers' windows cover most of
+ * it ({@code rag.llm.citations.whole-text-coverage}): a paragraph is searched whole, not cut into overlapping windows.
  */
 final class CitationContexts {
 
@@ -39,6 +40,16 @@ final class CitationContexts {
 	 * to {@code maxPassages}).
 	 */
 	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText) {
+		return find(text, before, after, maxMarkers, maxPassages, wholeText, Double.POSITIVE_INFINITY);
+	}
+
+	/**
+	 * The same, except that a text whose markers' windows cover at least {@code wholeCoverage} of it (a short
+	 * paragraph with a citation or two) is searched whole instead, in passages: cutting it into overlapping windows
+	 * only loses words.
+	 */
+	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
+			double wholeCoverage) {
 		List<int[]> markers = new ArrayList<>();
 		Matcher matcher = MARKERS.matcher(text);
 		while (matcher.find()) {
@@ -46,7 +57,9 @@ final class CitationContexts {
 		}
 		List<Context> contexts = new ArrayList<>();
 		int ignored = 0;
-		if (!markers.isEmpty()) {
+		double coverage = coverage(text.length(), markers, before, after);
+		boolean whole = !markers.isEmpty() && coverage >= wholeCoverage;
+		if (!markers.isEmpty() && !whole) {
 			for (int[] marker : markers.subList(0, Math.min(maxMarkers, markers.size()))) {
 				int start = Math.max(0, marker[0] - before);
 				int end = Math.min(text.length(), marker[1] + after);
@@ -58,7 +71,7 @@ final class CitationContexts {
 			}
 			ignored = Math.max(0, markers.size() - maxMarkers);
 			if (!wholeText) {
-				return new Found(contexts, markers.size(), ignored);
+				return new Found(contexts, markers.size(), ignored, coverage, false);
 			}
 		}
 		List<int[]> spans = passages(text);
@@ -76,7 +89,25 @@ final class CitationContexts {
 				contexts.add(new Context(contexts.size(), "passage", null, -1, -1, span[0], span[1], query));
 			}
 		}
-		return new Found(contexts, markers.size(), ignored + total - spans.size());
+		return new Found(contexts, markers.size(), ignored + total - spans.size(), coverage, whole);
+	}
+
+	/** The share of the text within {@code before} / {@code after} characters of a marker (0 without markers). */
+	static double coverage(int length, List<int[]> markers, int before, int after) {
+		if (length == 0 || markers.isEmpty()) {
+			return 0;
+		}
+		long covered = 0;
+		int reached = 0;
+		for (int[] marker : markers) { // in text order
+			int start = Math.max(reached, Math.max(0, marker[0] - before));
+			int end = Math.min(length, marker[1] + after);
+			if (end > start) {
+				covered += end - start;
+				reached = end;
+			}
+		}
+		return (double) covered / length;
 	}
 
 	/** Passages of about {@link #PASSAGE} characters, cut at whitespace, as [start, end) offsets. */
@@ -120,8 +151,16 @@ final class CitationContexts {
 	 * @param contexts the contexts searched
 	 * @param markers how many markers the text holds
 	 * @param ignored markers or passages beyond the maximum, not searched
+	 * @param coverage the share of the text within a marker's window
+	 * @param searchedWhole whether the markers' windows covered so much of the text that it was searched whole instead
 	 */
-	record Found(List<Context> contexts, int markers, int ignored) {
+	record Found(List<Context> contexts, int markers, int ignored, double coverage, boolean searchedWhole) {
+
+		/** Whether any context is a marker's (else the text is searched in passages alone). */
+		boolean hasMarkerContexts() {
+			return this.contexts.stream().anyMatch((c) -> "marker".equals(c.kind()));
+		}
+
 	}
 
 	/**

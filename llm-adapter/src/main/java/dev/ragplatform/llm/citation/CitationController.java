@@ -55,7 +55,8 @@ class CitationController {
 					new Evidence(hit.chunkIndex(), hit.text(), hit.startOffset(), hit.endOffset()));
 		}).toList();
 		return new PredictResponse(request.collection(), prediction.mode(), prediction.degraded(), prediction.reason(),
-				prediction.model(), prediction.contexts().markers(), prediction.contexts().ignored(), contexts, documents,
+				prediction.model(), prediction.contexts().markers(), prediction.contexts().ignored(),
+				prediction.contexts().searchedWhole(), contexts, documents,
 				prediction.droppedUnverified(), Map.of("totalMs", prediction.millis()));
 	}
 
@@ -123,13 +124,16 @@ class CitationController {
 	 * @param model the LLM used, if any
 	 * @param markersFound citation markers in the text
 	 * @param contextsIgnored markers or passages beyond {@code max-contexts} or {@code max-passages}, not searched
+	 * @param searchedWhole whether the markers' windows covered so much of the text ({@code whole-text-coverage})
+	 * that it was searched whole instead of per marker
 	 * @param contexts the places searched, with offsets into the text
 	 * @param documents the predicted citations, best first, each verified to exist in the collection
 	 * @param droppedUnverified documents found but gone from the collection by the time of the answer
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record PredictResponse(String collection, String mode, boolean degraded, String reason, String model,
-			int markersFound, int contextsIgnored, List<ContextView> contexts, List<CitedDocument> documents,
+			int markersFound, int contextsIgnored, boolean searchedWhole, List<ContextView> contexts,
+			List<CitedDocument> documents,
 			int droppedUnverified, Map<String, Long> timings) {
 	}
 

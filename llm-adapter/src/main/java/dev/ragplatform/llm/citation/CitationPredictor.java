@@ -68,7 +68,8 @@ class CitationPredictor {
 		long started = System.nanoTime();
 		this.retrieval.collection(query.collection()); // 404 for an unknown collection before any work
 		CitationContexts.Found found = CitationContexts.find(query.text(), this.settings.charsBefore(),
-				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText());
+				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText(),
+				this.settings.wholeTextCoverage());
 		if (found.contexts().isEmpty()) {
 			throw ServiceProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
 		}
@@ -78,8 +79,8 @@ class CitationPredictor {
 
 		List<ContextResult> results = fanOut(found.contexts(), (context) -> () -> {
 			Ranking retrieved = search(query, context.query(), depth);
-			// the LLM reads the marker contexts; whole-text passages only when the text has no markers (cost)
-			if (!useLlm || ("passage".equals(context.kind()) && found.markers() > 0)) {
+			// the LLM reads the marker contexts; whole-text passages only when there are none (cost)
+			if (!useLlm || ("passage".equals(context.kind()) && found.hasMarkerContexts())) {
 				return new ContextResult(context, retrieved, null, null, null);
 			}
 			Answer<Expansion> expansion = this.llm.ask("citation-expansion", EXPANSION_SYSTEM,
@@ -98,16 +99,18 @@ class CitationPredictor {
 			return new ContextResult(context, retrieved, expanded, chosen, failure);
 		});
 
-		Ranking retrievalRanking = byKind(results, ContextResult::retrieved);
+		double wholeWeight = this.settings.wholeTextWeight();
+		Ranking retrievalRanking = byKind(results, ContextResult::retrieved, wholeWeight);
 		List<String> failures = results.stream().map(ContextResult::failure).filter((f) -> f != null).toList();
 		boolean llmAnswered = results.stream().anyMatch((r) -> r.chosen() != null || r.expanded() != null);
-		long llmContexts = results.stream().filter((r) -> !"passage".equals(r.context().kind()) || found.markers() == 0)
+		long llmContexts = results.stream()
+			.filter((r) -> !"passage".equals(r.context().kind()) || !found.hasMarkerContexts())
 			.count();
 		Ranking finalRanking = retrievalRanking;
 		String answeredMode = "retrieval";
 		if (useLlm && llmAnswered) {
-			Ranking expansionRanking = byKind(results, ContextResult::expanded);
-			Ranking choiceRanking = byKind(results, ContextResult::chosen);
+			Ranking expansionRanking = byKind(results, ContextResult::expanded, wholeWeight);
+			Ranking choiceRanking = byKind(results, ContextResult::chosen, wholeWeight);
 			if (mode == Mode.ENSEMBLE) {
 				finalRanking = Ranking.fuse(List.of(retrievalRanking, expansionRanking, choiceRanking));
 			}
@@ -146,10 +149,13 @@ class CitationPredictor {
 
 	/**
 	 * The contexts' rankings fused by reciprocal rank, markers' and whole-text passages' apart, then the two views
-	 * fused with equal say (so 40 passages do not outvote 3 markers).
+	 * fused, the whole text's with {@code wholeWeight} against the markers' 1 (so 40 passages do not outvote 3
+	 * markers).
 	 */
-	static Ranking byKind(List<ContextResult> results, java.util.function.Function<ContextResult, Ranking> ranking) {
+	static Ranking byKind(List<ContextResult> results, java.util.function.Function<ContextResult, Ranking> ranking,
+			double wholeWeight) {
 		List<Ranking> views = new ArrayList<>();
+		List<Double> weights = new ArrayList<>();
 		for (String kind : List.of("marker", "passage")) {
 			List<Ranking> rankings = results.stream()
 				.filter((r) -> r.context().kind().equals(kind))
@@ -158,9 +164,10 @@ class CitationPredictor {
 				.toList();
 			if (!rankings.isEmpty()) {
 				views.add(Ranking.fuse(rankings));
+				weights.add("marker".equals(kind) ? 1.0 : wholeWeight);
 			}
 		}
-		return (views.size() == 1) ? views.get(0) : Ranking.fuse(views);
+		return (views.size() == 1) ? views.get(0) : Ranking.fuse(views, weights);
 	}
 
 	private Ranking search(Query query, String text, int depth) {
@@ -334,14 +341,21 @@ class CitationPredictor {
 
 		/** Reciprocal rank fusion (k 60); each document keeps the evidence of its best-ranked appearance. */
 		static Ranking fuse(List<Ranking> rankings) {
+			return fuse(rankings, java.util.Collections.nCopies(rankings.size(), 1.0));
+		}
+
+		/** Weighted reciprocal rank fusion: each ranking's {@code 1 / (k + rank)} times its weight. */
+		static Ranking fuse(List<Ranking> rankings, List<Double> weights) {
 			Map<String, Double> fused = new HashMap<>();
 			Map<String, Found> best = new HashMap<>();
 			Map<String, Integer> bestRank = new HashMap<>();
-			for (Ranking ranking : rankings) {
+			for (int r = 0; r < rankings.size(); r++) {
+				Ranking ranking = rankings.get(r);
+				double weight = weights.get(r);
 				for (int i = 0; i < ranking.documents().size(); i++) {
 					Found found = ranking.documents().get(i);
 					String id = found.hit().documentId();
-					fused.merge(id, 1.0 / (RRF_K + i + 1), Double::sum);
+					fused.merge(id, weight / (RRF_K + i + 1), Double::sum);
 					if (i < bestRank.getOrDefault(id, Integer.MAX_VALUE)) {
 						bestRank.put(id, i);
 						best.put(id, found);

@@ -79,6 +79,38 @@ class CitationContextsTests {
 	}
 
 	@Test
+	void aParagraphMostlyWithinItsMarkersWindowsIsSearchedWholeAndALongTextPerMarker() {
+		String paragraph = "Dense retrievers trained with hard negatives outperform BM25 on most benchmarks [3, 4], "
+				+ "although lexical matching remains competitive for entity-heavy queries [12].";
+		CitationContexts.Found whole = CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8);
+		assertThat(whole.markers()).isEqualTo(2);
+		assertThat(whole.coverage()).isEqualTo(1.0);
+		assertThat(whole.searchedWhole()).isTrue();
+		assertThat(whole.hasMarkerContexts()).isFalse();
+		assertThat(whole.contexts()).singleElement().satisfies((c) -> {
+			assertThat(c.kind()).isEqualTo("passage");
+			assertThat(c.query()).isEqualTo(CitationContexts.clean(paragraph)).doesNotContain("[");
+		});
+		// the same paragraph inside a long judgment: its windows cover a small share, so it is searched per marker
+		String filler = "The appellant was convicted under the provisions of the statute and appealed. ".repeat(60);
+		CitationContexts.Found perMarker = CitationContexts.find(filler + paragraph + " " + filler, 600, 200, 64, 40,
+				false, 0.8);
+		assertThat(perMarker.coverage()).isBetween(0.05, 0.15);
+		assertThat(perMarker.searchedWhole()).isFalse();
+		assertThat(perMarker.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
+		// above 1 turns the rule off
+		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 1.01).contexts())
+			.extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
+	}
+
+	@Test
+	void coverageCountsOverlappingWindowsOnce() {
+		// windows [0, 8) and [4, 12) of a 20-character text: 12 characters covered, not 16
+		assertThat(CitationContexts.coverage(20, List.of(new int[] { 2, 4 }, new int[] { 6, 8 }), 2, 4)).isEqualTo(0.6);
+		assertThat(CitationContexts.coverage(20, List.of(), 2, 4)).isZero();
+	}
+
+	@Test
 	void markersBeyondTheMaximumAreReportedNotSearched() {
 		String text = "a [1] b [2] c [3] d [4]";
 		CitationContexts.Found found = CitationContexts.find(text, 2, 2, 3);
@@ -106,6 +138,19 @@ class CitationContextsTests {
 		assertThat(fused.documents().get(0).hit().chunkIndex()).as("d2's evidence from its rank-1 appearance")
 			.isEqualTo(5);
 		assertThat(fused.documents().get(1).hit().chunkIndex()).as("d1's first chunk, not its later one").isZero();
+	}
+
+	@Test
+	void theWholeTextsViewCountsWithItsWeightAgainstTheMarkers() {
+		CitationPredictor.Ranking markers = CitationPredictor.Ranking.of(List.of(hit("m", 0), hit("w", 0)));
+		CitationPredictor.Ranking whole = CitationPredictor.Ranking.of(List.of(hit("w", 0), hit("m", 0)));
+		// equal say: a tie (1/61 + 1/62 each), broken by id; the whole text at 2: its first wins
+		assertThat(CitationPredictor.Ranking.fuse(List.of(markers, whole), List.of(1.0, 2.0)).documents())
+			.extracting((f) -> f.hit().documentId()).containsExactly("w", "m");
+		assertThat(CitationPredictor.Ranking.fuse(List.of(markers, whole), List.of(1.0, 0.5)).documents())
+			.extracting((f) -> f.hit().documentId()).containsExactly("m", "w");
+		assertThat(CitationPredictor.Ranking.fuse(List.of(markers, whole), List.of(1.0, 2.0)).score("w"))
+			.isCloseTo(1.0 / 62 + 2.0 / 61, org.assertj.core.data.Offset.offset(1e-12));
 	}
 
 	private static CitationPredictor.Found found(String id) {

@@ -64,8 +64,12 @@ class CitationWithoutLlmIT {
 			assertThat(answer.path("reason").asString()).contains("no LLM is configured");
 			assertThat(answer.has("model")).isFalse();
 			assertThat(answer.path("markersFound").asInt()).isEqualTo(2);
-			assertThat(answer.path("documents").get(0).path("supports").get(0).path("context").asInt())
-				.as("the author-year context finds BM25 first").isZero();
+			// the markers' windows cover the whole paragraph: it is searched whole, as one passage, markers removed
+			assertThat(answer.path("searchedWhole").asBoolean()).isTrue();
+			assertThat(answer.path("contexts")).singleElement()
+				.satisfies((c) -> assertThat(c.path("kind").asString()).isEqualTo("passage"));
+			assertThat(answer.path("documents")).allSatisfy((d) -> assertThat(d.path("supports").get(0).path("context")
+				.asInt()).as("found by the paragraph's one search").isZero());
 			assertThat(answer.path("documents")).extracting((d) -> d.path("externalId").asString())
 				.containsExactlyInAnyOrder("bm25", "dpr");
 		}
