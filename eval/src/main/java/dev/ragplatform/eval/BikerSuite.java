@@ -221,17 +221,19 @@ final class BikerSuite {
 
 	/**
 	 * BIKER's development questions: solved examples of the training file, one per near-copy key (the test's rule:
-	 * lower case, letters and digits), none whose key is a test question's, {@code size} of them drawn with a fixed
-	 * seed. A question's answers are those of every example with its key; when it is asked, those examples are
+	 * lower case, letters and digits), none whose key is a test question's, and none whose answers all lie outside
+	 * the imported modules ({@code answerable}: the training file also answers with Swing or JavaFX, which the API
+	 * collection does not hold), {@code size} of them drawn with a fixed seed. A question's answers are those of every example with its key; when it is asked, those examples are
 	 * excluded from the votes by the same filter as on the test. Nothing is trained on them.
 	 */
-	static List<Query> devQueries(Path examplesCsv, Path testCsv, int size, long seed) throws IOException {
+	static List<Query> devQueries(Path examplesCsv, Path testCsv, int size, long seed,
+			java.util.function.Predicate<String> answerable) throws IOException {
 		java.util.Set<String> test = new java.util.HashSet<>();
 		load(testCsv).forEach((q) -> test.add(key(q.title())));
 		Map<String, Query> byKey = new LinkedHashMap<>();
 		for (Example e : examples(examplesCsv)) {
 			String k = key(e.title());
-			if (k.isEmpty() || test.contains(k)) {
+			if (k.isEmpty() || test.contains(k) || e.answers().stream().noneMatch(answerable)) {
 				continue;
 			}
 			Query known = byKey.get(k);
@@ -281,6 +283,32 @@ final class BikerSuite {
 			settings.put("weights", weights);
 		}
 		return settings;
+	}
+
+	/**
+	 * Whether an API ({@code package.Class.method}) belongs to a class of the given modules of a JDK's
+	 * {@code lib/src.zip} (entries {@code java.base/java/lang/String.java}); nested classes count by their outer one.
+	 */
+	static java.util.function.Predicate<String> inModules(Path srcZip, List<String> modules) throws IOException {
+		java.util.Set<String> classes = new java.util.HashSet<>();
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(srcZip.toFile())) {
+			zip.stream().map(java.util.zip.ZipEntry::getName).forEach((name) -> {
+				int slash = name.indexOf('/');
+				if (slash > 0 && name.endsWith(".java") && modules.contains(name.substring(0, slash))) {
+					classes.add(name.substring(slash + 1, name.length() - 5).replace('/', '.'));
+				}
+			});
+		}
+		return (api) -> {
+			String owner = api.contains(".") ? api.substring(0, api.lastIndexOf('.')) : api;
+			while (owner.contains(".")) {
+				if (classes.contains(owner)) {
+					return true;
+				}
+				owner = owner.substring(0, owner.lastIndexOf('.')); // Map.Entry.getKey: try java.util.Map
+			}
+			return false;
+		};
 	}
 
 	/** Each question's id in a report: its title, with {@code #2}, {@code #3} … on repeats. */

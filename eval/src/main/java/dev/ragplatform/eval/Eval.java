@@ -89,7 +89,7 @@ public final class Eval {
 				case "test" -> BikerSuite.load(testCsv);
 				case "dev" -> BikerSuite.devQueries(examplesCsv, testCsv,
 						Integer.parseInt(options.getOrDefault("dev-size", "500")),
-						Long.parseLong(options.getOrDefault("seed", "27")));
+						Long.parseLong(options.getOrDefault("seed", "27")), BikerSuite.inModules(jdkSources, modules));
 				default -> throw new IllegalArgumentException("--split " + split + ": use test or dev");
 			};
 			String questionSet = split.equals("dev") ? "dev"
@@ -116,7 +116,13 @@ public final class Eval {
 				yield null;
 			}
 		};
-		BeirDataset data = BeirDataset.load(dir, options.getOrDefault("split", "test"));
+		String split = options.getOrDefault("split", "test");
+		if (split.equals("train") && modes.stream().anyMatch((m) -> m.contains("@labels") || m.contains("@distill"))) {
+			System.err.println("--split train: the @labels and @distill adapters are trained on the train split, "
+					+ "so they cannot be evaluated on it; use --split test, or dev where the folder has one");
+			System.exit(2);
+		}
+		BeirDataset data = BeirDataset.load(dir, split);
 		String collection = options.getOrDefault("collection",
 				"eval-" + data.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"));
 		System.err.printf("%s: %,d documents, %,d judged queries (%s), collection %s%n", data.name(),

@@ -20,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  * <li>{@code contexts}: the text around each {@code [?CITATION?]} marker, searched separately;</li>
  * <li>{@code whole}: the whole judgment cut into passages, each searched.</li>
+ * <li>{@code paragraphs}: short texts cut from the cases around one or two markers, rewritten as numbered or
+ * author-year markers ({@link #paragraphs}), each its own query, searched as it is (or sent to llm-adapter):
+ * whether citation prediction beats a plain search of the same paragraph.</li>
  * </ul>
  * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
  * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
@@ -79,17 +82,18 @@ final class FireSuite {
 		Map<String, Map<String, Map<String, Double>>> perQuery = new LinkedHashMap<>();
 		int markers = 0;
 		for (String form : forms) {
-			if (!form.equals("contexts") && !form.equals("whole")) {
-				throw new IllegalArgumentException("unknown form " + form + ": use contexts, whole or both");
+			if (!List.of("contexts", "whole", "paragraphs").contains(form)) {
+				throw new IllegalArgumentException("unknown form " + form + ": use contexts, whole or paragraphs");
 			}
+			Map<String, String> queries = form.equals("paragraphs") ? paragraphs(current) : current;
 			for (String mode : modes) {
-				Progress progress = new Progress(form + " " + mode, current.size());
+				Progress progress = new Progress(form + " " + mode, queries.size());
 				Map<String, List<Double>> values = new LinkedHashMap<>();
 				Map<String, Map<String, Double>> byQuery = new LinkedHashMap<>();
 				perQuery.put(form + "/" + mode, byQuery);
 				List<Double> millis = new ArrayList<>();
 				int done = 0;
-				for (Map.Entry<String, String> query : current.entrySet()) {
+				for (Map.Entry<String, String> query : queries.entrySet()) {
 					List<String> ranking;
 					if (mode.startsWith("citations")) {
 						// llm-adapter finds the contexts itself: the raw case, or without markers for the whole form
@@ -98,7 +102,7 @@ final class FireSuite {
 						String adapterMode = (parts.length > 2) ? parts[2] : "retrieval";
 						// a fourth part "contexts": the markers' contexts only, not also the whole text in passages
 						Boolean wholeText = (parts.length > 3) ? !"contexts".equals(parts[3]) : null;
-						String text = "contexts".equals(form) ? query.getValue() : query.getValue().replace(MARKER, " ");
+						String text = "whole".equals(form) ? query.getValue().replace(MARKER, " ") : query.getValue();
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += contexts(query.getValue()).size();
 						}
@@ -108,8 +112,12 @@ final class FireSuite {
 						ranking = search.documents();
 					}
 					else {
-						List<String> passages = "contexts".equals(form) ? contexts(query.getValue())
-								: passages(query.getValue());
+						// a paragraph is searched as it is: the plain search a user would make of the same text
+						List<String> passages = switch (form) {
+							case "contexts" -> contexts(query.getValue());
+							case "paragraphs" -> List.of(query.getValue());
+							default -> passages(query.getValue());
+						};
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += passages.size();
 						}
@@ -127,7 +135,7 @@ final class FireSuite {
 						ranking = Metrics.fuse(rankings, 60);
 						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					}
-					Map<String, Integer> judged = qrels.getOrDefault(query.getKey(), Map.of());
+					Map<String, Integer> judged = qrels.getOrDefault(caseOf(query.getKey()), Map.of());
 					Map<String, Double> scores = new LinkedHashMap<>();
 					scores.put("MAP", Metrics.averagePrecision(ranking, judged));
 					scores.put("MRR", Metrics.mrr(ranking, judged, DEPTH));
@@ -181,6 +189,63 @@ final class FireSuite {
 		}
 		return contexts.isEmpty() ? passages(text) : contexts;
 	}
+
+	/** The case a query id names: {@code current_case_0001} itself, or the case of {@code current_case_0001#2}. */
+	static String caseOf(String queryId) {
+		int hash = queryId.indexOf('#');
+		return (hash < 0) ? queryId : queryId.substring(0, hash);
+	}
+
+	/** Characters of a paragraph before and after the marker it is built around. */
+	static final int PARAGRAPH_BEFORE = 500;
+
+	static final int PARAGRAPH_AFTER = 300;
+
+	/**
+	 * Short texts built from the cases, the shape of a paragraph a user pastes: for each case, {@code PARAGRAPHS}
+	 * paragraphs around markers spread over the case ({@value #PARAGRAPH_BEFORE} characters before the marker,
+	 * {@value #PARAGRAPH_AFTER} after, cut at whitespace; a second marker inside stays). Their markers are rewritten as
+	 * numbered ({@code [1]}, {@code [2]}) in even paragraphs and author-year ({@code (Sharma, 1994)}) in odd ones. A
+	 * paragraph's judgments are its case's: which of the case's citations a marker stands for is not in the dataset.
+	 */
+	static Map<String, String> paragraphs(Map<String, String> cases) {
+		Map<String, String> paragraphs = new LinkedHashMap<>();
+		for (Map.Entry<String, String> c : cases.entrySet()) {
+			String text = c.getValue();
+			List<Integer> markers = new ArrayList<>();
+			for (int at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length())) {
+				markers.add(at);
+			}
+			int count = Math.min(PARAGRAPHS, markers.size());
+			for (int i = 0; i < count; i++) {
+				int at = markers.get((int) ((long) markers.size() * (2 * i + 1) / (2 * count)));
+				int start = Math.max(0, at - PARAGRAPH_BEFORE);
+				int end = Math.min(text.length(), at + MARKER.length() + PARAGRAPH_AFTER);
+				int space = text.indexOf(' ', start);
+				start = (start > 0 && space >= 0 && space < at) ? space + 1 : start;
+				space = text.lastIndexOf(' ', end);
+				end = (end < text.length() && space > at + MARKER.length()) ? space : end;
+				String paragraph = text.substring(start, end).replaceAll("\\s+", " ").trim();
+				StringBuilder styled = new StringBuilder();
+				int n = 0;
+				int from = 0;
+				for (int m = paragraph.indexOf(MARKER); m >= 0; m = paragraph.indexOf(MARKER, from)) {
+					n++;
+					styled.append(paragraph, from, m)
+						.append((i % 2 == 0) ? "[" + n + "]" : "(" + AUTHORS.get(n % AUTHORS.size()) + ", " + (1990 + n) + ")");
+					from = m + MARKER.length();
+				}
+				styled.append(paragraph.substring(from));
+				paragraphs.put(c.getKey() + "#" + (i + 1), styled.toString());
+			}
+		}
+		return paragraphs;
+	}
+
+	/** Paragraphs per case in the {@code paragraphs} form. */
+	static final int PARAGRAPHS = 2;
+
+	private static final List<String> AUTHORS = List.of("Sharma", "Iyer", "Banerjee", "Rao");
 
 	/** The whole text in passages of about {@link #PASSAGE} characters (cut at whitespace), evenly thinned. */
 	static List<String> passages(String text) {

@@ -57,16 +57,34 @@ class BikerSuiteTests {
 				4,"Join strings","['java.lang.String.join']"
 				5,"Reverse a list","['java.util.Collections.reverse']"
 				""");
-		List<BikerSuite.Query> all = BikerSuite.devQueries(train, test, 100, 27);
+		List<BikerSuite.Query> all = BikerSuite.devQueries(train, test, 100, 27, (api) -> true);
 		assertThat(all).extracting(BikerSuite.Query::title)
 			.containsExactlyInAnyOrder("Parse an int", "Read a file", "Join strings", "Reverse a list");
 		assertThat(all).filteredOn((q) -> q.title().equals("Parse an int")).singleElement()
 			.extracting(BikerSuite.Query::answers)
 			.isEqualTo(List.of("java.lang.Integer.parseInt", "java.lang.Integer.valueOf"));
-		List<BikerSuite.Query> two = BikerSuite.devQueries(train, test, 2, 27);
-		assertThat(two).hasSize(2).isEqualTo(BikerSuite.devQueries(train, test, 2, 27));
+		List<BikerSuite.Query> two = BikerSuite.devQueries(train, test, 2, 27, (api) -> true);
+		assertThat(two).hasSize(2).isEqualTo(BikerSuite.devQueries(train, test, 2, 27, (api) -> true));
+		// questions whose every answer lies outside the imported modules are left out
+		assertThat(BikerSuite.devQueries(train, test, 100, 27, (api) -> !api.startsWith("java.nio")))
+			.extracting(BikerSuite.Query::title).doesNotContain("Read a file").hasSize(3);
 		assertThat(BikerSuite.ids(List.of(two.get(0), two.get(1), two.get(0))))
 			.containsExactly(two.get(0).title(), two.get(1).title(), two.get(0).title() + " #2");
+	}
+
+	@Test
+	void anApiIsAnswerableWhenItsClassIsInTheImportedModules(@TempDir Path dir) throws Exception {
+		Path zip = dir.resolve("src.zip");
+		try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+			for (String entry : List.of("java.base/java/util/Map.java", "java.base/java/lang/Integer.java",
+					"java.desktop/javax/swing/JTextField.java")) {
+				out.putNextEntry(new java.util.zip.ZipEntry(entry));
+				out.closeEntry();
+			}
+		}
+		java.util.function.Predicate<String> base = BikerSuite.inModules(zip, List.of("java.base", "java.sql"));
+		assertThat(base).accepts("java.lang.Integer.parseInt", "java.util.Map.Entry.getKey")
+			.rejects("javax.swing.JTextField.getText", "java.util.Lists.of", "parseInt");
 	}
 
 	@Test

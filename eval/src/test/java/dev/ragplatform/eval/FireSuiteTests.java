@@ -40,4 +40,27 @@ class FireSuiteTests {
 		assertThat(qrels.get("current_case_0002")).containsEntry("prior_case_0001", 1);
 	}
 
+
+	@Test
+	void paragraphsAreShortTextsAroundMarkersSpreadOverTheCaseWithNumberedOrAuthorYearMarkers() {
+		String filler = "The appellant was convicted under the provisions of the statute and appealed. ";
+		String text = filler.repeat(20) + "Such a declaration needs no corroboration " + FireSuite.MARKER
+				+ " as held before " + FireSuite.MARKER + ". " + filler.repeat(20) + "Bail may be granted "
+				+ FireSuite.MARKER + ". " + filler.repeat(20);
+		java.util.Map<String, String> paragraphs = FireSuite.paragraphs(java.util.Map.of("current_case_0007", text));
+		assertThat(paragraphs).containsOnlyKeys("current_case_0007#1", "current_case_0007#2");
+		String first = paragraphs.get("current_case_0007#1");
+		String second = paragraphs.get("current_case_0007#2");
+		assertThat(first).contains("needs no corroboration [1] as held before [2].").doesNotContain("CITATION");
+		assertThat(second).contains("Bail may be granted (Iyer, 1991).");
+		for (String paragraph : paragraphs.values()) {
+			assertThat(paragraph.length()).isBetween(600, FireSuite.PARAGRAPH_BEFORE + FireSuite.PARAGRAPH_AFTER + 40);
+			assertThat(" " + text).as("starts between words").contains(" " + paragraph.substring(0, 12));
+			assertThat(paragraph).doesNotStartWith(" ").doesNotEndWith(" ");
+		}
+		assertThat(FireSuite.caseOf("current_case_0007#2")).isEqualTo("current_case_0007");
+		assertThat(FireSuite.caseOf("current_case_0007")).isEqualTo("current_case_0007");
+		assertThat(FireSuite.paragraphs(java.util.Map.of("c", "no markers at all"))).isEmpty();
+	}
+
 }
