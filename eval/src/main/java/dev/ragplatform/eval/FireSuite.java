@@ -163,12 +163,25 @@ final class FireSuite {
 		details.put("whole", "passages of ~" + PASSAGE + " chars, at most " + MAX_PASSAGES + " per case");
 		details.put("fusion", "reciprocal rank, k 60, over each case's searches");
 		details.put("ingestSeconds", Math.round(ingestSeconds * 10) / 10.0);
-		if (folds > 1 && perQuery.size() > 1) {
-			// FIRE has no development split: which form/mode to use is chosen on the other folds' cases
-			KFold.Outcome kFold = KFold.select(perQuery, "MAP", folds, 2017);
-			details.put("kFold", kFold.asDetails());
-			System.err.printf("k-fold (%d folds, MAP): held out %.4f; chosen per fold %s%n", folds, kFold.heldOut(),
-					kFold.folds().stream().map(KFold.Fold::chosen).toList());
+		// FIRE has no development split: which mode to use is chosen on the other folds' queries, per form (the
+		// forms ask different queries: cases, or paragraphs cut from them)
+		Map<String, Object> kFolds = new LinkedHashMap<>();
+		for (String form : forms) {
+			Map<String, Map<String, Map<String, Double>>> ofForm = new LinkedHashMap<>();
+			perQuery.forEach((mode, byQuery) -> {
+				if (mode.startsWith(form + "/")) {
+					ofForm.put(mode, byQuery);
+				}
+			});
+			if (folds > 1 && ofForm.size() > 1) {
+				KFold.Outcome kFold = KFold.select(ofForm, "MAP", folds, 2017);
+				kFolds.put(form, kFold.asDetails());
+				System.err.printf("k-fold %s (%d folds, MAP): held out %.4f; chosen per fold %s%n", form, folds,
+						kFold.heldOut(), kFold.folds().stream().map(KFold.Fold::chosen).toList());
+			}
+		}
+		if (!kFolds.isEmpty()) {
+			details.put("kFold", kFolds);
 		}
 		return new Report.Result("fire2017", collection, settings, details, metrics, latency, perQuery);
 	}
