@@ -28,7 +28,10 @@ import tools.jackson.databind.JsonNode;
  * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
  * send each case to llm-adapter's citation prediction instead ({@code citations:hybrid} = retrieval only, hybrid
  * search per context; {@code citations:hybrid:ensemble} with the configured LLM; {@code citations:hybrid:retrieval:contexts}
- * the markers' contexts only, without the whole text).
+ * the markers' contexts only, without the whole text; {@code citations:hybrid:retrieval:whole=0.5} also the whole
+ * text, with that weight). Modes {@code views:<search>:<weight>} rebuild citation prediction's fusion from plain
+ * searches (the markers' contexts, weight 1, and the whole text's passages, {@code weight}; {@code passages}: the
+ * whole text alone), each search made once per run, so several weights cost one set of searches.
  */
 final class FireSuite {
 
@@ -50,6 +53,9 @@ final class FireSuite {
 
 	private final java.util.concurrent.ExecutorService searchers = java.util.concurrent.Executors.newFixedThreadPool(4,
 			Thread.ofPlatform().daemon().factory());
+
+	/** Each (mode, passage) searched once per run. */
+	private final Map<String, java.util.concurrent.Future<Platform.Search>> searched = new java.util.concurrent.ConcurrentHashMap<>();
 
 	FireSuite(Platform platform) {
 		this.platform = platform;
@@ -100,16 +106,33 @@ final class FireSuite {
 						String[] parts = mode.split(":");
 						String searchMode = (parts.length > 1) ? parts[1] : "hybrid";
 						String adapterMode = (parts.length > 2) ? parts[2] : "retrieval";
-						// a fourth part "contexts": the markers' contexts only, not also the whole text in passages
+						// a fourth part "contexts": the markers' contexts only; "whole": also the whole text in
+						// passages; "whole=0.5": with that weight against the markers' 1 (else the service's default)
 						Boolean wholeText = (parts.length > 3) ? !"contexts".equals(parts[3]) : null;
+						Double wholeWeight = (parts.length > 3 && parts[3].startsWith("whole="))
+								? Double.valueOf(parts[3].substring("whole=".length())) : null;
 						String text = "whole".equals(form) ? query.getValue().replace(MARKER, " ") : query.getValue();
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += contexts(query.getValue()).size();
 						}
 						Platform.Search search = this.platform.citations(collection, text, adapterMode, searchMode, DEPTH,
-								wholeText);
+								wholeText, wholeWeight);
 						millis.add(search.millis());
 						ranking = search.documents();
+					}
+					else if (mode.startsWith("views:")) {
+						// what citation prediction fuses, from the same searches: the markers' contexts and the whole
+						// text's passages, each view fused by reciprocal rank, then the two views weighted
+						View view = View.parse(mode);
+						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
+							markers += contexts(query.getValue()).size();
+						}
+						List<String> markerView = view.weight() == View.PASSAGES_ONLY ? List.of()
+								: Metrics.fuse(searchAll(collection, markerContexts(query.getValue()), view.search(), millis), 60);
+						List<String> wholeView = view.weight() == 0 ? List.of()
+								: Metrics.fuse(searchAll(collection, passages(query.getValue()), view.search(), millis), 60);
+						ranking = View.fuse(markerView, wholeView, view.weight());
+						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					}
 					else {
 						// a paragraph is searched as it is: the plain search a user would make of the same text
@@ -121,18 +144,7 @@ final class FireSuite {
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += passages.size();
 						}
-						// one case's searches run 4 at a time, so every embedding worker of the platform has work
-						List<java.util.concurrent.Future<Platform.Search>> searches = new ArrayList<>();
-						for (String passage : passages) {
-							searches.add(this.searchers.submit(() -> this.platform.search(collection, passage, mode, DEPTH)));
-						}
-						List<List<String>> rankings = new ArrayList<>();
-						for (java.util.concurrent.Future<Platform.Search> future : searches) {
-							Platform.Search search = future.get();
-							millis.add(search.millis());
-							rankings.add(search.documents());
-						}
-						ranking = Metrics.fuse(rankings, 60);
+						ranking = Metrics.fuse(searchAll(collection, passages, mode, millis), 60);
 						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					}
 					Map<String, Integer> judged = qrels.getOrDefault(caseOf(query.getKey()), Map.of());
@@ -184,6 +196,76 @@ final class FireSuite {
 			details.put("kFold", kFolds);
 		}
 		return new Report.Result("fire2017", collection, settings, details, metrics, latency, perQuery);
+	}
+
+	/**
+	 * Every passage searched in {@code mode}, 4 at a time (so every embedding worker of the platform has work), each
+	 * search done once per run: modes that fuse the same searches differently reuse them (their latency is the
+	 * searches' own).
+	 */
+	private List<List<String>> searchAll(String collection, List<String> passages, String mode, List<Double> millis)
+			throws InterruptedException, java.util.concurrent.ExecutionException {
+		List<java.util.concurrent.Future<Platform.Search>> searches = new ArrayList<>();
+		for (String passage : passages) {
+			searches.add(this.searched.computeIfAbsent(mode + "\u0000" + passage,
+					(key) -> this.searchers.submit(() -> this.platform.search(collection, passage, mode, DEPTH))));
+		}
+		List<List<String>> rankings = new ArrayList<>();
+		for (java.util.concurrent.Future<Platform.Search> future : searches) {
+			Platform.Search search = future.get();
+			millis.add(search.millis());
+			rankings.add(search.documents());
+		}
+		return rankings;
+	}
+
+	/** The markers' contexts alone ({@link #contexts} falls back to passages when a text has no marker). */
+	static List<String> markerContexts(String text) {
+		return text.contains(MARKER) ? contexts(text) : List.of();
+	}
+
+	/**
+	 * A {@code views:<search>:<weight>} mode: citation prediction's two views rebuilt from plain searches, the
+	 * markers' contexts (weight 1) and the whole text's passages ({@code weight}; 0 = markers only, {@code passages}
+	 * = the whole text alone, the plain search of the same text).
+	 */
+	record View(String search, double weight) {
+
+		static final double PASSAGES_ONLY = Double.POSITIVE_INFINITY;
+
+		static View parse(String mode) {
+			String[] parts = mode.split(":");
+			if (parts.length != 3 || !List.of("dense", "lexical", "hybrid").contains(parts[1])) {
+				throw new IllegalArgumentException("mode " + mode + ": use views:<dense|lexical|hybrid>:<weight|passages>");
+			}
+			if ("passages".equals(parts[2])) {
+				return new View(parts[1], PASSAGES_ONLY);
+			}
+			double weight = Double.parseDouble(parts[2]);
+			if (!(weight >= 0)) {
+				throw new IllegalArgumentException("mode " + mode + ": the whole text's weight must be 0 or more");
+			}
+			return new View(parts[1], weight);
+		}
+
+		/**
+		 * Weighted reciprocal rank fusion (k 60) of the markers' view (weight 1) and the whole text's: a view that is
+		 * empty (no markers, or not asked for) leaves the other's order as it is.
+		 */
+		static List<String> fuse(List<String> markers, List<String> whole, double weight) {
+			if (markers.isEmpty() || whole.isEmpty()) {
+				return markers.isEmpty() ? whole : markers;
+			}
+			Map<String, Double> fused = new HashMap<>();
+			for (int rank = 0; rank < markers.size(); rank++) {
+				fused.merge(markers.get(rank), 1.0 / (60 + rank + 1), Double::sum);
+			}
+			for (int rank = 0; rank < whole.size(); rank++) {
+				fused.merge(whole.get(rank), weight / (60 + rank + 1), Double::sum);
+			}
+			return Metrics.rank(fused);
+		}
+
 	}
 
 	private static void add(Map<String, List<Double>> values, String name, double value) {

@@ -87,17 +87,20 @@ final class Platform {
 
 	/**
 	 * llm-adapter's citation prediction ({@code POST /v1/citations/predict}): the documents it predicts (by external
-	 * id) best first. {@code mode} is {@code retrieval}, {@code llm} or {@code ensemble}; {@code wholeText} null for the
-	 * service's default; a degraded answer (an LLM
+	 * id) best first. {@code mode} is {@code retrieval}, {@code llm} or {@code ensemble}; {@code wholeText} and
+	 * {@code wholeTextWeight} null for the service's defaults; a degraded answer (an LLM
 	 * asked for but failed) is an error here, so a report never mixes the two.
 	 */
-	Search citations(String collection, String text, String mode, String searchMode, int topK, Boolean wholeText)
-			throws IOException, InterruptedException {
+	Search citations(String collection, String text, String mode, String searchMode, int topK, Boolean wholeText,
+			Double wholeTextWeight) throws IOException, InterruptedException {
 		long started = System.nanoTime();
 		Map<String, Object> body = new LinkedHashMap<>(Map.of("collection", collection, "text", text, "mode", mode,
 				"searchMode", searchMode, "topK", topK));
 		if (wholeText != null) {
 			body.put("wholeText", wholeText);
+		}
+		if (wholeTextWeight != null) {
+			body.put("wholeTextWeight", wholeTextWeight);
 		}
 		Response response = call("POST", this.llm.resolve("/v1/citations/predict"), body);
 		double millis = (System.nanoTime() - started) / 1e6;

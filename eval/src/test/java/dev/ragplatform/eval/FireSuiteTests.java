@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FireSuiteTests {
 
@@ -61,6 +62,27 @@ class FireSuiteTests {
 		assertThat(FireSuite.caseOf("current_case_0007#2")).isEqualTo("current_case_0007");
 		assertThat(FireSuite.caseOf("current_case_0007")).isEqualTo("current_case_0007");
 		assertThat(FireSuite.paragraphs(java.util.Map.of("c", "no markers at all"))).isEmpty();
+	}
+
+	@Test
+	void viewsFuseTheMarkersAndTheWholeTextWithTheWholeTextsWeight() {
+		assertThat(FireSuite.View.parse("views:hybrid:0.5")).isEqualTo(new FireSuite.View("hybrid", 0.5));
+		assertThat(FireSuite.View.parse("views:lexical:passages").weight()).isInfinite();
+		assertThatThrownBy(() -> FireSuite.View.parse("views:bm25:1")).hasMessageContaining("views:<dense|lexical|hybrid>");
+		assertThatThrownBy(() -> FireSuite.View.parse("views:hybrid:-1")).hasMessageContaining("0 or more");
+
+		List<String> markers = List.of("a", "b", "c");
+		List<String> whole = List.of("c", "d", "a");
+		// equal say: a (1st and 3rd) and c (3rd and 1st) tie on score; b (2nd) beats d (2nd) on the tie-break only
+		assertThat(FireSuite.View.fuse(markers, whole, 1.0).subList(0, 2)).containsExactlyInAnyOrder("a", "c");
+		// a small weight leaves the markers' order; a large one gives the whole text's
+		assertThat(FireSuite.View.fuse(markers, whole, 0.01)).startsWith("a", "b", "c");
+		assertThat(FireSuite.View.fuse(markers, whole, 100)).startsWith("c", "d", "a");
+		// one view missing: the other as it is
+		assertThat(FireSuite.View.fuse(List.of(), whole, 1.0)).isEqualTo(whole);
+		assertThat(FireSuite.View.fuse(markers, List.of(), 1.0)).isEqualTo(markers);
+		assertThat(FireSuite.markerContexts("no markers")).isEmpty();
+		assertThat(FireSuite.markerContexts("before " + FireSuite.MARKER + " after")).containsExactly("before after");
 	}
 
 }

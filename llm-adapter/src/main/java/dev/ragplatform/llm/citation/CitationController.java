@@ -22,6 +22,8 @@ class CitationController {
 
 	static final int MAX_TOP_K = 100;
 
+	static final double MAX_WHOLE_TEXT_WEIGHT = 100;
+
 	private static final Set<String> SEARCH_MODES = Set.of("dense", "lexical", "hybrid");
 
 	private final CitationPredictor predictor;
@@ -32,11 +34,14 @@ class CitationController {
 
 	private final boolean wholeText;
 
+	private final double wholeTextWeight;
+
 	CitationController(CitationPredictor predictor, LanguageModel llm, LlmAdapterProperties properties) {
 		this.predictor = predictor;
 		this.llm = llm;
 		this.maxTextChars = properties.citations().maxTextChars();
 		this.wholeText = properties.citations().wholeText();
+		this.wholeTextWeight = properties.citations().wholeTextWeight();
 	}
 
 	@PostMapping("/v1/citations/predict")
@@ -92,8 +97,14 @@ class CitationController {
 		if (!SEARCH_MODES.contains(searchMode)) {
 			throw ServiceProblem.badRequest("Unknown searchMode '" + request.searchMode() + "': use dense, lexical or hybrid.");
 		}
+		double weight = (request.wholeTextWeight() != null) ? request.wholeTextWeight() : this.wholeTextWeight;
+		if (!(weight >= 0 && weight <= MAX_WHOLE_TEXT_WEIGHT)) {
+			throw ServiceProblem.badRequest("'wholeTextWeight' must be between 0 and " + (int) MAX_WHOLE_TEXT_WEIGHT
+					+ " (the markers' contexts weigh 1), not " + request.wholeTextWeight() + ".");
+		}
 		return new CitationPredictor.Query(request.collection(), request.text(), topK, mode, searchMode,
-				Boolean.TRUE.equals(request.rerank()), (request.wholeText() != null) ? request.wholeText() : this.wholeText);
+				Boolean.TRUE.equals(request.rerank()), (request.wholeText() != null) ? request.wholeText() : this.wholeText,
+				weight);
 	}
 
 	/**
@@ -109,10 +120,12 @@ class CitationController {
 	 * {@code lexical}
 	 * @param rerank whether each context's candidates go through rerank-service (slower; default false)
 	 * @param wholeText whether a text with markers is also searched whole, in passages, and the two rankings fused
-	 * (default {@code rag.llm.citations.whole-text}, false)
+	 * (default {@code rag.llm.citations.whole-text})
+	 * @param wholeTextWeight the whole text's say in the fusion against the markers' contexts (1), 0–100 (default
+	 * {@code rag.llm.citations.whole-text-weight})
 	 */
 	record PredictRequest(String collection, String text, Integer topK, String mode, String searchMode,
-			Boolean rerank, Boolean wholeText) {
+			Boolean rerank, Boolean wholeText, Double wholeTextWeight) {
 	}
 
 	/**

@@ -99,7 +99,7 @@ class CitationPredictor {
 			return new ContextResult(context, retrieved, expanded, chosen, failure);
 		});
 
-		double wholeWeight = this.settings.wholeTextWeight();
+		double wholeWeight = query.wholeTextWeight();
 		Ranking retrievalRanking = byKind(results, ContextResult::retrieved, wholeWeight);
 		List<String> failures = results.stream().map(ContextResult::failure).filter((f) -> f != null).toList();
 		boolean llmAnswered = results.stream().anyMatch((r) -> r.chosen() != null || r.expanded() != null);
@@ -309,9 +309,10 @@ class CitationPredictor {
 	 * @param searchMode retrieval-service's search mode per context
 	 * @param rerank whether retrieval-service reranks each context's candidates
 	 * @param wholeText whether a text with markers is also searched whole, in passages
+	 * @param wholeTextWeight the whole text's weight in the fusion against the markers' (1)
 	 */
 	record Query(String collection, String text, int topK, Mode mode, String searchMode, boolean rerank,
-			boolean wholeText) {
+			boolean wholeText, double wholeTextWeight) {
 	}
 
 	/** The LLM's expansion of a context. */

@@ -125,6 +125,11 @@ class CitationPredictionIT {
 		assertThat(contexts.get(2).has("markerStart")).isFalse();
 		JsonNode markersOnly = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval"));
 		assertThat(markersOnly.path("contexts")).as("by default the markers only").hasSize(2);
+		JsonNode silentWhole = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval",
+				"wholeText", true, "wholeTextWeight", 0.0));
+		assertThat(silentWhole.path("contexts")).hasSize(3);
+		assertThat(externalIds(silentWhole)).as("a whole text of weight 0 only appends what the markers did not find")
+			.startsWith(externalIds(markersOnly).toArray(String[]::new));
 		List<String> top = externalIds(answer).subList(0, 2);
 		assertThat(top).containsExactlyInAnyOrder("dying-declaration", "anticipatory-bail");
 		JsonNode first = answer.path("documents").get(0);
@@ -241,6 +246,8 @@ class CitationPredictionIT {
 		assertProblem(Map.of("collection", collection, "text", "x", "topK", 0), 400, "'topK'");
 		assertProblem(Map.of("collection", collection, "text", "x", "mode", "oracle"), 400, "Unknown mode");
 		assertProblem(Map.of("collection", collection, "text", "x", "searchMode", "psychic"), 400, "searchMode");
+		assertProblem(Map.of("collection", collection, "text", "x", "wholeTextWeight", -1), 400, "'wholeTextWeight'");
+		assertProblem(Map.of("collection", collection, "text", "x", "wholeTextWeight", 1000), 400, "between 0 and 100");
 		assertProblem(Map.of("collection", "no-such-collection", "text", "x"), 404, "no-such-collection");
 		assertProblem(Map.of("collection", collection, "text", "[1] [2]"), 400, "nothing to search");
 		HttpResponse<String> malformed = post("{\"collection\": ");
