@@ -127,9 +127,11 @@ final class FireSuite {
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += contexts(query.getValue()).size();
 						}
+						List<String> marked = markerContexts(query.getValue());
 						List<String> markerView = view.weight() == View.PASSAGES_ONLY ? List.of()
-								: Metrics.fuse(searchAll(collection, markerContexts(query.getValue()), view.search(), millis), 60);
-						List<String> wholeView = view.weight() == 0 ? List.of()
+								: Metrics.fuse(searchAll(collection, marked, view.search(), millis), 60);
+						// a text without markers is searched whole whatever the weight, as the endpoint does
+						List<String> wholeView = (view.weight() == 0 && !marked.isEmpty()) ? List.of()
 								: Metrics.fuse(searchAll(collection, passages(query.getValue()), view.search(), millis), 60);
 						ranking = View.fuse(markerView, wholeView, view.weight());
 						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
