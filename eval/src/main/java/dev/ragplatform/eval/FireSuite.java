@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * the markers' contexts only, without the whole text; {@code citations:hybrid:retrieval:whole=0.5} also the whole
  * text, with that weight). Modes {@code views:<search>:<weight>} rebuild citation prediction's fusion from plain
  * searches (the markers' contexts, weight 1, and the whole text's passages, {@code weight}; {@code passages}: the
- * whole text alone), each search made once per run, so several weights cost one set of searches.
+ * whole text alone; {@code :merge=<chars>}: markers that close share one context), each search made once per run,
+ * so several weights cost one set of searches.
  */
 final class FireSuite {
 
@@ -127,7 +128,7 @@ final class FireSuite {
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
 							markers += contexts(query.getValue()).size();
 						}
-						List<String> marked = markerContexts(query.getValue());
+						List<String> marked = markerContexts(query.getValue(), view.mergeGap());
 						List<String> markerView = view.weight() == View.PASSAGES_ONLY ? List.of()
 								: Metrics.fuse(searchAll(collection, marked, view.search(), millis), 60);
 						// a text without markers is searched whole whatever the weight, as the endpoint does
@@ -222,8 +223,8 @@ final class FireSuite {
 	}
 
 	/** The markers' contexts alone ({@link #contexts} falls back to passages when a text has no marker). */
-	static List<String> markerContexts(String text) {
-		return text.contains(MARKER) ? contexts(text) : List.of();
+	static List<String> markerContexts(String text, int mergeGap) {
+		return text.contains(MARKER) ? contexts(text, mergeGap) : List.of();
 	}
 
 	/**
@@ -231,23 +232,26 @@ final class FireSuite {
 	 * markers' contexts (weight 1) and the whole text's passages ({@code weight}; 0 = markers only, {@code passages}
 	 * = the whole text alone, the plain search of the same text).
 	 */
-	record View(String search, double weight) {
+	record View(String search, double weight, int mergeGap) {
 
 		static final double PASSAGES_ONLY = Double.POSITIVE_INFINITY;
 
 		static View parse(String mode) {
 			String[] parts = mode.split(":");
-			if (parts.length != 3 || !List.of("dense", "lexical", "hybrid").contains(parts[1])) {
-				throw new IllegalArgumentException("mode " + mode + ": use views:<dense|lexical|hybrid>:<weight|passages>");
+			if (parts.length < 3 || parts.length > 4 || !List.of("dense", "lexical", "hybrid").contains(parts[1])
+					|| (parts.length == 4 && !parts[3].matches("merge=\\d{1,5}"))) {
+				throw new IllegalArgumentException(
+						"mode " + mode + ": use views:<dense|lexical|hybrid>:<weight|passages>[:merge=<chars>]");
 			}
+			int mergeGap = (parts.length == 4) ? Integer.parseInt(parts[3].substring("merge=".length())) : -1;
 			if ("passages".equals(parts[2])) {
-				return new View(parts[1], PASSAGES_ONLY);
+				return new View(parts[1], PASSAGES_ONLY, mergeGap);
 			}
 			double weight = Double.parseDouble(parts[2]);
 			if (!(weight >= 0)) {
 				throw new IllegalArgumentException("mode " + mode + ": the whole text's weight must be 0 or more");
 			}
-			return new View(parts[1], weight);
+			return new View(parts[1], weight, mergeGap);
 		}
 
 		/**
@@ -276,9 +280,28 @@ final class FireSuite {
 
 	/** The text around each citation marker, markers removed. */
 	static List<String> contexts(String text) {
-		List<String> contexts = new ArrayList<>();
+		return contexts(text, -1);
+	}
+
+	/**
+	 * The text around each citation marker, markers removed; a marker at most {@code mergeGap} characters after the
+	 * previous one (a list of citations, or two in one sentence) shares its context, which then runs from before the
+	 * first to after the last (negative: never).
+	 */
+	static List<String> contexts(String text, int mergeGap) {
+		List<int[]> groups = new ArrayList<>();
 		for (int at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length())) {
-			String window = text.substring(Math.max(0, at - BEFORE), Math.min(text.length(), at + MARKER.length() + AFTER));
+			int[] last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+			if (last != null && at - last[1] <= mergeGap) {
+				last[1] = at + MARKER.length();
+			}
+			else {
+				groups.add(new int[] { at, at + MARKER.length() });
+			}
+		}
+		List<String> contexts = new ArrayList<>();
+		for (int[] group : groups) {
+			String window = text.substring(Math.max(0, group[0] - BEFORE), Math.min(text.length(), group[1] + AFTER));
 			String context = window.replace(MARKER, " ").replaceAll("\\s+", " ").trim();
 			if (!context.isEmpty()) {
 				contexts.add(context);

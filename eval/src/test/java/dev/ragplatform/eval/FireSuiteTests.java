@@ -66,7 +66,9 @@ class FireSuiteTests {
 
 	@Test
 	void viewsFuseTheMarkersAndTheWholeTextWithTheWholeTextsWeight() {
-		assertThat(FireSuite.View.parse("views:hybrid:0.5")).isEqualTo(new FireSuite.View("hybrid", 0.5));
+		assertThat(FireSuite.View.parse("views:hybrid:0.5")).isEqualTo(new FireSuite.View("hybrid", 0.5, -1));
+		assertThat(FireSuite.View.parse("views:hybrid:1:merge=200")).isEqualTo(new FireSuite.View("hybrid", 1, 200));
+		assertThatThrownBy(() -> FireSuite.View.parse("views:hybrid:1:merge")).hasMessageContaining("merge=<chars>");
 		assertThat(FireSuite.View.parse("views:lexical:passages").weight()).isInfinite();
 		assertThatThrownBy(() -> FireSuite.View.parse("views:bm25:1")).hasMessageContaining("views:<dense|lexical|hybrid>");
 		assertThatThrownBy(() -> FireSuite.View.parse("views:hybrid:-1")).hasMessageContaining("0 or more");
@@ -81,8 +83,17 @@ class FireSuiteTests {
 		// one view missing: the other as it is
 		assertThat(FireSuite.View.fuse(List.of(), whole, 1.0)).isEqualTo(whole);
 		assertThat(FireSuite.View.fuse(markers, List.of(), 1.0)).isEqualTo(markers);
-		assertThat(FireSuite.markerContexts("no markers")).isEmpty();
-		assertThat(FireSuite.markerContexts("before " + FireSuite.MARKER + " after")).containsExactly("before after");
+		assertThat(FireSuite.markerContexts("no markers", -1)).isEmpty();
+		assertThat(FireSuite.markerContexts("before " + FireSuite.MARKER + " after", -1)).containsExactly("before after");
+		// a list of citations: one context each, or one shared when merged
+		String list = "x".repeat(700) + " as held in " + FireSuite.MARKER + ", " + FireSuite.MARKER + " and "
+				+ FireSuite.MARKER + " the rule stands. " + "y".repeat(400) + " see " + FireSuite.MARKER + " z";
+		assertThat(FireSuite.markerContexts(list, -1)).hasSize(4);
+		assertThat(FireSuite.markerContexts(list, 0)).as("the gaps are not zero").hasSize(4);
+		List<String> merged = FireSuite.markerContexts(list, 20);
+		assertThat(merged).hasSize(2);
+		assertThat(merged.get(0)).contains("as held in , and the rule stands.").startsWith("x").endsWith("y");
+		assertThat(merged.get(1)).endsWith("see z");
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * without markers is one context when short, else passages of about {@value #PASSAGE} characters, evenly thinned to
  * the maximum (the "whole case" form of the FIRE 2017 evaluation). So is a text whose markers' windows cover most of
  * it ({@code rag.llm.citations.whole-text-coverage}): a paragraph is searched whole, not cut into overlapping windows.
+ * Markers close together ({@code rag.llm.citations.merge-gap}) share one context.
  */
 final class CitationContexts {
 
@@ -50,6 +51,16 @@ final class CitationContexts {
 	 */
 	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
 			double wholeCoverage) {
+		return find(text, before, after, maxMarkers, maxPassages, wholeText, wholeCoverage, -1);
+	}
+
+	/**
+	 * The same, except that a marker at most {@code mergeGap} characters after the previous one (a list of
+	 * citations, or two in one sentence) shares its context, which then runs from before the first to after the last:
+	 * one search for one place in the text, not one vote per marker of a list (negative: never merged).
+	 */
+	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
+			double wholeCoverage, int mergeGap) {
 		List<int[]> markers = new ArrayList<>();
 		Matcher matcher = MARKERS.matcher(text);
 		while (matcher.find()) {
@@ -60,7 +71,8 @@ final class CitationContexts {
 		double coverage = coverage(text.length(), markers, before, after);
 		boolean whole = !markers.isEmpty() && coverage >= wholeCoverage;
 		if (!markers.isEmpty() && !whole) {
-			for (int[] marker : markers.subList(0, Math.min(maxMarkers, markers.size()))) {
+			List<int[]> places = merged(markers, mergeGap);
+			for (int[] marker : places.subList(0, Math.min(maxMarkers, places.size()))) {
 				int start = Math.max(0, marker[0] - before);
 				int end = Math.min(text.length(), marker[1] + after);
 				String query = clean(text.substring(start, end));
@@ -69,7 +81,10 @@ final class CitationContexts {
 							marker[1], start, end, query));
 				}
 			}
-			ignored = Math.max(0, markers.size() - maxMarkers);
+			// the markers in the places past the last searched one
+			ignored = (places.size() > maxMarkers) ? (int) markers.stream()
+				.filter((m) -> m[0] >= places.get(maxMarkers)[0])
+				.count() : 0;
 			if (!wholeText) {
 				return new Found(contexts, markers.size(), ignored, coverage, false);
 			}
@@ -90,6 +105,21 @@ final class CitationContexts {
 			}
 		}
 		return new Found(contexts, markers.size(), ignored + total - spans.size(), coverage, whole);
+	}
+
+	/** Markers (in text order) grouped into places: one that starts at most {@code gap} after the last one's end joins it. */
+	static List<int[]> merged(List<int[]> markers, int gap) {
+		List<int[]> places = new ArrayList<>();
+		for (int[] marker : markers) {
+			int[] last = places.isEmpty() ? null : places.get(places.size() - 1);
+			if (last != null && marker[0] - last[1] <= gap) {
+				last[1] = marker[1];
+			}
+			else {
+				places.add(new int[] { marker[0], marker[1] });
+			}
+		}
+		return places;
 	}
 
 	/** The share of the text within {@code before} / {@code after} characters of a marker (0 without markers). */
@@ -168,7 +198,8 @@ final class CitationContexts {
 	 *
 	 * @param index position among the contexts
 	 * @param kind {@code marker} or {@code passage} (no markers in the text)
-	 * @param marker the marker as written, null for a passage
+	 * @param marker the marker as written (markers merged into one place: from the first to the last), null for a
+	 * passage
 	 * @param markerStart where the marker starts in the text (-1 for a passage)
 	 * @param markerEnd where it ends
 	 * @param start where the context starts in the text

@@ -84,13 +84,15 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param wholeTextWeight the weight of the whole text's ranking against the markers' (1) when both are searched
 	 * @param wholeTextCoverage the share of a text its markers' windows must cover for it to be searched whole instead
 	 * of per marker (above 1: never)
+	 * @param mergeGap a marker at most this many characters after the previous one shares its context (a list of
+	 * citations is one place); negative: every marker its own context
 	 * @param candidatesPerContext hits retrieved per context before aggregation per document
 	 * @param llmCandidates documents shown to the LLM to choose from
 	 * @param maxTextChars the longest text accepted
 	 */
 	public record Citations(@Min(0) int charsBefore, @Min(0) int charsAfter, @Min(1) int maxContexts,
 			@Min(1) int maxPassages, boolean wholeText, @DecimalMin("0.0") double wholeTextWeight,
-			@DecimalMin("0.0") double wholeTextCoverage,
+			@DecimalMin("0.0") double wholeTextCoverage, @Min(-1) int mergeGap,
 			@Min(1) @Max(1000) int candidatesPerContext, @Min(1) @Max(100) int llmCandidates,
 			@Min(1) int maxTextChars) {
 	}

@@ -120,6 +120,31 @@ class CitationContextsTests {
 	}
 
 	@Test
+	void markersCloseTogetherShareOneContextWhenMerged() {
+		String filler = "The appellant was convicted under the provisions of the statute and appealed. ".repeat(20);
+		String text = filler + "as held in [?CITATION?], [?CITATION?] and [?CITATION?] the rule stands. " + filler
+				+ "Bail may be granted [?CITATION?]. " + filler;
+		CitationContexts.Found apart = CitationContexts.find(text, 100, 50, 64, 40, false, 0.8, -1);
+		assertThat(apart.contexts()).hasSize(4);
+		CitationContexts.Found merged = CitationContexts.find(text, 100, 50, 64, 40, false, 0.8, 20);
+		assertThat(merged.markers()).isEqualTo(4);
+		assertThat(merged.contexts()).hasSize(2);
+		CitationContexts.Context list = merged.contexts().get(0);
+		assertThat(text.substring(list.markerStart(), list.markerEnd()))
+			.isEqualTo("[?CITATION?], [?CITATION?] and [?CITATION?]").isEqualTo(list.marker());
+		assertThat(list.start()).isEqualTo(list.markerStart() - 100);
+		assertThat(list.end()).isEqualTo(list.markerEnd() + 50);
+		assertThat(list.query()).contains("as held in , and the rule stands.").doesNotContain("CITATION");
+		assertThat(merged.contexts().get(1).marker()).isEqualTo("[?CITATION?]");
+		// the most contexts counts places; the markers of the places not searched are reported
+		CitationContexts.Found first = CitationContexts.find(text, 100, 50, 1, 40, false, 0.8, 20);
+		assertThat(first.contexts()).hasSize(1);
+		assertThat(first.ignored()).isEqualTo(1);
+		CitationContexts.Found firstApart = CitationContexts.find(text, 100, 50, 1, 40, false, 0.8, -1);
+		assertThat(firstApart.ignored()).isEqualTo(3);
+	}
+
+	@Test
 	void theLlmsLabelsMapOnlyToShownCandidates() {
 		List<CitationPredictor.Found> shown = List.of(found("d1"), found("d2"), found("d3"));
 		CitationPredictor.Ranking chosen = CitationPredictor
