@@ -254,7 +254,7 @@ final class BikerSuite {
 	/**
 	 * The request settings a mode names in brackets: {@code recommend[examples=50;lexical=0.1;documents=0.05]} →
 	 * {@code examplesPerSource} 50 and those weights (llm-adapter's names: semantic, lexical, syntactic, votes,
-	 * documents, adaptedDocuments, names, rrfK).
+	 * documents, adaptedDocuments, names, rrfK); {@code rerank=true} sets {@code rerankExamples}.
 	 */
 	static Map<String, Object> recommendSettings(String mode) {
 		Matcher m = Pattern.compile("\\[([^]]*)]").matcher(mode);
@@ -271,6 +271,9 @@ final class BikerSuite {
 			String name = kv[0].strip();
 			if (name.equals("examples")) {
 				settings.put("examplesPerSource", Integer.parseInt(kv[1].strip()));
+			}
+			else if (name.equals("rerank")) {
+				settings.put("rerankExamples", Boolean.parseBoolean(kv[1].strip()));
 			}
 			else if (name.equals("rrfK")) {
 				weights.put(name, Integer.parseInt(kv[1].strip()));

@@ -93,6 +93,8 @@ class BikerSuiteTests {
 		assertThat(BikerSuite.recommendSettings("recommend[examples=50;lexical=0.1;rrfK=30]@labels"))
 			.containsEntry("examplesPerSource", 50)
 			.containsEntry("weights", java.util.Map.of("lexical", 0.1, "rrfK", 30));
+		assertThat(BikerSuite.recommendSettings("recommend[examples=50;rerank=true]")).containsEntry("rerankExamples", true)
+			.doesNotContainKey("weights");
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> BikerSuite.recommendSettings("recommend[examples]"))
 			.hasMessageContaining("name=value");
 	}

@@ -47,12 +47,15 @@ class ApiController {
 
 	private final LlmAdapterProperties.Apis.Weights weights;
 
+	private final boolean rerankExamples;
+
 	ApiController(ApiRecommender recommender, ExampleImporter importer, LlmAdapterProperties properties) {
 		this.recommender = recommender;
 		this.importer = importer;
 		this.maxQueryChars = properties.apis().maxQueryChars();
 		this.examplesPerSource = properties.apis().examplesPerSource();
 		this.weights = properties.apis().weights();
+		this.rerankExamples = properties.apis().rerankExamples();
 	}
 
 	@PostMapping("/v1/apis/recommend")
@@ -129,7 +132,8 @@ class ApiController {
 					+ ", not " + perSource + ".");
 		}
 		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter,
-				perSource, weights(request.weights()));
+				perSource, weights(request.weights()),
+				(request.rerankExamples() != null) ? request.rerankExamples() : this.rerankExamples);
 	}
 
 	/** The configured weights, with those the request sets in their place. */
@@ -190,9 +194,11 @@ class ApiController {
 	 * @param weights any of the fusion's weights ({@code semantic}, {@code lexical}, {@code syntactic}, {@code votes},
 	 * {@code documents}, {@code adaptedDocuments}, {@code names}, {@code rrfK}) for this request; the others keep their
 	 * configured values ({@code rag.llm.apis.weights.*})
+	 * @param rerankExamples whether the semantically selected examples are re-scored by late interaction before they
+	 * vote (default {@code rag.llm.apis.rerank-examples})
 	 */
 	record RecommendRequest(String query, String apiCollection, String examplesCollection, Integer topK, String mode,
-			JsonNode examplesFilter, Integer examplesPerSource, JsonNode weights) {
+			JsonNode examplesFilter, Integer examplesPerSource, JsonNode weights, Boolean rerankExamples) {
 	}
 
 }

@@ -103,7 +103,7 @@ class ApiRecommender {
 		}
 		String model = (asked.mode() == Mode.LLM || asked.degraded()) ? this.llm.model() : null;
 		return new Recommendation(asked.mode().label(), asked.degraded(), asked.reason(), model, asked.reasoning(),
-				ranked, dropped, exampleViews, syntaxView, timings);
+				ranked, dropped, exampleViews, searched.examplesRescoring(), syntaxView, timings);
 	}
 
 	/**
@@ -111,7 +111,8 @@ class ApiRecommender {
 	 * rankings of the API documents ({@code adapted} when a task adapter ranked them: their ranking earns its own
 	 * weight).
 	 */
-	private record Searched(Map<Source, List<Candidate>> picks, List<Hit> dense, boolean adapted, List<Hit> lexical) {
+	private record Searched(Map<Source, List<Candidate>> picks, String examplesRescoring, List<Hit> dense,
+			boolean adapted, List<Hit> lexical) {
 	}
 
 	private Searched search(Query query, Analysis analysis) {
@@ -119,13 +120,15 @@ class ApiRecommender {
 		String examples = query.examplesCollection();
 		JsonNode filter = query.examplesFilter();
 		Map<Source, List<Candidate>> picks = new EnumMap<>(Source.class);
+		String rescoring = null;
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			Future<List<Candidate>> byWords = (examples != null)
 					? pool.submit(() -> this.selector.lexical(examples, query.text(), filter, query.examplesPerSource())) : null;
 			Future<List<Candidate>> bySyntax = (examples != null)
 					? pool.submit(() -> this.selector.syntactic(examples, analysis, filter, query.examplesPerSource())) : null;
-			Future<List<Candidate>> byMeaning = (examples != null)
-					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter, query.examplesPerSource())) : null;
+			Future<ExampleSelector.Picked> byMeaning = (examples != null)
+					? pool.submit(() -> this.selector.semantic(examples, query.text(), filter, query.examplesPerSource(),
+							query.rerankExamples())) : null;
 			int depth = this.settings.apiCandidates();
 			Future<RetrievalClient.Results> denseDocs = pool.submit(() -> this.retrieval
 				.searchResults(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
@@ -134,10 +137,12 @@ class ApiRecommender {
 			if (examples != null) {
 				picks.put(Source.LEXICAL, get(byWords));
 				picks.put(Source.SYNTACTIC, get(bySyntax));
-				picks.put(Source.SEMANTIC, get(byMeaning));
+				ExampleSelector.Picked semantic = get(byMeaning);
+				picks.put(Source.SEMANTIC, semantic.candidates());
+				rescoring = semantic.rescoring();
 			}
 			RetrievalClient.Results dense = get(denseDocs);
-			return new Searched(picks, dense.hits(), dense.adapted(), get(lexicalDocs));
+			return new Searched(picks, rescoring, dense.hits(), dense.adapted(), get(lexicalDocs));
 		}
 	}
 
@@ -361,7 +366,8 @@ class ApiRecommender {
 	 * @param weights the fusion's weights (the configured ones, with any the request sets)
 	 */
 	record Query(String text, String apiCollection, String examplesCollection, int topK, Mode mode,
-			JsonNode examplesFilter, int examplesPerSource, LlmAdapterProperties.Apis.Weights weights) {
+			JsonNode examplesFilter, int examplesPerSource, LlmAdapterProperties.Apis.Weights weights,
+			boolean rerankExamples) {
 	}
 
 	private record Chosen(String api, Verification verification, String why) {

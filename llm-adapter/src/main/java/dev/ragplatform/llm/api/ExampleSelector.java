@@ -51,10 +51,20 @@ class ExampleSelector {
 		return candidates(this.retrieval.search(Search.of(collection, query, "lexical", k).withFilter(filter)), k);
 	}
 
-	List<Candidate> semantic(String collection, String query, JsonNode filter, int k) {
-		return candidates(this.retrieval.search(Search.of(collection, query, "dense", k)
+	/**
+	 * The dense search's examples, re-scored by retrieval-service's rerank when {@code rerank} is set (then with what
+	 * re-scored them, or why nothing did).
+	 */
+	Picked semantic(String collection, String query, JsonNode filter, int k, boolean rerank) {
+		RetrievalClient.Results results = this.retrieval.searchResults(Search.of(collection, query, "dense", k)
 			.withTask(blankToNull(this.settings.examplesTask()))
-			.withFilter(filter)), k);
+			.withFilter(filter)
+			.withRerank(rerank));
+		return new Picked(candidates(results.hits(), k), results.rescoring());
+	}
+
+	/** A selector's examples and, for a re-scored search, what re-scored them. */
+	record Picked(List<Candidate> candidates, String rescoring) {
 	}
 
 	/** Empty when the question has no verb–object pair to search by. */

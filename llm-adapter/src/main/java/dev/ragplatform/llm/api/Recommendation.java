@@ -16,12 +16,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param apis the recommended APIs, best first
  * @param dropped APIs named (by the LLM or by examples) that are not in the API collection
  * @param examples the selected solved examples, heaviest first
+ * @param examplesRescoring what re-scored the semantically selected examples before they voted
+ * ({@code late-interaction (stored …)}, {@code rerank-service}), or why nothing did; absent unless asked for
  * @param syntactic the question's verb–object pairs and POS pattern
  * @param timings {@code totalMs} and {@code llmMs}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Recommendation(String mode, boolean degraded, String reason, String model, String reasoning,
-		List<RecommendedApi> apis, List<DroppedApi> dropped, List<ExampleView> examples, Syntax syntactic,
+		List<RecommendedApi> apis, List<DroppedApi> dropped, List<ExampleView> examples, String examplesRescoring,
+		Syntax syntactic,
 		Map<String, Long> timings) {
 
 	/**

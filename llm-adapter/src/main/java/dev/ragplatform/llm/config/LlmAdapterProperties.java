@@ -111,12 +111,15 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param llmCandidates API candidates (the best fused) shown to the LLM with signature and summary
 	 * @param correctionThreshold the least name similarity (0–1) at which an API the LLM named but the collection
 	 * lacks is corrected to an existing one instead of dropped
+	 * @param rerankExamples whether the semantic selector's examples are re-scored by retrieval-service's rerank
+	 * (late interaction over the examples' stored token vectors, else rerank-service) before they vote
 	 * @param weights how selectors and rankings are weighted
 	 */
 	public record Apis(@Min(1) @Max(100) int examplesPerSource, @Min(1) @Max(1000) int apiCandidates,
 			@Min(1) int maxQueryChars, @NotNull URI ingestUrl, String examplesTask, String apiTask,
 			@Min(1) @Max(100) int llmExamples, @Min(1) @Max(100) int llmCandidates,
-			@DecimalMin("0.0") @DecimalMax("1.0") double correctionThreshold, @Valid @NotNull Weights weights) {
+			@DecimalMin("0.0") @DecimalMax("1.0") double correctionThreshold, boolean rerankExamples,
+			@Valid @NotNull Weights weights) {
 
 		/**
 		 * Weights of API recommendation's fusion. An example's vote weight is {@code Σ source weight × its score /

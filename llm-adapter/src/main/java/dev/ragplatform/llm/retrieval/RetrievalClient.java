@@ -57,14 +57,18 @@ public class RetrievalClient {
 				(http) -> http.post().uri("/v1/search").body(body).retrieve().body(SearchResponse.class));
 		List<Hit> hits = (response.results() == null) ? List.of()
 				: response.results().stream().map(Hit::of).toList();
-		return new Results(hits, (response.adapter() != null) ? response.adapter() : "none");
+		String rescoring = !search.rerank() ? null
+				: Boolean.TRUE.equals(response.reranked()) ? response.reranker()
+						: "not re-scored: " + ((response.rerankError() != null) ? response.rerankError() : "no rerank step ran");
+		return new Results(hits, (response.adapter() != null) ? response.adapter() : "none", rescoring);
 	}
 
 	/**
-	 * A search's chunks and the task adapter retrieval-service applied to its query vector ({@code none}, or the
-	 * adapter's id).
+	 * A search's chunks, the task adapter retrieval-service applied to its query vector ({@code none}, or the
+	 * adapter's id) and, when a rerank was asked for, what re-scored the hits ({@code late-interaction (stored …)},
+	 * {@code rerank-service}) or why nothing did ({@code not re-scored: …}; the hits are then in search order).
 	 */
-	public record Results(List<Hit> hits, String adapter) {
+	public record Results(List<Hit> hits, String adapter, String rescoring) {
 
 		public boolean adapted() {
 			return !"none".equals(this.adapter);

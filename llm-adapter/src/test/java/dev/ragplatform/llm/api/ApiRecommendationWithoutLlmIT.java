@@ -67,6 +67,37 @@ class ApiRecommendationWithoutLlmIT {
 		assertThat(answer.path("apis").get(0).path("examples")).isEmpty();
 	}
 
+	@Test
+	void theSemanticallySelectedExamplesCanBeReScoredByLateInteractionBeforeTheyVote() throws Exception {
+		Corpus corpus = ApiFixtures.collections();
+		Map<String, Object> request = new java.util.HashMap<>(Map.of("query",
+				"How do I convert a numeric string into an integer?", "apiCollection", corpus.apis(),
+				"examplesCollection", corpus.examples(), "topK", 3));
+		JsonNode plain = recommend(request);
+		assertThat(plain.has("examplesRescoring")).as("not asked for").isFalse();
+		request.put("rerankExamples", true);
+		JsonNode rescored = recommend(request);
+		assertThat(rescored.path("examplesRescoring").asString()).as("%s", rescored).startsWith("late-interaction");
+		assertThat(rescored.path("apis").get(0).path("api").asString()).isEqualTo("java.lang.Integer.parseInt");
+		Map<String, Double> before = semanticScores(plain);
+		Map<String, Double> after = semanticScores(rescored);
+		assertThat(after).isNotEmpty();
+		assertThat(after).as("the semantic selector's scores are the late-interaction ones").isNotEqualTo(before);
+		request.put("rerankExamples", "sometimes");
+		Response bad = ApiFixtures.post(URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend"), request);
+		assertThat(bad.status()).isEqualTo(400);
+	}
+
+	private static Map<String, Double> semanticScores(JsonNode answer) {
+		Map<String, Double> scores = new java.util.TreeMap<>();
+		for (JsonNode example : answer.path("examples")) {
+			if (example.path("scores").has("semantic")) {
+				scores.put(example.path("documentId").asString(), example.path("scores").path("semantic").asDouble());
+			}
+		}
+		return scores;
+	}
+
 	private JsonNode recommend(Map<String, Object> request) throws Exception {
 		Response response = ApiFixtures.post(URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend"), request);
 		assertThat(response.status()).as(response.raw()).isEqualTo(200);
