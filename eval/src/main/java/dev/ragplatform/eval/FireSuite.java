@@ -23,6 +23,8 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code paragraphs}: short texts cut from the cases around one or two markers, rewritten as numbered or
  * author-year markers ({@link #paragraphs}), each its own query, searched as it is (or sent to llm-adapter):
  * whether citation prediction beats a plain search of the same paragraph.</li>
+ * <li>{@code long-paragraphs}: the same, about 1,500 characters long, so that the markers' windows cover about half
+ * of each and citation prediction searches them per marker.</li>
  * </ul>
  * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
  * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
@@ -89,10 +91,15 @@ final class FireSuite {
 		Map<String, Map<String, Map<String, Double>>> perQuery = new LinkedHashMap<>();
 		int markers = 0;
 		for (String form : forms) {
-			if (!List.of("contexts", "whole", "paragraphs").contains(form)) {
-				throw new IllegalArgumentException("unknown form " + form + ": use contexts, whole or paragraphs");
+			if (!List.of("contexts", "whole", "paragraphs", "long-paragraphs").contains(form)) {
+				throw new IllegalArgumentException(
+						"unknown form " + form + ": use contexts, whole, paragraphs or long-paragraphs");
 			}
-			Map<String, String> queries = form.equals("paragraphs") ? paragraphs(current) : current;
+			Map<String, String> queries = switch (form) {
+				case "paragraphs" -> paragraphs(current);
+				case "long-paragraphs" -> paragraphs(current, LONG_PARAGRAPH_BEFORE, PARAGRAPH_AFTER);
+				default -> current;
+			};
 			for (String mode : modes) {
 				Progress progress = new Progress(form + " " + mode, queries.size());
 				Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -141,7 +148,7 @@ final class FireSuite {
 						// a paragraph is searched as it is: the plain search a user would make of the same text
 						List<String> passages = switch (form) {
 							case "contexts" -> contexts(query.getValue());
-							case "paragraphs" -> List.of(query.getValue());
+							case "paragraphs", "long-paragraphs" -> List.of(query.getValue());
 							default -> passages(query.getValue());
 						};
 						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
@@ -322,6 +329,12 @@ final class FireSuite {
 	static final int PARAGRAPH_AFTER = 300;
 
 	/**
+	 * Characters before the marker in the {@code long-paragraphs} form: about one passage in all, so the marker's
+	 * window (600 before, 200 after) covers about half of it and citation prediction searches it per marker.
+	 */
+	static final int LONG_PARAGRAPH_BEFORE = 1200;
+
+	/**
 	 * Short texts built from the cases, the shape of a paragraph a user pastes: for each case, {@code PARAGRAPHS}
 	 * paragraphs around markers spread over the case ({@value #PARAGRAPH_BEFORE} characters before the marker,
 	 * {@value #PARAGRAPH_AFTER} after, cut at whitespace; a second marker inside stays). Their markers are rewritten as
@@ -329,6 +342,11 @@ final class FireSuite {
 	 * paragraph's judgments are its case's: which of the case's citations a marker stands for is not in the dataset.
 	 */
 	static Map<String, String> paragraphs(Map<String, String> cases) {
+		return paragraphs(cases, PARAGRAPH_BEFORE, PARAGRAPH_AFTER);
+	}
+
+	/** The same with {@code before} and {@code after} characters around the marker. */
+	static Map<String, String> paragraphs(Map<String, String> cases, int before, int after) {
 		Map<String, String> paragraphs = new LinkedHashMap<>();
 		for (Map.Entry<String, String> c : cases.entrySet()) {
 			String text = c.getValue();
@@ -339,8 +357,8 @@ final class FireSuite {
 			int count = Math.min(PARAGRAPHS, markers.size());
 			for (int i = 0; i < count; i++) {
 				int at = markers.get((int) ((long) markers.size() * (2 * i + 1) / (2 * count)));
-				int start = Math.max(0, at - PARAGRAPH_BEFORE);
-				int end = Math.min(text.length(), at + MARKER.length() + PARAGRAPH_AFTER);
+				int start = Math.max(0, at - before);
+				int end = Math.min(text.length(), at + MARKER.length() + after);
 				int space = text.indexOf(' ', start);
 				start = (start > 0 && space >= 0 && space < at) ? space + 1 : start;
 				space = text.lastIndexOf(' ', end);

@@ -62,6 +62,9 @@ class FireSuiteTests {
 		assertThat(FireSuite.caseOf("current_case_0007#2")).isEqualTo("current_case_0007");
 		assertThat(FireSuite.caseOf("current_case_0007")).isEqualTo("current_case_0007");
 		assertThat(FireSuite.paragraphs(java.util.Map.of("c", "no markers at all"))).isEmpty();
+		java.util.Map<String, String> longer = FireSuite.paragraphs(java.util.Map.of("current_case_0007", text),
+				FireSuite.LONG_PARAGRAPH_BEFORE, FireSuite.PARAGRAPH_AFTER);
+		assertThat(longer.get("current_case_0007#2")).hasSizeGreaterThan(1300).contains("Bail may be granted (Iyer, 1991).");
 	}
 
 	@Test
