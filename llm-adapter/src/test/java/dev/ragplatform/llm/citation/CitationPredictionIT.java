@@ -38,10 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * LLM choosing among candidates (never outside them), query expansion, and degradation on LLM failures.
  */
 // the short texts below would be searched whole (their markers' windows cover them): these tests are about the
-// markers' contexts and the LLM's work per marker, so the coverage rule is off here (CitationWithoutLlmIT has it on)
+// markers' contexts and the LLM's work per marker, so the coverage rule is off here (CitationWithoutLlmIT has it on),
+// and the whole text is searched beside the markers only when a request asks for it, whatever the default
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "rag.llm.provider=openai",
 		"rag.llm.model=fake-legal", "rag.llm.timeout=4s", "rag.llm.resilience.open-for=1ms",
-		"rag.llm.citations.whole-text-coverage=1.01" })
+		"rag.llm.citations.whole-text-coverage=1.01", "rag.llm.citations.whole-text=false" })
 @RealPostgres
 @RealKafka
 class CitationPredictionIT {
@@ -124,7 +125,7 @@ class CitationPredictionIT {
 		assertThat(contexts.get(2).path("kind").asString()).isEqualTo("passage");
 		assertThat(contexts.get(2).has("markerStart")).isFalse();
 		JsonNode markersOnly = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval"));
-		assertThat(markersOnly.path("contexts")).as("by default the markers only").hasSize(2);
+		assertThat(markersOnly.path("contexts")).as("whole-text off: the markers only").hasSize(2);
 		JsonNode silentWhole = predict(Map.of("collection", collection, "text", JUDGMENT, "mode", "retrieval",
 				"wholeText", true, "wholeTextWeight", 0.0));
 		assertThat(silentWhole.path("contexts")).hasSize(3);
