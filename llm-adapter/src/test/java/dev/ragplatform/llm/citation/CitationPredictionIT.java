@@ -39,10 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 // the short texts below would be searched whole (their markers' windows cover them): these tests are about the
 // markers' contexts and the LLM's work per marker, so the coverage rule is off here (CitationWithoutLlmIT has it on),
-// and the whole text is searched beside the markers only when a request asks for it, whatever the default
+// the whole text is searched beside the markers only when a request asks for it, and markers are never merged,
+// whatever the defaults
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "rag.llm.provider=openai",
 		"rag.llm.model=fake-legal", "rag.llm.timeout=4s", "rag.llm.resilience.open-for=1ms",
-		"rag.llm.citations.whole-text-coverage=1.01", "rag.llm.citations.whole-text=false" })
+		"rag.llm.citations.whole-text-coverage=1.01", "rag.llm.citations.whole-text=false",
+		"rag.llm.citations.merge-gap=-1" })
 @RealPostgres
 @RealKafka
 class CitationPredictionIT {
