@@ -98,6 +98,13 @@ class CitationContextsTests {
 		assertThat(perMarker.coverage()).isBetween(0.05, 0.15);
 		assertThat(perMarker.searchedWhole()).isFalse();
 		assertThat(perMarker.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
+		// a paragraph of one passage is searched whole even when its one marker's window covers half of it
+		String longer = "Retrieval-augmented generation conditions a language model on retrieved passages. ".repeat(14)
+				+ "Dense retrievers outperform BM25 on most benchmarks [3].";
+		assertThat(longer.length()).isLessThanOrEqualTo(CitationContexts.PASSAGE);
+		CitationContexts.Found oneHalf = CitationContexts.find(longer, 600, 200, 64, 40, false, 0.8);
+		assertThat(oneHalf.coverage()).isLessThan(0.8);
+		assertThat(oneHalf.searchedWhole()).isTrue();
 		// above 1 turns the rule off
 		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 1.01).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
