@@ -108,6 +108,9 @@ final class FireSuite {
 				List<Double> millis = new ArrayList<>();
 				int done = 0;
 				for (Map.Entry<String, String> query : queries.entrySet()) {
+					if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
+						markers += contexts(query.getValue()).size();
+					}
 					List<String> ranking;
 					if (mode.startsWith("citations")) {
 						// llm-adapter finds the contexts itself: the raw case, or without markers for the whole form
@@ -120,9 +123,6 @@ final class FireSuite {
 						Double wholeWeight = (parts.length > 3 && parts[3].startsWith("whole="))
 								? Double.valueOf(parts[3].substring("whole=".length())) : null;
 						String text = "whole".equals(form) ? query.getValue().replace(MARKER, " ") : query.getValue();
-						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
-							markers += contexts(query.getValue()).size();
-						}
 						Platform.Search search = this.platform.citations(collection, text, adapterMode, searchMode, DEPTH,
 								wholeText, wholeWeight);
 						millis.add(search.millis());
@@ -132,9 +132,6 @@ final class FireSuite {
 						// what citation prediction fuses, from the same searches: the markers' contexts and the whole
 						// text's passages, each view fused by reciprocal rank, then the two views weighted
 						View view = View.parse(mode);
-						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
-							markers += contexts(query.getValue()).size();
-						}
 						List<String> marked = markerContexts(query.getValue(), view.mergeGap());
 						List<String> markerView = view.weight() == View.PASSAGES_ONLY ? List.of()
 								: Metrics.fuse(searchAll(collection, marked, view.search(), millis), 60);
@@ -151,9 +148,6 @@ final class FireSuite {
 							case "paragraphs", "long-paragraphs" -> List.of(query.getValue());
 							default -> passages(query.getValue());
 						};
-						if ("contexts".equals(form) && modes.indexOf(mode) == 0) {
-							markers += passages.size();
-						}
 						ranking = Metrics.fuse(searchAll(collection, passages, mode, millis), 60);
 						ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
 					}
@@ -269,14 +263,7 @@ final class FireSuite {
 			if (markers.isEmpty() || whole.isEmpty()) {
 				return markers.isEmpty() ? whole : markers;
 			}
-			Map<String, Double> fused = new HashMap<>();
-			for (int rank = 0; rank < markers.size(); rank++) {
-				fused.merge(markers.get(rank), 1.0 / (60 + rank + 1), Double::sum);
-			}
-			for (int rank = 0; rank < whole.size(); rank++) {
-				fused.merge(whole.get(rank), weight / (60 + rank + 1), Double::sum);
-			}
-			return Metrics.rank(fused);
+			return Metrics.fuse(List.of(markers, whole), List.of(1.0, weight), 60);
 		}
 
 	}

@@ -29,10 +29,16 @@ public final class Metrics {
 	 * {@link #rank(Map)} does.
 	 */
 	public static List<String> fuse(List<List<String>> rankings, int k) {
+		return fuse(rankings, java.util.Collections.nCopies(rankings.size(), 1.0), k);
+	}
+
+	/** Weighted reciprocal rank fusion: each ranking's {@code 1 / (k + rank)} times its weight. */
+	public static List<String> fuse(List<List<String>> rankings, List<Double> weights, int k) {
 		Map<String, Double> fused = new java.util.HashMap<>();
-		for (List<String> ranking : rankings) {
+		for (int r = 0; r < rankings.size(); r++) {
+			List<String> ranking = rankings.get(r);
 			for (int rank = 0; rank < ranking.size(); rank++) {
-				fused.merge(ranking.get(rank), 1.0 / (k + rank + 1), Double::sum);
+				fused.merge(ranking.get(rank), weights.get(r) / (k + rank + 1), Double::sum);
 			}
 		}
 		return rank(fused);

@@ -91,7 +91,7 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param maxTextChars the longest text accepted
 	 */
 	public record Citations(@Min(0) int charsBefore, @Min(0) int charsAfter, @Min(1) int maxContexts,
-			@Min(1) int maxPassages, boolean wholeText, @DecimalMin("0.0") double wholeTextWeight,
+			@Min(1) int maxPassages, boolean wholeText, @DecimalMin("0.0") @DecimalMax("100.0") double wholeTextWeight,
 			@DecimalMin("0.0") double wholeTextCoverage, @Min(-1) int mergeGap,
 			@Min(1) @Max(1000) int candidatesPerContext, @Min(1) @Max(100) int llmCandidates,
 			@Min(1) int maxTextChars) {
