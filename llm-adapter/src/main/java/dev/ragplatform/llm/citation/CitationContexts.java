@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * {@code [1-3]}) and author-year citations ({@code (Smith, 2019)}, {@code (Smith et al. 2019; Doe 2020a)}). A text
  * without markers is one context when short, else passages of about {@value #PASSAGE} characters, evenly thinned to
  * the maximum (the "whole case" form of the FIRE 2017 evaluation). So is a text whose markers' windows cover most of
- * it ({@code rag.llm.citations.whole-text-coverage}), or that is no longer than one passage: a paragraph is searched
- * whole, not cut into overlapping windows.
+ * it ({@code rag.llm.citations.whole-text-coverage}), or that one query takes in ({@code whole-query-chars}): a
+ * paragraph is searched whole, as one query, not cut into overlapping windows.
  * Markers close together ({@code rag.llm.citations.merge-gap}) share one context.
  */
 final class CitationContexts {
@@ -62,6 +62,16 @@ final class CitationContexts {
 	 */
 	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
 			double wholeCoverage, int mergeGap) {
+		return find(text, before, after, maxMarkers, maxPassages, wholeText, wholeCoverage, mergeGap, PASSAGE);
+	}
+
+	/**
+	 * The same, except that a text of at most {@code wholeQueryChars} characters (stripped) is searched whole as one
+	 * query, markers or not, unless {@code wholeCoverage} is above 1: a plain search of the same paragraph sees all of
+	 * it, so its markers' windows could only leave words out.
+	 */
+	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
+			double wholeCoverage, int mergeGap, int wholeQueryChars) {
 		List<int[]> markers = new ArrayList<>();
 		Matcher matcher = MARKERS.matcher(text);
 		while (matcher.find()) {
@@ -70,10 +80,10 @@ final class CitationContexts {
 		List<Context> contexts = new ArrayList<>();
 		int ignored = 0;
 		double coverage = coverage(text.length(), markers, before, after);
-		// a text no longer than one passage is searched whole too: its markers' windows can only leave words out
+		// a text one query takes in is searched whole too: its markers' windows can only leave words out
 		// (FIRE paragraphs of about 1,500 characters: per marker MAP 0.2426, the paragraph whole 0.2760)
-		boolean whole = !markers.isEmpty() && wholeCoverage <= 1
-				&& (coverage >= wholeCoverage || text.strip().length() <= PASSAGE);
+		boolean oneQuery = text.strip().length() <= wholeQueryChars;
+		boolean whole = !markers.isEmpty() && wholeCoverage <= 1 && (coverage >= wholeCoverage || oneQuery);
 		if (!markers.isEmpty() && !whole) {
 			List<int[]> places = merged(markers, mergeGap);
 			for (int[] marker : places.subList(0, Math.min(maxMarkers, places.size()))) {
@@ -93,7 +103,8 @@ final class CitationContexts {
 				return new Found(contexts, markers.size(), ignored, coverage, false);
 			}
 		}
-		List<int[]> spans = passages(text);
+		List<int[]> spans = (oneQuery && (whole || markers.isEmpty())) ? List.of(new int[] { 0, text.length() })
+				: passages(text);
 		int total = spans.size();
 		if (spans.size() > maxPassages) {
 			List<int[]> thinned = new ArrayList<>(maxPassages);

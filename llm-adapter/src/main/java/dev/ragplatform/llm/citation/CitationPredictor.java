@@ -69,7 +69,7 @@ class CitationPredictor {
 		this.retrieval.collection(query.collection()); // 404 for an unknown collection before any work
 		CitationContexts.Found found = CitationContexts.find(query.text(), this.settings.charsBefore(),
 				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText(),
-				this.settings.wholeTextCoverage(), this.settings.mergeGap());
+				this.settings.wholeTextCoverage(), this.settings.mergeGap(), this.settings.wholeQueryChars());
 		if (found.contexts().isEmpty()) {
 			throw ServiceProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
 		}

@@ -111,6 +111,31 @@ class CitationContextsTests {
 	}
 
 	@Test
+	void aTextOneQueryTakesInIsSearchedAsOneQueryNotAPassageAndATail() {
+		String sentence = "Retrieval-augmented generation conditions a language model on retrieved passages. ";
+		String paragraph = sentence.repeat(12) + "Dense retrievers outperform BM25 on most benchmarks (Smith, 2019). "
+				+ sentence.repeat(10);
+		assertThat(paragraph.strip().length()).isBetween(CitationContexts.PASSAGE + 1, 2000);
+		CitationContexts.Found whole = CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8, -1, 2000);
+		assertThat(whole.coverage()).isLessThan(0.8);
+		assertThat(whole.searchedWhole()).isTrue();
+		assertThat(whole.contexts()).singleElement()
+			.satisfies((c) -> assertThat(c.query()).isEqualTo(CitationContexts.clean(paragraph)).doesNotContain("Smith"));
+		// one passage's bound: the marker's window instead
+		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8, -1, CitationContexts.PASSAGE)
+			.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker");
+		// without markers, one passage too, not a full one and a short tail with an equal vote
+		String plain = CitationContexts.clean(paragraph);
+		assertThat(CitationContexts.find(plain, 600, 200, 64, 40, false, 0.8, -1, 2000).contexts()).singleElement()
+			.satisfies((c) -> assertThat(c.query()).isEqualTo(plain));
+		assertThat(CitationContexts.find(plain, 600, 200, 64, 40, false, 0.8, -1, CitationContexts.PASSAGE)
+			.contexts()).hasSize(2);
+		// coverage above 1 turns searching whole off, short or not
+		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 1.01, -1, 2000).contexts())
+			.extracting(CitationContexts.Context::kind).containsExactly("marker");
+	}
+
+	@Test
 	void coverageCountsOverlappingWindowsOnce() {
 		// windows [0, 8) and [4, 12) of a 20-character text: 12 characters covered, not 16
 		assertThat(CitationContexts.coverage(20, List.of(new int[] { 2, 4 }, new int[] { 6, 8 }), 2, 4)).isEqualTo(0.6);
