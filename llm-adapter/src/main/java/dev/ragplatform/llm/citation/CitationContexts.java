@@ -31,47 +31,38 @@ final class CitationContexts {
 	private CitationContexts() {
 	}
 
-	/** The contexts of {@code text}: its markers' (at most {@code max}), or without markers passages (as many). */
-	static Found find(String text, int before, int after, int max) {
-		return find(text, before, after, max, max, false);
+	/**
+	 * How a text is cut into contexts ({@code rag.llm.citations.*}).
+	 *
+	 * @param before characters before a marker in its context
+	 * @param after characters after it
+	 * @param maxMarkers the most places searched (those past the last kept one are dropped and reported)
+	 * @param maxPassages the most whole-text passages searched (evenly thinned)
+	 * @param wholeCoverage a text whose markers' windows cover at least this share of it (a short paragraph with a
+	 * citation or two) is searched whole instead; above 1 never, neither for its coverage nor for its length
+	 * @param mergeGap a marker at most this many characters after the previous one shares its context, which then
+	 * runs from before the first to after the last (a list of citations is one place); negative: never merged
+	 * @param wholeQueryChars a text at most this long (stripped) is searched whole as one query, markers or not: a
+	 * plain search of the same paragraph sees all of it, so its markers' windows could only leave words out
+	 */
+	record Rules(int before, int after, int maxMarkers, int maxPassages, double wholeCoverage, int mergeGap,
+			int wholeQueryChars) {
+
+		/** Markers' windows alone: at most {@code max} markers or passages, never searched whole, never merged. */
+		static Rules windows(int before, int after, int max) {
+			return new Rules(before, after, max, max, Double.POSITIVE_INFINITY, -1, PASSAGE);
+		}
+
 	}
 
 	/**
-	 * The contexts of {@code text}: one per marker (at most {@code maxMarkers}; those past the last kept one are
-	 * dropped) and, when there are no markers or {@code wholeText} is set, passages of the whole text (evenly thinned
-	 * to {@code maxPassages}).
+	 * The contexts of {@code text}: one per place that cites and, when there are no markers or {@code wholeText} is
+	 * set, passages of the whole text; or the whole text alone, when {@code rules} say it is searched whole.
 	 */
-	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText) {
-		return find(text, before, after, maxMarkers, maxPassages, wholeText, Double.POSITIVE_INFINITY);
-	}
-
-	/**
-	 * The same, except that a text whose markers' windows cover at least {@code wholeCoverage} of it (a short
-	 * paragraph with a citation or two) is searched whole instead, in passages: cutting it into overlapping windows
-	 * only loses words.
-	 */
-	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
-			double wholeCoverage) {
-		return find(text, before, after, maxMarkers, maxPassages, wholeText, wholeCoverage, -1);
-	}
-
-	/**
-	 * The same, except that a marker at most {@code mergeGap} characters after the previous one (a list of
-	 * citations, or two in one sentence) shares its context, which then runs from before the first to after the last:
-	 * one search for one place in the text, not one vote per marker of a list (negative: never merged).
-	 */
-	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
-			double wholeCoverage, int mergeGap) {
-		return find(text, before, after, maxMarkers, maxPassages, wholeText, wholeCoverage, mergeGap, PASSAGE);
-	}
-
-	/**
-	 * The same, except that a text of at most {@code wholeQueryChars} characters (stripped) is searched whole as one
-	 * query, markers or not, unless {@code wholeCoverage} is above 1: a plain search of the same paragraph sees all of
-	 * it, so its markers' windows could only leave words out.
-	 */
-	static Found find(String text, int before, int after, int maxMarkers, int maxPassages, boolean wholeText,
-			double wholeCoverage, int mergeGap, int wholeQueryChars) {
+	static Found find(String text, Rules rules, boolean wholeText) {
+		int before = rules.before();
+		int after = rules.after();
+		int maxMarkers = rules.maxMarkers();
 		List<int[]> markers = new ArrayList<>();
 		Matcher matcher = MARKERS.matcher(text);
 		while (matcher.find()) {
@@ -82,10 +73,11 @@ final class CitationContexts {
 		double coverage = coverage(text.length(), markers, before, after);
 		// a text one query takes in is searched whole too: its markers' windows can only leave words out
 		// (FIRE paragraphs of about 1,500 characters: per marker MAP 0.2426, the paragraph whole 0.2760)
-		boolean oneQuery = text.strip().length() <= wholeQueryChars;
-		boolean whole = !markers.isEmpty() && wholeCoverage <= 1 && (coverage >= wholeCoverage || oneQuery);
+		boolean oneQuery = text.strip().length() <= rules.wholeQueryChars();
+		boolean whole = !markers.isEmpty() && rules.wholeCoverage() <= 1
+				&& (coverage >= rules.wholeCoverage() || oneQuery);
 		if (!markers.isEmpty() && !whole) {
-			List<int[]> places = merged(markers, mergeGap);
+			List<int[]> places = merged(markers, rules.mergeGap());
 			for (int[] marker : places.subList(0, Math.min(maxMarkers, places.size()))) {
 				int start = Math.max(0, marker[0] - before);
 				int end = Math.min(text.length(), marker[1] + after);
@@ -106,6 +98,7 @@ final class CitationContexts {
 		List<int[]> spans = (oneQuery && (whole || markers.isEmpty())) ? List.of(new int[] { 0, text.length() })
 				: passages(text);
 		int total = spans.size();
+		int maxPassages = rules.maxPassages();
 		if (spans.size() > maxPassages) {
 			List<int[]> thinned = new ArrayList<>(maxPassages);
 			for (int i = 0; i < maxPassages; i++) {

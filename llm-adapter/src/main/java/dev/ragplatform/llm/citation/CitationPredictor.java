@@ -58,18 +58,21 @@ class CitationPredictor {
 
 	private final LlmAdapterProperties.Citations settings;
 
+	private final CitationContexts.Rules rules;
+
 	CitationPredictor(RetrievalClient retrieval, LanguageModel llm, LlmAdapterProperties properties) {
 		this.retrieval = retrieval;
 		this.llm = llm;
 		this.settings = properties.citations();
+		this.rules = new CitationContexts.Rules(this.settings.charsBefore(), this.settings.charsAfter(),
+				this.settings.maxContexts(), this.settings.maxPassages(), this.settings.wholeTextCoverage(),
+				this.settings.mergeGap(), this.settings.wholeQueryChars());
 	}
 
 	Prediction predict(Query query) {
 		long started = System.nanoTime();
 		this.retrieval.collection(query.collection()); // 404 for an unknown collection before any work
-		CitationContexts.Found found = CitationContexts.find(query.text(), this.settings.charsBefore(),
-				this.settings.charsAfter(), this.settings.maxContexts(), this.settings.maxPassages(), query.wholeText(),
-				this.settings.wholeTextCoverage(), this.settings.mergeGap(), this.settings.wholeQueryChars());
+		CitationContexts.Found found = CitationContexts.find(query.text(), this.rules, query.wholeText());
 		if (found.contexts().isEmpty()) {
 			throw ServiceProblem.badRequest("The text has nothing to search: it is only markers and whitespace.");
 		}

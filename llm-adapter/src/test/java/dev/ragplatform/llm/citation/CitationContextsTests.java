@@ -6,14 +6,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.ragplatform.llm.citation.CitationContexts.Rules;
+
+import static dev.ragplatform.llm.citation.CitationContexts.PASSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CitationContextsTests {
 
+	/** A coverage no text reaches: never searched whole for its coverage. */
+	private static final double NEVER = Double.POSITIVE_INFINITY;
+
 	@Test
 	void firesMarkersGiveOneContextEachWithOffsetsAndTheMarkersRemoved() {
 		String text = "The court held that the lease was void [?CITATION?]. Later it relied on estoppel [?CITATION?] too.";
-		CitationContexts.Found found = CitationContexts.find(text, 20, 5, 10);
+		CitationContexts.Found found = CitationContexts.find(text, Rules.windows(20, 5, 10), false);
 		assertThat(found.markers()).isEqualTo(2);
 		assertThat(found.ignored()).isZero();
 		CitationContexts.Context first = found.contexts().get(0);
@@ -30,7 +36,7 @@ class CitationContextsTests {
 			"(Smith et al., 2019a; Doe, 2020)", "(see Müller 1998)", "(Brown & Levinson, 1987)" })
 	void numberedAndAuthorYearMarkersAreFound(String marker) {
 		String text = "Sparse retrieval remains a strong baseline " + marker + " for many tasks.";
-		CitationContexts.Found found = CitationContexts.find(text, 100, 100, 10);
+		CitationContexts.Found found = CitationContexts.find(text, Rules.windows(100, 100, 10), false);
 		assertThat(found.markers()).as(marker).isEqualTo(1);
 		CitationContexts.Context context = found.contexts().get(0);
 		assertThat(context.marker()).isEqualTo(marker);
@@ -40,7 +46,7 @@ class CitationContextsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "(in 2019)", "[a]", "(see above)", "(2019)", "[?CITE?]", "(Section 302, IPC)" })
 	void ordinaryBracketsAreNotMarkers(String text) {
-		CitationContexts.Found found = CitationContexts.find("Plain words " + text + " and more.", 100, 100, 10);
+		CitationContexts.Found found = CitationContexts.find("Plain words " + text + " and more.", Rules.windows(100, 100, 10), false);
 		assertThat(found.markers()).as(text).isZero();
 		assertThat(found.contexts()).extracting(CitationContexts.Context::kind).containsExactly("passage");
 	}
@@ -49,7 +55,7 @@ class CitationContextsTests {
 	void aTextWithoutMarkersIsSearchedInPassagesEvenlyThinned() {
 		String sentence = "The appellant was convicted under the provisions of the statute and appealed. ";
 		String text = sentence.repeat(200); // about 15,800 characters: 11 passages of about 1,500
-		CitationContexts.Found all = CitationContexts.find(text, 600, 200, 100);
+		CitationContexts.Found all = CitationContexts.find(text, Rules.windows(600, 200, 100), false);
 		assertThat(all.contexts()).hasSizeGreaterThanOrEqualTo(10);
 		for (CitationContexts.Context passage : all.contexts()) {
 			if (passage.index() < all.contexts().size() - 1) {
@@ -58,7 +64,7 @@ class CitationContextsTests {
 			}
 			assertThat(passage.query()).isEqualTo(text.substring(passage.start(), passage.end()).trim());
 		}
-		CitationContexts.Found thinned = CitationContexts.find(text, 600, 200, 4);
+		CitationContexts.Found thinned = CitationContexts.find(text, Rules.windows(600, 200, 4), false);
 		assertThat(thinned.contexts()).hasSize(4);
 		assertThat(thinned.ignored()).isEqualTo(all.contexts().size() - 4);
 		assertThat(thinned.contexts().get(0).start()).isEqualTo(all.contexts().get(0).start());
@@ -68,21 +74,21 @@ class CitationContextsTests {
 	@Test
 	void withWholeTextTheMarkersAndThePassagesOfTheWholeTextAreBothSearched() {
 		String text = ("The tenant held over after the lease expired [?CITATION?]. ").repeat(60);
-		CitationContexts.Found found = CitationContexts.find(text, 100, 50, 5, 2, true);
+		CitationContexts.Found found = CitationContexts.find(text, new Rules(100, 50, 5, 2, NEVER, -1, PASSAGE), true);
 		assertThat(found.markers()).isEqualTo(60);
 		assertThat(found.contexts()).extracting(CitationContexts.Context::kind)
 			.containsExactly("marker", "marker", "marker", "marker", "marker", "passage", "passage");
 		assertThat(found.contexts().get(5).query()).as("markers removed from passages too").doesNotContain("CITATION");
 		assertThat(found.contexts()).extracting(CitationContexts.Context::index).containsExactly(0, 1, 2, 3, 4, 5, 6);
 		assertThat(found.ignored()).as("55 markers and the thinned passages").isGreaterThan(55);
-		assertThat(CitationContexts.find(text, 100, 50, 5, 2, false).contexts()).hasSize(5);
+		assertThat(CitationContexts.find(text, new Rules(100, 50, 5, 2, NEVER, -1, PASSAGE), false).contexts()).hasSize(5);
 	}
 
 	@Test
 	void aParagraphMostlyWithinItsMarkersWindowsIsSearchedWholeAndALongTextPerMarker() {
 		String paragraph = "Dense retrievers trained with hard negatives outperform BM25 on most benchmarks [3, 4], "
 				+ "although lexical matching remains competitive for entity-heavy queries [12].";
-		CitationContexts.Found whole = CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8);
+		CitationContexts.Found whole = CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
 		assertThat(whole.markers()).isEqualTo(2);
 		assertThat(whole.coverage()).isEqualTo(1.0);
 		assertThat(whole.searchedWhole()).isTrue();
@@ -93,8 +99,7 @@ class CitationContextsTests {
 		});
 		// the same paragraph inside a long judgment: its windows cover a small share, so it is searched per marker
 		String filler = "The appellant was convicted under the provisions of the statute and appealed. ".repeat(60);
-		CitationContexts.Found perMarker = CitationContexts.find(filler + paragraph + " " + filler, 600, 200, 64, 40,
-				false, 0.8);
+		CitationContexts.Found perMarker = CitationContexts.find(filler + paragraph + " " + filler, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
 		assertThat(perMarker.coverage()).isBetween(0.05, 0.15);
 		assertThat(perMarker.searchedWhole()).isFalse();
 		assertThat(perMarker.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
@@ -102,11 +107,11 @@ class CitationContextsTests {
 		String longer = "Retrieval-augmented generation conditions a language model on retrieved passages. ".repeat(14)
 				+ "Dense retrievers outperform BM25 on most benchmarks [3].";
 		assertThat(longer.length()).isLessThanOrEqualTo(CitationContexts.PASSAGE);
-		CitationContexts.Found oneHalf = CitationContexts.find(longer, 600, 200, 64, 40, false, 0.8);
+		CitationContexts.Found oneHalf = CitationContexts.find(longer, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
 		assertThat(oneHalf.coverage()).isLessThan(0.8);
 		assertThat(oneHalf.searchedWhole()).isTrue();
 		// above 1 turns the rule off
-		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 1.01).contexts())
+		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 1.01, -1, PASSAGE), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
 	}
 
@@ -116,22 +121,22 @@ class CitationContextsTests {
 		String paragraph = sentence.repeat(12) + "Dense retrievers outperform BM25 on most benchmarks (Smith, 2019). "
 				+ sentence.repeat(10);
 		assertThat(paragraph.strip().length()).isBetween(CitationContexts.PASSAGE + 1, 2000);
-		CitationContexts.Found whole = CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8, -1, 2000);
+		CitationContexts.Found whole = CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, 2000), false);
 		assertThat(whole.coverage()).isLessThan(0.8);
 		assertThat(whole.searchedWhole()).isTrue();
 		assertThat(whole.contexts()).singleElement()
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(CitationContexts.clean(paragraph)).doesNotContain("Smith"));
 		// one passage's bound: the marker's window instead
-		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 0.8, -1, CitationContexts.PASSAGE)
+		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false)
 			.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker");
 		// without markers, one passage too, not a full one and a short tail with an equal vote
 		String plain = CitationContexts.clean(paragraph);
-		assertThat(CitationContexts.find(plain, 600, 200, 64, 40, false, 0.8, -1, 2000).contexts()).singleElement()
+		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 0.8, -1, 2000), false).contexts()).singleElement()
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(plain));
-		assertThat(CitationContexts.find(plain, 600, 200, 64, 40, false, 0.8, -1, CitationContexts.PASSAGE)
+		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false)
 			.contexts()).hasSize(2);
 		// coverage above 1 turns searching whole off, short or not
-		assertThat(CitationContexts.find(paragraph, 600, 200, 64, 40, false, 1.01, -1, 2000).contexts())
+		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 1.01, -1, 2000), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker");
 	}
 
@@ -145,7 +150,7 @@ class CitationContextsTests {
 	@Test
 	void markersBeyondTheMaximumAreReportedNotSearched() {
 		String text = "a [1] b [2] c [3] d [4]";
-		CitationContexts.Found found = CitationContexts.find(text, 2, 2, 3);
+		CitationContexts.Found found = CitationContexts.find(text, Rules.windows(2, 2, 3), false);
 		assertThat(found.markers()).isEqualTo(4);
 		assertThat(found.contexts()).hasSize(3);
 		assertThat(found.ignored()).isEqualTo(1);
@@ -156,9 +161,9 @@ class CitationContextsTests {
 		String filler = "The appellant was convicted under the provisions of the statute and appealed. ".repeat(20);
 		String text = filler + "as held in [?CITATION?], [?CITATION?] and [?CITATION?] the rule stands. " + filler
 				+ "Bail may be granted [?CITATION?]. " + filler;
-		CitationContexts.Found apart = CitationContexts.find(text, 100, 50, 64, 40, false, 0.8, -1);
+		CitationContexts.Found apart = CitationContexts.find(text, new Rules(100, 50, 64, 40, 0.8, -1, PASSAGE), false);
 		assertThat(apart.contexts()).hasSize(4);
-		CitationContexts.Found merged = CitationContexts.find(text, 100, 50, 64, 40, false, 0.8, 20);
+		CitationContexts.Found merged = CitationContexts.find(text, new Rules(100, 50, 64, 40, 0.8, 20, PASSAGE), false);
 		assertThat(merged.markers()).isEqualTo(4);
 		assertThat(merged.contexts()).hasSize(2);
 		CitationContexts.Context list = merged.contexts().get(0);
@@ -169,10 +174,10 @@ class CitationContextsTests {
 		assertThat(list.query()).contains("as held in , and the rule stands.").doesNotContain("CITATION");
 		assertThat(merged.contexts().get(1).marker()).isEqualTo("[?CITATION?]");
 		// the most contexts counts places; the markers of the places not searched are reported
-		CitationContexts.Found first = CitationContexts.find(text, 100, 50, 1, 40, false, 0.8, 20);
+		CitationContexts.Found first = CitationContexts.find(text, new Rules(100, 50, 1, 40, 0.8, 20, PASSAGE), false);
 		assertThat(first.contexts()).hasSize(1);
 		assertThat(first.ignored()).isEqualTo(1);
-		CitationContexts.Found firstApart = CitationContexts.find(text, 100, 50, 1, 40, false, 0.8, -1);
+		CitationContexts.Found firstApart = CitationContexts.find(text, new Rules(100, 50, 1, 40, 0.8, -1, PASSAGE), false);
 		assertThat(firstApart.ignored()).isEqualTo(3);
 	}
 
