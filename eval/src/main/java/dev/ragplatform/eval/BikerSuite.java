@@ -254,7 +254,8 @@ final class BikerSuite {
 	/**
 	 * The request settings a mode names in brackets: {@code recommend[examples=50;lexical=0.1;documents=0.05]} →
 	 * {@code examplesPerSource} 50 and those weights (llm-adapter's names: semantic, lexical, syntactic, votes,
-	 * documents, adaptedDocuments, names, rrfK); {@code rerank=true} sets {@code rerankExamples}.
+	 * documents, adaptedDocuments, names, rrfK); {@code rerank=true} sets {@code rerankExamples},
+	 * {@code rerankDocuments=true} {@code rerankDocuments}.
 	 */
 	static Map<String, Object> recommendSettings(String mode) {
 		Matcher m = Pattern.compile("\\[([^]]*)]").matcher(mode);
@@ -274,6 +275,9 @@ final class BikerSuite {
 			}
 			else if (name.equals("rerank")) {
 				settings.put("rerankExamples", Boolean.parseBoolean(kv[1].strip()));
+			}
+			else if (name.equals("rerankDocuments")) {
+				settings.put("rerankDocuments", Boolean.parseBoolean(kv[1].strip()));
 			}
 			else if (name.equals("rrfK")) {
 				weights.put(name, Integer.parseInt(kv[1].strip()));

@@ -95,6 +95,8 @@ class BikerSuiteTests {
 			.containsEntry("weights", java.util.Map.of("lexical", 0.1, "rrfK", 30));
 		assertThat(BikerSuite.recommendSettings("recommend[examples=50;rerank=true]")).containsEntry("rerankExamples", true)
 			.doesNotContainKey("weights");
+		assertThat(BikerSuite.recommendSettings("recommend[rerankDocuments=true]")).containsEntry("rerankDocuments", true)
+			.doesNotContainKey("rerankExamples");
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> BikerSuite.recommendSettings("recommend[examples]"))
 			.hasMessageContaining("name=value");
 	}

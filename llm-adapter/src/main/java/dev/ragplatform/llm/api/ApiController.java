@@ -49,6 +49,8 @@ class ApiController {
 
 	private final boolean rerankExamples;
 
+	private final boolean rerankDocuments;
+
 	ApiController(ApiRecommender recommender, ExampleImporter importer, LlmAdapterProperties properties) {
 		this.recommender = recommender;
 		this.importer = importer;
@@ -56,6 +58,7 @@ class ApiController {
 		this.examplesPerSource = properties.apis().examplesPerSource();
 		this.weights = properties.apis().weights();
 		this.rerankExamples = properties.apis().rerankExamples();
+		this.rerankDocuments = properties.apis().rerankDocuments();
 	}
 
 	@PostMapping("/v1/apis/recommend")
@@ -133,7 +136,8 @@ class ApiController {
 		}
 		return new ApiRecommender.Query(request.query(), request.apiCollection(), examples, topK, mode, filter,
 				perSource, weights(request.weights()),
-				(request.rerankExamples() != null) ? request.rerankExamples() : this.rerankExamples);
+				(request.rerankExamples() != null) ? request.rerankExamples() : this.rerankExamples,
+				(request.rerankDocuments() != null) ? request.rerankDocuments() : this.rerankDocuments);
 	}
 
 	/** The configured weights, with those the request sets in their place. */
@@ -196,9 +200,12 @@ class ApiController {
 	 * configured values ({@code rag.llm.apis.weights.*})
 	 * @param rerankExamples whether the semantically selected examples are re-scored by late interaction before they
 	 * vote (default {@code rag.llm.apis.rerank-examples})
+	 * @param rerankDocuments whether the dense ranking of the API documents is re-scored by late interaction before it
+	 * is fused (default {@code rag.llm.apis.rerank-documents})
 	 */
 	record RecommendRequest(String query, String apiCollection, String examplesCollection, Integer topK, String mode,
-			JsonNode examplesFilter, Integer examplesPerSource, JsonNode weights, Boolean rerankExamples) {
+			JsonNode examplesFilter, Integer examplesPerSource, JsonNode weights, Boolean rerankExamples,
+			Boolean rerankDocuments) {
 	}
 
 }

@@ -103,7 +103,8 @@ class ApiRecommender {
 		}
 		String model = (asked.mode() == Mode.LLM || asked.degraded()) ? this.llm.model() : null;
 		return new Recommendation(asked.mode().label(), asked.degraded(), asked.reason(), model, asked.reasoning(),
-				ranked, dropped, exampleViews, searched.examplesRescoring(), syntaxView, timings);
+				ranked, dropped, exampleViews, searched.examplesRescoring(), searched.documentsRescoring(), syntaxView,
+				timings);
 	}
 
 	/**
@@ -112,7 +113,7 @@ class ApiRecommender {
 	 * weight).
 	 */
 	private record Searched(Map<Source, List<Candidate>> picks, String examplesRescoring, List<Hit> dense,
-			boolean adapted, List<Hit> lexical) {
+			boolean adapted, String documentsRescoring, List<Hit> lexical) {
 	}
 
 	private Searched search(Query query, Analysis analysis) {
@@ -131,7 +132,9 @@ class ApiRecommender {
 							query.rerankExamples())) : null;
 			int depth = this.settings.apiCandidates();
 			Future<RetrievalClient.Results> denseDocs = pool.submit(() -> this.retrieval
-				.searchResults(Search.of(apis, query.text(), "dense", depth).withTask(task(this.settings.apiTask()))));
+				.searchResults(Search.of(apis, query.text(), "dense", depth)
+					.withTask(task(this.settings.apiTask()))
+					.withRerank(query.rerankDocuments())));
 			Future<List<Hit>> lexicalDocs = pool
 				.submit(() -> this.retrieval.search(Search.of(apis, query.text(), "lexical", depth)));
 			if (examples != null) {
@@ -142,7 +145,7 @@ class ApiRecommender {
 				rescoring = semantic.rescoring();
 			}
 			RetrievalClient.Results dense = get(denseDocs);
-			return new Searched(picks, rescoring, dense.hits(), dense.adapted(), get(lexicalDocs));
+			return new Searched(picks, rescoring, dense.hits(), dense.adapted(), dense.rescoring(), get(lexicalDocs));
 		}
 	}
 
@@ -364,10 +367,12 @@ class ApiRecommender {
 	 * @param examplesFilter retrieval-service metadata filter applied to every example search, or null
 	 * @param examplesPerSource examples each selector picks (the configured number unless the request sets one)
 	 * @param weights the fusion's weights (the configured ones, with any the request sets)
+	 * @param rerankExamples whether the semantic selector's examples are re-scored by late interaction
+	 * @param rerankDocuments whether the dense ranking of the API documents is
 	 */
 	record Query(String text, String apiCollection, String examplesCollection, int topK, Mode mode,
 			JsonNode examplesFilter, int examplesPerSource, LlmAdapterProperties.Apis.Weights weights,
-			boolean rerankExamples) {
+			boolean rerankExamples, boolean rerankDocuments) {
 	}
 
 	private record Chosen(String api, Verification verification, String why) {

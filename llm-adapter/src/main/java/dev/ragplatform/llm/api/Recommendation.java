@@ -18,13 +18,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param examples the selected solved examples, heaviest first
  * @param examplesRescoring what re-scored the semantically selected examples before they voted
  * ({@code late-interaction (stored …)}, {@code rerank-service}), or why nothing did; absent unless asked for
+ * @param documentsRescoring the same for the dense ranking of the API documents
  * @param syntactic the question's verb–object pairs and POS pattern
  * @param timings {@code totalMs} and {@code llmMs}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Recommendation(String mode, boolean degraded, String reason, String model, String reasoning,
 		List<RecommendedApi> apis, List<DroppedApi> dropped, List<ExampleView> examples, String examplesRescoring,
-		Syntax syntactic,
+		String documentsRescoring, Syntax syntactic,
 		Map<String, Long> timings) {
 
 	/**

@@ -115,12 +115,15 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * lacks is corrected to an existing one instead of dropped
 	 * @param rerankExamples whether the semantic selector's examples are re-scored by retrieval-service's rerank
 	 * (late interaction over the examples' stored token vectors, else rerank-service) before they vote
+	 * @param rerankDocuments whether the dense ranking of the API documents is re-scored the same way before it is
+	 * fused
 	 * @param weights how selectors and rankings are weighted
 	 */
 	public record Apis(@Min(1) @Max(100) int examplesPerSource, @Min(1) @Max(1000) int apiCandidates,
 			@Min(1) int maxQueryChars, @NotNull URI ingestUrl, String examplesTask, String apiTask,
 			@Min(1) @Max(100) int llmExamples, @Min(1) @Max(100) int llmCandidates,
 			@DecimalMin("0.0") @DecimalMax("1.0") double correctionThreshold, boolean rerankExamples,
+			boolean rerankDocuments,
 			@Valid @NotNull Weights weights) {
 
 		/**

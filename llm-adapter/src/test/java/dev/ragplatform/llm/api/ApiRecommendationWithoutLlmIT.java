@@ -68,7 +68,7 @@ class ApiRecommendationWithoutLlmIT {
 	}
 
 	@Test
-	void theSemanticallySelectedExamplesCanBeReScoredByLateInteractionBeforeTheyVote() throws Exception {
+	void theSemanticallySelectedExamplesAndTheDocumentsCanBeReScoredByLateInteractionBeforeTheyAreFused() throws Exception {
 		Corpus corpus = ApiFixtures.collections();
 		Map<String, Object> request = new java.util.HashMap<>(Map.of("query",
 				"How do I convert a numeric string into an integer?", "apiCollection", corpus.apis(),
@@ -83,6 +83,11 @@ class ApiRecommendationWithoutLlmIT {
 		Map<String, Double> after = semanticScores(rescored);
 		assertThat(after).isNotEmpty();
 		assertThat(after).as("the semantic selector's scores are the late-interaction ones").isNotEqualTo(before);
+		assertThat(rescored.has("documentsRescoring")).as("not asked for").isFalse();
+		request.put("rerankDocuments", true);
+		JsonNode both = recommend(request);
+		assertThat(both.path("documentsRescoring").asString()).as("%s", both).startsWith("late-interaction");
+		assertThat(both.path("apis").get(0).path("api").asString()).isEqualTo("java.lang.Integer.parseInt");
 		request.put("rerankExamples", "sometimes");
 		Response bad = ApiFixtures.post(URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend"), request);
 		assertThat(bad.status()).isEqualTo(400);

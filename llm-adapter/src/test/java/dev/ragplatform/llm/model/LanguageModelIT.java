@@ -38,7 +38,7 @@ class LanguageModelIT {
 				new LlmAdapterProperties.Retrieval(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1)),
 				new LlmAdapterProperties.Citations(600, 200, 64, 40, true, 1.0, 0.8, -1, 1500, 50, 20, 1000),
 				new LlmAdapterProperties.Apis(10, 50, 4096, URI.create("http://127.0.0.1:1"), "", "", 10, 20,
-						0.7, false, new LlmAdapterProperties.Apis.Weights(1.0, 0.5, 0.5, 1.0, 0.3, 0.3, 0.1, 60))), this.meters,
+						0.7, false, false, new LlmAdapterProperties.Apis.Weights(1.0, 0.5, 0.5, 1.0, 0.3, 0.3, 0.1, 60))), this.meters,
 				io.micrometer.observation.ObservationRegistry.NOOP);
 	}
 
