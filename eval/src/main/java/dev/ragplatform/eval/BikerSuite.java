@@ -273,11 +273,12 @@ final class BikerSuite {
 			if (name.equals("examples")) {
 				settings.put("examplesPerSource", Integer.parseInt(kv[1].strip()));
 			}
-			else if (name.equals("rerank")) {
-				settings.put("rerankExamples", Boolean.parseBoolean(kv[1].strip()));
-			}
-			else if (name.equals("rerankDocuments")) {
-				settings.put("rerankDocuments", Boolean.parseBoolean(kv[1].strip()));
+			else if (name.equals("rerank") || name.equals("rerankDocuments")) {
+				String value = kv[1].strip();
+				if (!value.equals("true") && !value.equals("false")) {
+					throw new IllegalArgumentException("mode " + mode + ": " + name + " is true or false, not " + value);
+				}
+				settings.put(name.equals("rerank") ? "rerankExamples" : name, Boolean.valueOf(value));
 			}
 			else if (name.equals("rrfK")) {
 				weights.put(name, Integer.parseInt(kv[1].strip()));

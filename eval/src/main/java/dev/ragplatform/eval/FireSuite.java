@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * author-year markers ({@link #paragraphs}), each its own query, searched as it is (or sent to llm-adapter):
  * whether citation prediction beats a plain search of the same paragraph.</li>
  * <li>{@code long-paragraphs}: the same, about 1,500 characters long, so that the markers' windows cover about half
- * of each and citation prediction searches them per marker.</li>
+ * of each: citation prediction searches them per marker unless its {@code whole-query-chars} takes them in whole
+ * (its default does).</li>
  * </ul>
  * The rankings of one case's searches are fused by reciprocal rank (k 60) into one ranking of prior cases, scored
  * with MAP, MRR, P@5 and Recall@10/100 against {@code irled-qrel.txt}. Modes {@code citations[:searchMode[:mode]]}
@@ -317,7 +318,8 @@ final class FireSuite {
 
 	/**
 	 * Characters before the marker in the {@code long-paragraphs} form: about one passage in all, so the marker's
-	 * window (600 before, 200 after) covers about half of it and citation prediction searches it per marker.
+	 * window (600 before, 200 after) covers about half of it (searched per marker unless citation prediction's
+	 * {@code whole-query-chars} takes it in whole).
 	 */
 	static final int LONG_PARAGRAPH_BEFORE = 1200;
 

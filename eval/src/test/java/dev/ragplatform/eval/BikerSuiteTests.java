@@ -97,6 +97,8 @@ class BikerSuiteTests {
 			.doesNotContainKey("weights");
 		assertThat(BikerSuite.recommendSettings("recommend[rerankDocuments=true]")).containsEntry("rerankDocuments", true)
 			.doesNotContainKey("rerankExamples");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> BikerSuite.recommendSettings("recommend[rerankDocuments=yes]"))
+			.hasMessageContaining("true or false");
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> BikerSuite.recommendSettings("recommend[examples]"))
 			.hasMessageContaining("name=value");
 	}

@@ -368,7 +368,8 @@ class ApiRecommender {
 	 * @param examplesPerSource examples each selector picks (the configured number unless the request sets one)
 	 * @param weights the fusion's weights (the configured ones, with any the request sets)
 	 * @param rerankExamples whether the semantic selector's examples are re-scored by late interaction
-	 * @param rerankDocuments whether the dense ranking of the API documents is
+	 * @param rerankDocuments whether the dense ranking of the API documents is re-scored by late interaction before it
+	 * is fused
 	 */
 	record Query(String text, String apiCollection, String examplesCollection, int topK, Mode mode,
 			JsonNode examplesFilter, int examplesPerSource, LlmAdapterProperties.Apis.Weights weights,

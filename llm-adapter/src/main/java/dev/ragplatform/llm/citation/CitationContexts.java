@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Finds where a text cites something and cuts the query for each place: the characters around a marker, with every
  * marker removed. Markers: FIRE's {@code [?CITATION?]}, numbered references ({@code [12]}, {@code [3, 4]},
  * {@code [1-3]}) and author-year citations ({@code (Smith, 2019)}, {@code (Smith et al. 2019; Doe 2020a)}). A text
- * without markers is one context when short, else passages of about {@value #PASSAGE} characters, evenly thinned to
+ * without markers is one context when one query takes it in ({@code whole-query-chars}), else passages of about {@value #PASSAGE} characters, evenly thinned to
  * the maximum (the "whole case" form of the FIRE 2017 evaluation). So is a text whose markers' windows cover most of
  * it ({@code rag.llm.citations.whole-text-coverage}), or that one query takes in ({@code whole-query-chars}): a
  * paragraph is searched whole, as one query, not cut into overlapping windows.
@@ -73,9 +73,8 @@ final class CitationContexts {
 		double coverage = coverage(text.length(), markers, before, after);
 		// a text one query takes in is searched whole too: its markers' windows can only leave words out
 		// (FIRE paragraphs of about 1,500 characters: per marker MAP 0.2426, the paragraph whole 0.2760)
-		boolean oneQuery = text.strip().length() <= rules.wholeQueryChars();
-		boolean whole = !markers.isEmpty() && rules.wholeCoverage() <= 1
-				&& (coverage >= rules.wholeCoverage() || oneQuery);
+		boolean oneQuery = rules.wholeCoverage() <= 1 && text.strip().length() <= rules.wholeQueryChars();
+		boolean whole = !markers.isEmpty() && (oneQuery || coverage >= rules.wholeCoverage());
 		if (!markers.isEmpty() && !whole) {
 			List<int[]> places = merged(markers, rules.mergeGap());
 			for (int[] marker : places.subList(0, Math.min(maxMarkers, places.size()))) {
@@ -95,8 +94,7 @@ final class CitationContexts {
 				return new Found(contexts, markers.size(), ignored, coverage, false);
 			}
 		}
-		List<int[]> spans = (oneQuery && (whole || markers.isEmpty())) ? List.of(new int[] { 0, text.length() })
-				: passages(text);
+		List<int[]> spans = (oneQuery && (whole || markers.isEmpty())) ? List.of(stripped(text)) : passages(text);
 		int total = spans.size();
 		int maxPassages = rules.maxPassages();
 		if (spans.size() > maxPassages) {
@@ -170,6 +168,19 @@ final class CitationContexts {
 		return spans;
 	}
 
+	/** The text without leading and trailing whitespace, as [start, end) offsets. */
+	private static int[] stripped(String text) {
+		int start = 0;
+		int end = text.length();
+		while (start < end && Character.isWhitespace(text.charAt(start))) {
+			start++;
+		}
+		while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+			end--;
+		}
+		return new int[] { start, end };
+	}
+
 	private static int lastWhitespace(String text, int from, int to) {
 		for (int i = to; i > from; i--) {
 			if (Character.isWhitespace(text.charAt(i))) {
@@ -190,7 +201,8 @@ final class CitationContexts {
 	 * @param markers how many markers the text holds
 	 * @param ignored markers or passages beyond the maximum, not searched
 	 * @param coverage the share of the text within a marker's window
-	 * @param searchedWhole whether the markers' windows covered so much of the text that it was searched whole instead
+	 * @param searchedWhole whether the text was searched whole instead of per marker: its markers' windows covered so
+	 * much of it, or it is at most {@code whole-query-chars} long
 	 */
 	record Found(List<Context> contexts, int markers, int ignored, double coverage, boolean searchedWhole) {
 

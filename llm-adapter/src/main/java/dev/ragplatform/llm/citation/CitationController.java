@@ -137,8 +137,8 @@ class CitationController {
 	 * @param model the LLM used, if any
 	 * @param markersFound citation markers in the text
 	 * @param contextsIgnored markers or passages beyond {@code max-contexts} or {@code max-passages}, not searched
-	 * @param searchedWhole whether the markers' windows covered so much of the text ({@code whole-text-coverage})
-	 * that it was searched whole instead of per marker
+	 * @param searchedWhole whether the text was searched whole instead of per marker: its markers' windows covered so
+	 * much of it ({@code whole-text-coverage}), or it is at most {@code whole-query-chars} long
 	 * @param contexts the places searched, with offsets into the text
 	 * @param documents the predicted citations, best first, each verified to exist in the collection
 	 * @param droppedUnverified documents found but gone from the collection by the time of the answer

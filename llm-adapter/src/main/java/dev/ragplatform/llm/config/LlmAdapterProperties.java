@@ -87,14 +87,15 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param mergeGap a marker at most this many characters after the previous one shares its context (a list of
 	 * citations is one place); negative: every marker its own context
 	 * @param wholeQueryChars a text this long or shorter is searched whole, as one query, markers or not (as a plain
-	 * search of it would be), unless {@code wholeTextCoverage} is above 1
+	 * search of it would be), unless {@code wholeTextCoverage} is above 1; at most retrieval-service's longest query
+	 * (16,384 by default), and the dense side sees only the model's first 512 tokens of it anyway
 	 * @param candidatesPerContext hits retrieved per context before aggregation per document
 	 * @param llmCandidates documents shown to the LLM to choose from
 	 * @param maxTextChars the longest text accepted
 	 */
 	public record Citations(@Min(0) int charsBefore, @Min(0) int charsAfter, @Min(1) int maxContexts,
 			@Min(1) int maxPassages, boolean wholeText, @DecimalMin("0.0") @DecimalMax("100.0") double wholeTextWeight,
-			@DecimalMin("0.0") double wholeTextCoverage, @Min(-1) int mergeGap, @Min(0) int wholeQueryChars,
+			@DecimalMin("0.0") double wholeTextCoverage, @Min(-1) int mergeGap, @Min(0) @Max(16384) int wholeQueryChars,
 			@Min(1) @Max(1000) int candidatesPerContext, @Min(1) @Max(100) int llmCandidates,
 			@Min(1) int maxTextChars) {
 	}

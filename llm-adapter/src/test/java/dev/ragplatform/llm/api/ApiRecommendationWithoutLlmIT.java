@@ -87,10 +87,30 @@ class ApiRecommendationWithoutLlmIT {
 		request.put("rerankDocuments", true);
 		JsonNode both = recommend(request);
 		assertThat(both.path("documentsRescoring").asString()).as("%s", both).startsWith("late-interaction");
+		assertThat(both.path("apis")).as("%s", both).isNotEmpty();
 		assertThat(both.path("apis").get(0).path("api").asString()).isEqualTo("java.lang.Integer.parseInt");
+		assertThat(denseScores(both)).isNotEmpty()
+			.as("the documents' dense evidence carries the late-interaction scores")
+			.isNotEqualTo(denseScores(rescored));
+		URI recommend = URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend");
+		request.put("rerankDocuments", "sometimes");
+		assertThat(ApiFixtures.post(recommend, request).status()).isEqualTo(400);
+		request.put("rerankDocuments", false);
 		request.put("rerankExamples", "sometimes");
-		Response bad = ApiFixtures.post(URI.create("http://127.0.0.1:" + this.port + "/v1/apis/recommend"), request);
-		assertThat(bad.status()).isEqualTo(400);
+		assertThat(ApiFixtures.post(recommend, request).status()).isEqualTo(400);
+	}
+
+	private static Map<String, Double> denseScores(JsonNode answer) {
+		Map<String, Double> scores = new java.util.TreeMap<>();
+		for (JsonNode api : answer.path("apis")) {
+			for (JsonNode passage : api.path("passages")) {
+				if ("dense".equals(passage.path("search").asString())) {
+					scores.put(api.path("api").asString() + "#" + passage.path("chunkIndex").asInt(),
+							passage.path("score").asDouble());
+				}
+			}
+		}
+		return scores;
 	}
 
 	private static Map<String, Double> semanticScores(JsonNode answer) {

@@ -135,9 +135,18 @@ class CitationContextsTests {
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(plain));
 		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false)
 			.contexts()).hasSize(2);
-		// coverage above 1 turns searching whole off, short or not
+		// coverage above 1 turns searching whole off, short or not, markers or not
 		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 1.01, -1, 2000), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker");
+		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 1.01, -1, 2000), false).contexts())
+			.hasSize(2);
+		// the one query's offsets are the text's, without its surrounding whitespace
+		CitationContexts.Context padded = CitationContexts
+			.find("  \n" + paragraph + "\n ", new Rules(600, 200, 64, 40, 0.8, -1, 2000), false)
+			.contexts()
+			.get(0);
+		assertThat(padded.start()).isEqualTo(3);
+		assertThat(padded.end()).isEqualTo(3 + paragraph.strip().length());
 	}
 
 	@Test
