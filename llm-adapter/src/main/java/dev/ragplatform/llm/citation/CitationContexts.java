@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
  * Finds where a text cites something and cuts the query for each place: the characters around a marker, with every
  * marker removed. Markers: FIRE's {@code [?CITATION?]}, numbered references ({@code [12]}, {@code [3, 4]},
  * {@code [1-3]}) and author-year citations ({@code (Smith, 2019)}, {@code (Smith et al. 2019; Doe 2020a)}). A text
- * without markers is one context when one query takes it in ({@code whole-query-chars}), else passages of about {@value #PASSAGE} characters, evenly thinned to
- * the maximum (the "whole case" form of the FIRE 2017 evaluation). So is a text whose markers' windows cover most of
- * it ({@code rag.llm.citations.whole-text-coverage}), or that one query takes in ({@code whole-query-chars}): a
- * paragraph is searched whole, as one query, not cut into overlapping windows.
+ * that one query takes in ({@code rag.llm.citations.whole-query-chars}) is one context, markers or not: a paragraph
+ * is searched whole, not cut into overlapping windows. A longer text is searched in passages of about
+ * {@value #PASSAGE} characters, evenly thinned to the maximum (the "whole case" form of the FIRE 2017 evaluation),
+ * when it has no markers or its markers' windows cover most of it ({@code whole-text-coverage}).
  * Markers close together ({@code rag.llm.citations.merge-gap}) share one context.
  */
 final class CitationContexts {
@@ -73,7 +73,8 @@ final class CitationContexts {
 		double coverage = coverage(text.length(), markers, before, after);
 		// a text one query takes in is searched whole too: its markers' windows can only leave words out
 		// (FIRE paragraphs of about 1,500 characters: per marker MAP 0.2426, the paragraph whole 0.2760)
-		boolean oneQuery = rules.wholeCoverage() <= 1 && text.strip().length() <= rules.wholeQueryChars();
+		int[] stripped = stripped(text);
+		boolean oneQuery = rules.wholeCoverage() <= 1 && stripped[1] - stripped[0] <= rules.wholeQueryChars();
 		boolean whole = !markers.isEmpty() && (oneQuery || coverage >= rules.wholeCoverage());
 		if (!markers.isEmpty() && !whole) {
 			List<int[]> places = merged(markers, rules.mergeGap());
@@ -94,7 +95,8 @@ final class CitationContexts {
 				return new Found(contexts, markers.size(), ignored, coverage, false);
 			}
 		}
-		List<int[]> spans = (oneQuery && (whole || markers.isEmpty())) ? List.of(stripped(text)) : passages(text);
+		// here a text one query takes in is searched whole or has no markers
+		List<int[]> spans = oneQuery ? List.of(stripped) : passages(text);
 		int total = spans.size();
 		int maxPassages = rules.maxPassages();
 		if (spans.size() > maxPassages) {

@@ -16,6 +16,11 @@ class CitationContextsTests {
 	/** A coverage no text reaches: never searched whole for its coverage. */
 	private static final double NEVER = Double.POSITIVE_INFINITY;
 
+	/** The default windows and maxima, markers never merged, with this coverage and one-query bound. */
+	private static Rules defaults(double wholeCoverage, int wholeQueryChars) {
+		return new Rules(600, 200, 64, 40, wholeCoverage, -1, wholeQueryChars);
+	}
+
 	@Test
 	void firesMarkersGiveOneContextEachWithOffsetsAndTheMarkersRemoved() {
 		String text = "The court held that the lease was void [?CITATION?]. Later it relied on estoppel [?CITATION?] too.";
@@ -46,7 +51,8 @@ class CitationContextsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "(in 2019)", "[a]", "(see above)", "(2019)", "[?CITE?]", "(Section 302, IPC)" })
 	void ordinaryBracketsAreNotMarkers(String text) {
-		CitationContexts.Found found = CitationContexts.find("Plain words " + text + " and more.", Rules.windows(100, 100, 10), false);
+		CitationContexts.Found found = CitationContexts.find("Plain words " + text + " and more.",
+				Rules.windows(100, 100, 10), false);
 		assertThat(found.markers()).as(text).isZero();
 		assertThat(found.contexts()).extracting(CitationContexts.Context::kind).containsExactly("passage");
 	}
@@ -59,8 +65,8 @@ class CitationContextsTests {
 		assertThat(all.contexts()).hasSizeGreaterThanOrEqualTo(10);
 		for (CitationContexts.Context passage : all.contexts()) {
 			if (passage.index() < all.contexts().size() - 1) {
-				assertThat(passage.end() - passage.start()).isBetween(CitationContexts.PASSAGE / 2,
-						CitationContexts.PASSAGE);
+				assertThat(passage.end() - passage.start()).isBetween(PASSAGE / 2,
+						PASSAGE);
 			}
 			assertThat(passage.query()).isEqualTo(text.substring(passage.start(), passage.end()).trim());
 		}
@@ -81,14 +87,15 @@ class CitationContextsTests {
 		assertThat(found.contexts().get(5).query()).as("markers removed from passages too").doesNotContain("CITATION");
 		assertThat(found.contexts()).extracting(CitationContexts.Context::index).containsExactly(0, 1, 2, 3, 4, 5, 6);
 		assertThat(found.ignored()).as("55 markers and the thinned passages").isGreaterThan(55);
-		assertThat(CitationContexts.find(text, new Rules(100, 50, 5, 2, NEVER, -1, PASSAGE), false).contexts()).hasSize(5);
+		assertThat(CitationContexts.find(text, new Rules(100, 50, 5, 2, NEVER, -1, PASSAGE), false).contexts())
+			.hasSize(5);
 	}
 
 	@Test
 	void aParagraphMostlyWithinItsMarkersWindowsIsSearchedWholeAndALongTextPerMarker() {
 		String paragraph = "Dense retrievers trained with hard negatives outperform BM25 on most benchmarks [3, 4], "
 				+ "although lexical matching remains competitive for entity-heavy queries [12].";
-		CitationContexts.Found whole = CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
+		CitationContexts.Found whole = CitationContexts.find(paragraph, defaults(0.8, PASSAGE), false);
 		assertThat(whole.markers()).isEqualTo(2);
 		assertThat(whole.coverage()).isEqualTo(1.0);
 		assertThat(whole.searchedWhole()).isTrue();
@@ -99,19 +106,20 @@ class CitationContextsTests {
 		});
 		// the same paragraph inside a long judgment: its windows cover a small share, so it is searched per marker
 		String filler = "The appellant was convicted under the provisions of the statute and appealed. ".repeat(60);
-		CitationContexts.Found perMarker = CitationContexts.find(filler + paragraph + " " + filler, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
+		CitationContexts.Found perMarker = CitationContexts.find(filler + paragraph + " " + filler,
+				defaults(0.8, PASSAGE), false);
 		assertThat(perMarker.coverage()).isBetween(0.05, 0.15);
 		assertThat(perMarker.searchedWhole()).isFalse();
 		assertThat(perMarker.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
 		// a paragraph of one passage is searched whole even when its one marker's window covers half of it
 		String longer = "Retrieval-augmented generation conditions a language model on retrieved passages. ".repeat(14)
 				+ "Dense retrievers outperform BM25 on most benchmarks [3].";
-		assertThat(longer.length()).isLessThanOrEqualTo(CitationContexts.PASSAGE);
-		CitationContexts.Found oneHalf = CitationContexts.find(longer, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false);
+		assertThat(longer.length()).isLessThanOrEqualTo(PASSAGE);
+		CitationContexts.Found oneHalf = CitationContexts.find(longer, defaults(0.8, PASSAGE), false);
 		assertThat(oneHalf.coverage()).isLessThan(0.8);
 		assertThat(oneHalf.searchedWhole()).isTrue();
 		// above 1 turns the rule off
-		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 1.01, -1, PASSAGE), false).contexts())
+		assertThat(CitationContexts.find(paragraph, defaults(1.01, PASSAGE), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
 	}
 
@@ -120,29 +128,30 @@ class CitationContextsTests {
 		String sentence = "Retrieval-augmented generation conditions a language model on retrieved passages. ";
 		String paragraph = sentence.repeat(12) + "Dense retrievers outperform BM25 on most benchmarks (Smith, 2019). "
 				+ sentence.repeat(10);
-		assertThat(paragraph.strip().length()).isBetween(CitationContexts.PASSAGE + 1, 2000);
-		CitationContexts.Found whole = CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, 2000), false);
+		assertThat(paragraph.strip().length()).isBetween(PASSAGE + 1, 2000);
+		CitationContexts.Found whole = CitationContexts.find(paragraph, defaults(0.8, 2000), false);
 		assertThat(whole.coverage()).isLessThan(0.8);
 		assertThat(whole.searchedWhole()).isTrue();
 		assertThat(whole.contexts()).singleElement()
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(CitationContexts.clean(paragraph)).doesNotContain("Smith"));
 		// one passage's bound: the marker's window instead
-		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false)
+		assertThat(CitationContexts.find(paragraph, defaults(0.8, PASSAGE), false)
 			.contexts()).extracting(CitationContexts.Context::kind).containsExactly("marker");
 		// without markers, one passage too, not a full one and a short tail with an equal vote
 		String plain = CitationContexts.clean(paragraph);
-		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 0.8, -1, 2000), false).contexts()).singleElement()
+		assertThat(CitationContexts.find(plain, defaults(0.8, 2000), false).contexts())
+			.singleElement()
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(plain));
-		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 0.8, -1, PASSAGE), false)
+		assertThat(CitationContexts.find(plain, defaults(0.8, PASSAGE), false)
 			.contexts()).hasSize(2);
 		// coverage above 1 turns searching whole off, short or not, markers or not
-		assertThat(CitationContexts.find(paragraph, new Rules(600, 200, 64, 40, 1.01, -1, 2000), false).contexts())
+		assertThat(CitationContexts.find(paragraph, defaults(1.01, 2000), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker");
-		assertThat(CitationContexts.find(plain, new Rules(600, 200, 64, 40, 1.01, -1, 2000), false).contexts())
+		assertThat(CitationContexts.find(plain, defaults(1.01, 2000), false).contexts())
 			.hasSize(2);
 		// the one query's offsets are the text's, without its surrounding whitespace
 		CitationContexts.Context padded = CitationContexts
-			.find("  \n" + paragraph + "\n ", new Rules(600, 200, 64, 40, 0.8, -1, 2000), false)
+			.find("  \n" + paragraph + "\n ", defaults(0.8, 2000), false)
 			.contexts()
 			.get(0);
 		assertThat(padded.start()).isEqualTo(3);
@@ -186,7 +195,8 @@ class CitationContextsTests {
 		CitationContexts.Found first = CitationContexts.find(text, new Rules(100, 50, 1, 40, 0.8, 20, PASSAGE), false);
 		assertThat(first.contexts()).hasSize(1);
 		assertThat(first.ignored()).isEqualTo(1);
-		CitationContexts.Found firstApart = CitationContexts.find(text, new Rules(100, 50, 1, 40, 0.8, -1, PASSAGE), false);
+		CitationContexts.Found firstApart = CitationContexts.find(text, new Rules(100, 50, 1, 40, 0.8, -1, PASSAGE),
+				false);
 		assertThat(firstApart.ignored()).isEqualTo(3);
 	}
 
