@@ -219,15 +219,16 @@ class AdapterJobs {
 		metrics.put("validation", result.best().asMap());
 		boolean beats = result.best().ndcg10() > result.baseline().ndcg10();
 		metrics.put("beatsBaseline", beats);
-		if (!this.repository.finish(id, result.adapter().toBytes(), metrics)) {
+		boolean activated = Boolean.TRUE.equals(activate) && beats;
+		if (!this.repository.finish(collection.id(), id, result.adapter().toBytes(), metrics, activated)) {
 			throw new CancellationException("cancelled");
 		}
-		logger.info("adapter {} of '{}': held-out nDCG@10 {} → {} ({} queries)", id, collection.name(),
-				result.baseline().ndcg10(), result.best().ndcg10(), set.validation().size());
-		if (Boolean.TRUE.equals(activate) && beats) {
-			this.repository.activate(collection.id(), id);
+		if (activated) {
 			this.registry.evict(collection.id());
 		}
+		logger.info("adapter {} of '{}': held-out nDCG@10 {} → {} ({} queries){}", id, collection.name(),
+				result.baseline().ndcg10(), result.best().ndcg10(), set.validation().size(),
+				activated ? ", activated" : "");
 	}
 
 	private static String message(Throwable ex) {

@@ -92,12 +92,20 @@ class AdapterRepository {
 			.update();
 	}
 
-	/** Stores the trained weights; false when the job was cancelled meanwhile. */
-	boolean finish(UUID id, byte[] weights, Map<String, Object> metrics) {
-		return this.jdbc.sql("UPDATE retrieval.adapters SET status = 'ready', weights = ?, metrics = ?::jsonb, "
-				+ "finished_at = now() WHERE id = ? AND status = 'training'")
+	/**
+	 * Stores the trained weights and, when {@code activate}, makes the adapter its collection's active one in the
+	 * same transaction (a client that sees it ready sees it active); false when the job was cancelled meanwhile.
+	 */
+	@Transactional
+	boolean finish(long collectionId, UUID id, byte[] weights, Map<String, Object> metrics, boolean activate) {
+		boolean finished = this.jdbc.sql("UPDATE retrieval.adapters SET status = 'ready', weights = ?, "
+				+ "metrics = ?::jsonb, finished_at = now() WHERE id = ? AND status = 'training'")
 			.params(weights, JSON.writeValueAsString(metrics), id)
 			.update() == 1;
+		if (finished && activate) {
+			activate(collectionId, id);
+		}
+		return finished;
 	}
 
 	void fail(UUID id, String error) {
