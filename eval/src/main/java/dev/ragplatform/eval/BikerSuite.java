@@ -133,7 +133,21 @@ final class BikerSuite {
 				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), false);
 			}
 		}
+		if (!this.rescoring.isEmpty()) {
+			details.put("rescoring", this.rescoring);
+		}
 		return new Report.Result("biker", collection, settings, details, metrics, latency, perQuery);
+	}
+
+	/** What re-scored each recommend mode's examples and documents, as its answers said (distinct labels). */
+	private final Map<String, Map<String, java.util.Set<String>>> rescoring = new LinkedHashMap<>();
+
+	private void seen(String ranking, String mode, String label) {
+		if (label != null) {
+			this.rescoring.computeIfAbsent(mode, (m) -> new LinkedHashMap<>())
+				.computeIfAbsent(ranking, (r) -> new java.util.TreeSet<>())
+				.add(label);
+		}
 	}
 
 	private List<String> rank(Query query, String mode, String collection, String examplesCollection)
@@ -145,8 +159,11 @@ final class BikerSuite {
 			String bare = mode.replaceAll("\\[.*]", "");
 			bare = bare.contains("@") ? bare.substring(0, bare.indexOf('@')) : bare;
 			String adapterMode = bare.contains(":") ? bare.substring(bare.indexOf(':') + 1) : "retrieval";
-			return this.platform.recommend(query.title(), collection, examplesCollection, adapterMode, DEPTH,
-					Map.of("titleKey", Map.of("ne", key(query.title()))), settings);
+			Platform.Recommended answer = this.platform.recommend(query.title(), collection, examplesCollection,
+					adapterMode, DEPTH, Map.of("titleKey", Map.of("ne", key(query.title()))), settings);
+			seen("examples", mode, answer.examplesRescoring());
+			seen("documents", mode, answer.documentsRescoring());
+			return answer.apis();
 		}
 		if (!mode.startsWith("examples")) {
 			return documents(query, mode, collection);

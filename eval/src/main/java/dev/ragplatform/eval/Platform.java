@@ -70,10 +70,12 @@ final class Platform {
 	}
 
 	/**
-	 * llm-adapter's API recommendation ({@code POST /v1/apis/recommend}): API names best first. A degraded answer
-	 * (an LLM asked for but failed) is an error here.
+	 * llm-adapter's API recommendation ({@code POST /v1/apis/recommend}): API names best first, and what re-scored
+	 * the examples and the API documents when the settings asked for it. A degraded answer (an LLM asked for but
+	 * failed) is an error here, and so is a re-scoring asked for that did not run (a collection without token
+	 * vectors): a report never measures the default under a {@code rerank} label.
 	 */
-	List<String> recommend(String query, String apiCollection, String examplesCollection, String mode, int topK,
+	Recommended recommend(String query, String apiCollection, String examplesCollection, String mode, int topK,
 			Map<String, Object> examplesFilter, Map<String, Object> settings) throws IOException, InterruptedException {
 		Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("query", query, "apiCollection", apiCollection,
 				"examplesCollection", examplesCollection, "mode", mode, "topK", topK, "examplesFilter", examplesFilter));
@@ -82,7 +84,30 @@ final class Platform {
 		requireAnswered("API recommendation", mode, response);
 		List<String> apis = new ArrayList<>();
 		response.body().path("apis").forEach((a) -> apis.add(a.path("api").asString()));
-		return apis;
+		return new Recommended(apis,
+				rescoring("examples", settings.get("rerankExamples"), response.body().path("examplesRescoring")),
+				rescoring("documents", settings.get("rerankDocuments"), response.body().path("documentsRescoring")));
+	}
+
+	/** What re-scored one ranking of a recommendation: null when not asked for; fails when asked for but not run. */
+	static String rescoring(String what, Object asked, JsonNode answered) {
+		if (!Boolean.TRUE.equals(asked)) {
+			return null;
+		}
+		String label = answered.isString() ? answered.asString() : "not re-scored: the answer does not say";
+		if (label.startsWith("not re-scored")) {
+			throw new IllegalStateException("API recommendation was asked to re-score the " + what
+					+ " by late interaction, but: " + label);
+		}
+		return label;
+	}
+
+	/**
+	 * @param apis API names, best first
+	 * @param examplesRescoring what re-scored the semantically selected examples (null: not asked for)
+	 * @param documentsRescoring the same for the API documents' dense ranking
+	 */
+	record Recommended(List<String> apis, String examplesRescoring, String documentsRescoring) {
 	}
 
 	/**

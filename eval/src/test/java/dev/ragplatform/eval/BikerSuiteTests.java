@@ -104,6 +104,22 @@ class BikerSuiteTests {
 	}
 
 	@Test
+	void aRescoringAskedForButNotRunFailsTheRunAndARunOneIsRecorded() {
+		tools.jackson.databind.node.JsonNodeFactory json = tools.jackson.databind.node.JsonNodeFactory.instance;
+		assertThat(Platform.rescoring("examples", null, json.missingNode())).isNull();
+		assertThat(Platform.rescoring("examples", false, json.stringNode("late-interaction (stored binary)"))).isNull();
+		assertThat(Platform.rescoring("documents", true, json.stringNode("late-interaction (stored binary)")))
+			.isEqualTo("late-interaction (stored binary)");
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> Platform.rescoring("examples", true,
+					json.stringNode("not re-scored: collection 'x' keeps no token vectors")))
+			.hasMessageContaining("re-score the examples")
+			.hasMessageContaining("keeps no token vectors");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> Platform.rescoring("documents", true, json.missingNode()))
+			.hasMessageContaining("the answer does not say");
+	}
+
+	@Test
 	void bikerQueriesCarryTheirAnswerLists(@TempDir Path dir) throws Exception {
 		Path csv = dir.resolve("biker.csv");
 		Files.writeString(csv, ",title,answer\n0,How to convert binary string value to decimal,['java.lang.Integer.parseInt']\n"

@@ -39,18 +39,18 @@ final class CitationContexts {
 	 * @param maxMarkers the most places searched (those past the last kept one are dropped and reported)
 	 * @param maxPassages the most whole-text passages searched (evenly thinned)
 	 * @param wholeCoverage a text whose markers' windows cover at least this share of it (a short paragraph with a
-	 * citation or two) is searched whole instead; above 1 never, neither for its coverage nor for its length
+	 * citation or two) is searched whole instead; above 1 never for its coverage
 	 * @param mergeGap a marker at most this many characters after the previous one shares its context, which then
 	 * runs from before the first to after the last (a list of citations is one place); negative: never merged
 	 * @param wholeQueryChars a text at most this long (stripped) is searched whole as one query, markers or not: a
-	 * plain search of the same paragraph sees all of it, so its markers' windows could only leave words out
+	 * plain search of the same paragraph sees all of it, so its markers' windows could only leave words out; 0 never
 	 */
 	record Rules(int before, int after, int maxMarkers, int maxPassages, double wholeCoverage, int mergeGap,
 			int wholeQueryChars) {
 
 		/** Markers' windows alone: at most {@code max} markers or passages, never searched whole, never merged. */
 		static Rules windows(int before, int after, int max) {
-			return new Rules(before, after, max, max, Double.POSITIVE_INFINITY, -1, PASSAGE);
+			return new Rules(before, after, max, max, Double.POSITIVE_INFINITY, -1, 0);
 		}
 
 	}
@@ -74,7 +74,7 @@ final class CitationContexts {
 		// a text one query takes in is searched whole too: its markers' windows can only leave words out
 		// (FIRE paragraphs of about 1,500 characters: per marker MAP 0.2426, the paragraph whole 0.2760)
 		int[] stripped = stripped(text);
-		boolean oneQuery = rules.wholeCoverage() <= 1 && stripped[1] - stripped[0] <= rules.wholeQueryChars();
+		boolean oneQuery = stripped[1] - stripped[0] <= rules.wholeQueryChars();
 		boolean whole = !markers.isEmpty() && (oneQuery || coverage >= rules.wholeCoverage());
 		if (!markers.isEmpty() && !whole) {
 			List<int[]> places = merged(markers, rules.mergeGap());

@@ -87,7 +87,7 @@ public record LlmAdapterProperties(@NotNull Provider provider, URI baseUrl, Stri
 	 * @param mergeGap a marker at most this many characters after the previous one shares its context (a list of
 	 * citations is one place); negative: every marker its own context
 	 * @param wholeQueryChars a text this long or shorter is searched whole, as one query, markers or not (as a plain
-	 * search of it would be), unless {@code wholeTextCoverage} is above 1; at most retrieval-service's longest query
+	 * search of it would be; 0: never); at most retrieval-service's longest query
 	 * (16,384 by default), and the dense side sees only the model's first 512 tokens of it anyway
 	 * @param candidatesPerContext hits retrieved per context before aggregation per document
 	 * @param llmCandidates documents shown to the LLM to choose from

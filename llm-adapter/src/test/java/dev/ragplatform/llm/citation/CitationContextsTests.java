@@ -118,8 +118,8 @@ class CitationContextsTests {
 		CitationContexts.Found oneHalf = CitationContexts.find(longer, defaults(0.8, PASSAGE), false);
 		assertThat(oneHalf.coverage()).isLessThan(0.8);
 		assertThat(oneHalf.searchedWhole()).isTrue();
-		// above 1 turns the rule off
-		assertThat(CitationContexts.find(paragraph, defaults(1.01, PASSAGE), false).contexts())
+		// above 1 turns the rule off (with the length rule off too)
+		assertThat(CitationContexts.find(paragraph, defaults(1.01, 0), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker", "marker");
 	}
 
@@ -144,10 +144,13 @@ class CitationContextsTests {
 			.satisfies((c) -> assertThat(c.query()).isEqualTo(plain));
 		assertThat(CitationContexts.find(plain, defaults(0.8, PASSAGE), false)
 			.contexts()).hasSize(2);
-		// coverage above 1 turns searching whole off, short or not, markers or not
-		assertThat(CitationContexts.find(paragraph, defaults(1.01, 2000), false).contexts())
+		// each property turns off only its own rule: coverage above 1 leaves a short text one query; a length bound
+		// of 0 leaves it to its markers' windows, or to passages without markers
+		assertThat(CitationContexts.find(paragraph, defaults(1.01, 2000), false).contexts()).singleElement()
+			.satisfies((c) -> assertThat(c.kind()).isEqualTo("passage"));
+		assertThat(CitationContexts.find(paragraph, defaults(1.01, 0), false).contexts())
 			.extracting(CitationContexts.Context::kind).containsExactly("marker");
-		assertThat(CitationContexts.find(plain, defaults(1.01, 2000), false).contexts())
+		assertThat(CitationContexts.find(plain, defaults(1.01, 0), false).contexts())
 			.hasSize(2);
 		// the one query's offsets are the text's, without its surrounding whitespace
 		CitationContexts.Context padded = CitationContexts

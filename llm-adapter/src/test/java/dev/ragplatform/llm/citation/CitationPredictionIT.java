@@ -37,13 +37,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Kafka) with a local fake OpenAI-compatible server as the LLM: retrieval per context with evidence offsets, the
  * LLM choosing among candidates (never outside them), query expansion, and degradation on LLM failures.
  */
-// the short texts below would be searched whole (their markers' windows cover them): these tests are about the
-// markers' contexts and the LLM's work per marker, so the coverage rule is off here (CitationWithoutLlmIT has it on),
+// the short texts below would be searched whole (their markers' windows cover them, and one query takes them in):
+// these tests are about the markers' contexts and the LLM's work per marker, so the coverage and length rules are off
+// here (CitationWithoutLlmIT has them on),
 // the whole text is searched beside the markers only when a request asks for it, and markers are never merged,
 // whatever the defaults
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "rag.llm.provider=openai",
 		"rag.llm.model=fake-legal", "rag.llm.timeout=4s", "rag.llm.resilience.open-for=1ms",
-		"rag.llm.citations.whole-text-coverage=1.01", "rag.llm.citations.whole-text=false",
+		"rag.llm.citations.whole-text-coverage=1.01", "rag.llm.citations.whole-query-chars=0",
+		"rag.llm.citations.whole-text=false",
 		"rag.llm.citations.merge-gap=-1" })
 @RealPostgres
 @RealKafka
