@@ -29,14 +29,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@code rag.documents.v1} in batches. Records of different documents run concurrently (so
  * embedding-service's batcher stays fed); records of one document, in order. A poison record's document is marked
- * FAILED, the batch goes on, and then the error handler sends the record to {@code rag.documents.v1-dlt} with its
- * reason (the verdict is kept in {@link Deliveries} until it is sent). A transient failure
+ * FAILED, the batch goes on, and then the record is sent to {@code rag.documents.v1-dlt} with its reason (the
+ * verdict is kept in {@link Deliveries} until it is sent): all of a batch's poison records at once, so a backlog of
+ * them (a collection deleted under a bulk import) costs no poll each. A transient failure
  * (embedding-service, retrieval-service, the database or Kafka down) fails the batch: the error handler pauses
  * the consumer and retries it with back-off until it succeeds; records already done are skipped on the retry, so
  * nothing is lost and nothing is duplicated. Offsets are committed only after the whole batch is done.
@@ -74,10 +75,13 @@ class DocumentConsumer implements DisposableBean {
 
 	private final ObservationRegistry observations;
 
+	private final DeadLetterPublishingRecoverer deadLetters;
+
 	DocumentConsumer(DocumentIntake intake, DocumentRepository documents, DocumentPipeline pipeline,
-			JsonMapper json, Deliveries deliveries,
+			JsonMapper json, Deliveries deliveries, DeadLetterPublishingRecoverer deadLetters,
 			IngestProperties properties, MeterRegistry meters, ObservationRegistry observations) {
 		this.observations = observations;
+		this.deadLetters = deadLetters;
 		this.intake = intake;
 		this.documents = documents;
 		this.pipeline = pipeline;
@@ -109,9 +113,9 @@ class DocumentConsumer implements DisposableBean {
 
 	/**
 	 * Runs the batch; then, if a record failed transiently, throws that failure (the error handler retries the whole
-	 * batch); else, if a record is poison, throws a {@link BatchListenerFailedException} naming the first one, so that
-	 * the error handler commits the records before it, dead-letters it ({@link PipelineConfiguration}) and redelivers
-	 * the rest, whose done records are skipped and whose poison ones fail again at once from their stored verdict.
+	 * batch: its done records are skipped, its poison ones fail again at once from their stored verdict); else sends
+	 * the poison records to the dead-letter topic, in the batch's order, each awaited before its verdict is cleared
+	 * (if Kafka fails meanwhile the batch is retried, and a record sent already may be sent twice: never lost).
 	 */
 	private void process(List<ConsumerRecord<String, String>> records) throws Exception {
 		Map<Object, List<ConsumerRecord<String, String>>> byDocument = new LinkedHashMap<>();
@@ -150,7 +154,8 @@ class DocumentConsumer implements DisposableBean {
 		for (ConsumerRecord<String, String> record : records) {
 			PoisonDocumentException ex = poison.get(record);
 			if (ex != null) {
-				throw new BatchListenerFailedException(ex.getMessage(), ex, record);
+				this.deadLetters.accept(record, ex); // awaits the broker
+				this.deliveries.finished(record);
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import java.util.List;
 import dev.ragplatform.contracts.kafka.Topics;
 import dev.ragplatform.ingest.config.IngestProperties;
 import dev.ragplatform.ingest.embedding.EmbeddingClient;
-import dev.ragplatform.runtime.failure.TransientFailures;
 import dev.ragplatform.runtime.kafka.DeadLetterMeter;
 import dev.ragplatform.runtime.kafka.JsonRecordValues;
 import dev.ragplatform.runtime.kafka.TopicShape;
@@ -89,35 +88,29 @@ class PipelineConfiguration {
 	}
 
 	/**
-	 * Poison records (the listener names the first of a batch in a {@code BatchListenerFailedException}) go to the
-	 * dead-letter topic at once, same partition number, with the reason in {@code kafka_dlt-exception-message}; then
-	 * their stored verdict is cleared. Any other failure is transient (poison is classified in the listener): the
-	 * whole batch is retried with exponential back-off for as long as it takes, never dropped.
+	 * Where the listener sends poison records: the dead-letter topic of theirs, same partition number, with the
+	 * reason in {@code kafka_dlt-exception-message}; each send awaits the broker.
 	 */
 	@Bean
-	DefaultErrorHandler pipelineErrorHandler(KafkaOperations<Object, Object> kafka, Deliveries deliveries,
-			IngestProperties properties) {
-		var deadLetters = new DeadLetterPublishingRecoverer(kafka,
+	DeadLetterPublishingRecoverer documentDeadLetters(KafkaOperations<Object, Object> kafka) {
+		return new DeadLetterPublishingRecoverer(kafka,
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
-		ConsumerRecordRecoverer recoverer = (record, ex) -> {
-			PoisonDocumentException poison = TransientFailures.causeOf(ex, PoisonDocumentException.class);
-			if (poison == null) {
-				throw new IllegalStateException("only poison records are recovered; the back-off of others has no end",
-						ex);
-			}
-			deadLetters.accept(record, poison); // awaits the broker: if it fails, the record is redelivered
-			deliveries.finished(record);
+	}
+
+	/**
+	 * A failed batch is transient (poison is dead-lettered by the listener itself): it is retried whole with
+	 * exponential back-off for as long as it takes, never dropped.
+	 */
+	@Bean
+	DefaultErrorHandler pipelineErrorHandler(IngestProperties properties) {
+		ConsumerRecordRecoverer never = (record, ex) -> {
+			throw new IllegalStateException("the back-off of a failed batch has no end: nothing is recovered", ex);
 		};
 		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
 		backOff.setMaxInterval(properties.pipeline().maxBackoff().toMillis());
-		var handler = new DefaultErrorHandler(recoverer, backOff);
-		handler.addNotRetryableExceptions(PoisonDocumentException.class);
-		handler.setRetryListeners((record, ex, attempt) -> {
-			if (TransientFailures.causeOf(ex, PoisonDocumentException.class) == null) {
-				logger.warn("Documents wait for a dependency (attempt {}): {}", attempt,
-						Failures.describe(NestedExceptionUtils.getMostSpecificCause(ex)));
-			}
-		});
+		var handler = new DefaultErrorHandler(never, backOff);
+		handler.setRetryListeners((record, ex, attempt) -> logger.warn("Documents wait for a dependency (attempt {}): {}",
+				attempt, Failures.describe(NestedExceptionUtils.getMostSpecificCause(ex))));
 		return handler;
 	}
 
