@@ -102,35 +102,40 @@ final class BikerSuite {
 			if (activate) {
 				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), true);
 			}
-			Progress progress = new Progress("search " + mode, queries.size());
-			Map<String, List<Double>> values = new LinkedHashMap<>(); // in report order
-			List<Double> millis = new ArrayList<>();
-			int done = 0;
-			for (Query query : queries) {
-				long t = System.nanoTime();
-				List<String> ranking = rank(query, mode, collection, examplesCollection);
-				millis.add((System.nanoTime() - t) / 1e6);
-				ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
-				Map<String, Integer> judged = new LinkedHashMap<>();
-				query.answers().forEach((a) -> judged.put(a, 1));
-				Map<String, Double> scores = new LinkedHashMap<>();
-				for (int k : new int[] { 1, 3, 5, 10 }) {
-					scores.put("SuccessRate@" + k, Metrics.success(ranking, judged, k));
+			try {
+				Progress progress = new Progress("search " + mode, queries.size());
+				Map<String, List<Double>> values = new LinkedHashMap<>(); // in report order
+				List<Double> millis = new ArrayList<>();
+				int done = 0;
+				for (Query query : queries) {
+					long t = System.nanoTime();
+					List<String> ranking = rank(query, mode, collection, examplesCollection);
+					millis.add((System.nanoTime() - t) / 1e6);
+					ranking = ranking.subList(0, Math.min(DEPTH, ranking.size()));
+					Map<String, Integer> judged = new LinkedHashMap<>();
+					query.answers().forEach((a) -> judged.put(a, 1));
+					Map<String, Double> scores = new LinkedHashMap<>();
+					for (int k : new int[] { 1, 3, 5, 10 }) {
+						scores.put("SuccessRate@" + k, Metrics.success(ranking, judged, k));
+					}
+					scores.put("MRR", Metrics.mrr(ranking, judged, DEPTH));
+					scores.put("MAP", Metrics.averagePrecision(ranking, judged));
+					scores.forEach((name, value) -> values.computeIfAbsent(name, (n) -> new ArrayList<>()).add(value));
+					byQuery.put(ids.get(done), Report.perQuery(scores, ranking, judged));
+					progress.update(++done);
 				}
-				scores.put("MRR", Metrics.mrr(ranking, judged, DEPTH));
-				scores.put("MAP", Metrics.averagePrecision(ranking, judged));
-				scores.forEach((name, value) -> values.computeIfAbsent(name, (n) -> new ArrayList<>()).add(value));
-				byQuery.put(ids.get(done), Report.perQuery(scores, ranking, judged));
-				progress.update(++done);
+				Map<String, Double> means = new LinkedHashMap<>();
+				values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
+				metrics.put(mode, means);
+				// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
+				System.err.printf("done %s: %s%n", mode, means);
+				latency.put(mode, Report.percentiles(millis));
 			}
-			Map<String, Double> means = new LinkedHashMap<>();
-			values.forEach((name, list) -> means.put(name, Metrics.mean(list)));
-			metrics.put(mode, means);
-			// on the log as soon as a mode is done: a run stopped later still leaves its finished modes
-			System.err.printf("done %s: %s%n", mode, means);
-			latency.put(mode, Report.percentiles(millis));
-			if (activate) {
-				this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), false);
+			finally {
+				// a failed mode, too, leaves the adapter as it found it
+				if (activate) {
+					this.platform.activateAdapter(collection, mode.substring(mode.indexOf('@') + 1), false);
+				}
 			}
 		}
 		if (!this.rescoring.isEmpty()) {

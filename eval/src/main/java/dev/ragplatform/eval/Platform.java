@@ -72,8 +72,10 @@ final class Platform {
 	/**
 	 * llm-adapter's API recommendation ({@code POST /v1/apis/recommend}): API names best first, and what re-scored
 	 * the examples and the API documents when the settings asked for it. A degraded answer (an LLM asked for but
-	 * failed) is an error here, and so is a re-scoring asked for that did not run (a collection without token
-	 * vectors): a report never measures the default under a {@code rerank} label.
+	 * failed) is an error here, and so is a re-scoring asked for that did not run (the answer says
+	 * {@code not re-scored: …}): a report never measures the default under a {@code rerank} label. What did re-score
+	 * (late interaction over stored token vectors, or rerank-service where a collection keeps none) is returned, for
+	 * the report.
 	 */
 	Recommended recommend(String query, String apiCollection, String examplesCollection, String mode, int topK,
 			Map<String, Object> examplesFilter, Map<String, Object> settings) throws IOException, InterruptedException {
@@ -96,8 +98,7 @@ final class Platform {
 		}
 		String label = answered.isString() ? answered.asString() : "not re-scored: the answer does not say";
 		if (label.startsWith("not re-scored")) {
-			throw new IllegalStateException("API recommendation was asked to re-score the " + what
-					+ " by late interaction, but: " + label);
+			throw new IllegalStateException("API recommendation was asked to re-score the " + what + ", but: " + label);
 		}
 		return label;
 	}

@@ -112,9 +112,9 @@ class BikerSuiteTests {
 			.isEqualTo("late-interaction (stored binary)");
 		org.assertj.core.api.Assertions
 			.assertThatThrownBy(() -> Platform.rescoring("examples", true,
-					json.stringNode("not re-scored: collection 'x' keeps no token vectors")))
+					json.stringNode("not re-scored: no rerank step ran")))
 			.hasMessageContaining("re-score the examples")
-			.hasMessageContaining("keeps no token vectors");
+			.hasMessageContaining("no rerank step ran");
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> Platform.rescoring("documents", true, json.missingNode()))
 			.hasMessageContaining("the answer does not say");
 	}

@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
  * them (a collection deleted under a bulk import) costs no poll each. A transient failure
  * (embedding-service, retrieval-service, the database or Kafka down) fails the batch: the error handler pauses
  * the consumer and retries it with back-off until it succeeds; records already done are skipped on the retry, so
- * nothing is lost and nothing is duplicated. Offsets are committed only after the whole batch is done.
+ * nothing is lost and no document is processed twice (a dead letter sent just before the failure may be sent
+ * again). Offsets are committed only after the whole batch is done.
  * <p>
  * Memory is bounded by the bytes of the documents in flight ({@link BytesInFlight}). A record whose processing was
  * started before and never finished (the process died under it) runs alone, and after

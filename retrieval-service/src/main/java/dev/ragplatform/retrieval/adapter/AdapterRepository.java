@@ -154,6 +154,9 @@ class AdapterRepository {
 	/** Makes {@code id} the collection's only active adapter. */
 	@Transactional
 	void activate(long collectionId, UUID id) {
+		// serialises activations per collection (a job finishing, a REST activate): else the second waits on the
+		// one-active index and fails, and a finishing job's weights would roll back with it
+		this.jdbc.sql("SELECT id FROM retrieval.collections WHERE id = ? FOR UPDATE").param(collectionId).query().listOfRows();
 		this.jdbc.sql("UPDATE retrieval.adapters SET active = false WHERE collection_id = ? AND active AND id <> ?")
 			.params(collectionId, id)
 			.update();
