@@ -38,6 +38,9 @@ final class BikerSuite {
 
 	private final Platform platform;
 
+	/** What re-scored each recommend mode's examples and documents, as its answers said (distinct labels). */
+	private final Map<String, Map<String, java.util.Set<String>>> rescoring = new LinkedHashMap<>();
+
 	BikerSuite(Platform platform) {
 		this.platform = platform;
 	}
@@ -143,9 +146,6 @@ final class BikerSuite {
 		}
 		return new Report.Result("biker", collection, settings, details, metrics, latency, perQuery);
 	}
-
-	/** What re-scored each recommend mode's examples and documents, as its answers said (distinct labels). */
-	private final Map<String, Map<String, java.util.Set<String>>> rescoring = new LinkedHashMap<>();
 
 	private void seen(String ranking, String mode, String label) {
 		if (label != null) {

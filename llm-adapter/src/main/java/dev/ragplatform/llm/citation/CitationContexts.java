@@ -172,15 +172,8 @@ final class CitationContexts {
 
 	/** The text without leading and trailing whitespace, as [start, end) offsets. */
 	private static int[] stripped(String text) {
-		int start = 0;
-		int end = text.length();
-		while (start < end && Character.isWhitespace(text.charAt(start))) {
-			start++;
-		}
-		while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
-			end--;
-		}
-		return new int[] { start, end };
+		int start = text.length() - text.stripLeading().length();
+		return new int[] { start, Math.max(start, text.stripTrailing().length()) };
 	}
 
 	private static int lastWhitespace(String text, int from, int to) {

@@ -42,8 +42,7 @@ class AdapterRepository {
 	@Transactional
 	Row insert(UUID id, long collectionId, String name, String supervision, String task, String embeddingModel,
 			int dimensions, int rank, String dataDigest, Map<String, Object> settings) {
-		// serialises version numbering per collection
-		this.jdbc.sql("SELECT id FROM retrieval.collections WHERE id = ? FOR UPDATE").param(collectionId).query().listOfRows();
+		lockCollection(collectionId); // serialises version numbering per collection
 		int version = this.jdbc.sql("SELECT coalesce(max(version), 0) + 1 FROM retrieval.adapters WHERE collection_id = ?")
 			.param(collectionId)
 			.query(Integer.class)
@@ -156,7 +155,7 @@ class AdapterRepository {
 	void activate(long collectionId, UUID id) {
 		// serialises activations per collection (a job finishing, a REST activate): else the second waits on the
 		// one-active index and fails, and a finishing job's weights would roll back with it
-		this.jdbc.sql("SELECT id FROM retrieval.collections WHERE id = ? FOR UPDATE").param(collectionId).query().listOfRows();
+		lockCollection(collectionId);
 		this.jdbc.sql("UPDATE retrieval.adapters SET active = false WHERE collection_id = ? AND active AND id <> ?")
 			.params(collectionId, id)
 			.update();
@@ -188,6 +187,11 @@ class AdapterRepository {
 
 	private static JsonNode json(String text) {
 		return (text != null) ? JSON.readTree(text) : null;
+	}
+
+	/** Holds the collection's row until the transaction ends: one writer of its adapters at a time. */
+	private void lockCollection(long collectionId) {
+		this.jdbc.sql("SELECT id FROM retrieval.collections WHERE id = ? FOR UPDATE").param(collectionId).query().listOfRows();
 	}
 
 }
